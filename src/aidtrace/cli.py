@@ -1,0 +1,157 @@
+"""The ``aidtrace`` command line: a thin layer over the library.
+
+    aidtrace extract [--format jsonl|json|table] [--published DATE] [--model NAME] [--jobs N] PATH... | -
+    aidtrace eval GOLD.jsonl (--pred PRED.jsonl | --corpus CORPUS.jsonl) [--kinds K,K] [--json]
+
+Storage and web commands live in their own packages and are registered at the end of this file.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+
+import click
+
+from .model import FACT_KINDS, Document, DocumentFacts
+from .pipeline import DEFAULT_MODEL
+
+FORMATS = ("jsonl", "json", "table")
+
+
+def report_error(error: Exception) -> None:
+    """One line on stderr per failed input, so the run can go on."""
+    click.echo(f"aidtrace: error: {error}", err=True)
+
+
+def _documents(paths: tuple[str, ...], published: str | None) -> Iterator[Document | Exception]:
+    from .documents import read_documents
+
+    for item in read_documents(paths, stdin=sys.stdin):
+        if published and isinstance(item, Document) and not item.published:
+            item.published = published
+        yield item
+
+
+def _model_option(function):
+    return click.option(
+        "--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME",
+        help="Name of an installed spaCy pipeline to use.",
+    )(function)
+
+
+def _jobs_option(function):
+    return click.option(
+        "--jobs", "-j", type=int, default=1, show_default=True,
+        help="Worker processes (0 = one per CPU).",
+    )(function)
+
+
+@click.group()
+@click.version_option(package_name="aidtrace")
+def main() -> None:
+    """aidtrace: evidence-linked facts about international support for Ukraine."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that carry none.")
+@_model_option
+@_jobs_option
+def extract(paths: tuple[str, ...], output_format: str, published: str | None, model: str, jobs: int) -> None:
+    """Extract facts from documents: .txt, .html, .jsonl corpora, directories, or - for stdin."""
+    from .dates import normalise_published
+    from .pipeline import ModelNotFound
+    from .runner import extract_stream
+
+    if published and not normalise_published(published):
+        raise click.BadParameter(f"not a date: {published!r}", param_hint="--published")
+    published = normalise_published(published) if published else None
+    failed = 0
+    results: list[dict] = []
+    try:
+        for item in extract_stream(_documents(paths, published), model=model, jobs=jobs):
+            if isinstance(item, Exception):
+                failed += 1
+                report_error(item)
+                continue
+            if output_format == "jsonl":
+                click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+            elif output_format == "json":
+                results.append(item.to_dict())
+            else:
+                click.echo(format_table(item))
+    except ModelNotFound as error:
+        raise click.ClickException(str(error)) from error
+    if output_format == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    if failed:
+        click.echo(f"aidtrace: {failed} input(s) failed", err=True)
+        sys.exit(1)
+
+
+def format_table(facts: DocumentFacts) -> str:
+    """A readable terminal view of one document's facts."""
+    lines = [f"== {facts.doc_id}  ({facts.published or 'no date'})" + (f"  {facts.title}" if facts.title else "")]
+    for meeting in facts.meetings:
+        where = ", ".join(str(v) for v in (meeting.place, meeting.region, meeting.country) if v)
+        lines.append(f"  meeting     {' + '.join(meeting.participants)} [{meeting.mode}] {where} {meeting.date or ''}")
+    for quote in facts.quotes:
+        text = quote.text if len(quote.text) <= 90 else quote.text[:87] + "..."
+        lines.append(f"  quote       {quote.speaker}: \u201c{text}\u201d")
+    for c in facts.commitments:
+        extras = []
+        if c.quantity is not None:
+            extras.append(f"x{c.quantity}")
+        if c.amount is not None:
+            extras.append(f"{c.amount:,.0f} {c.currency}")
+        if c.region:
+            extras.append(c.region)
+        lines.append(f"  commitment  {c.donor} -> {c.recipient} {c.category}/{c.status}: {c.item} {' '.join(extras)}")
+    for e in facts.endorsements:
+        lines.append(f"  endorsement {e.actor}: {e.subject}")
+    for p in facts.patronages:
+        lines.append(f"  patronage   {p.patron} -> {p.region}")
+    if len(lines) == 1:
+        lines.append("  (no facts)")
+    return "\n".join(lines)
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Predicted facts (JSONL).")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), help="Documents to extract and score.")
+@click.option("--kinds", default=",".join(FACT_KINDS), show_default=True, help="Comma-separated fact kinds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_model_option
+@_jobs_option
+def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str, as_json: bool,
+                     model: str, jobs: int) -> None:
+    """Score extracted facts against annotated gold (the rules of FACTS.md)."""
+    from .evaluate import format_report, load_jsonl_facts, score
+
+    if bool(pred) == bool(corpus):
+        raise click.UsageError("give exactly one of --pred PRED.jsonl or --corpus CORPUS.jsonl")
+    chosen = tuple(k for k in kinds.split(",") if k)
+    unknown = set(chosen) - set(FACT_KINDS)
+    if unknown:
+        raise click.BadParameter(f"unknown kinds: {', '.join(sorted(unknown))}", param_hint="--kinds")
+    gold_docs = load_jsonl_facts(gold)
+    if pred:
+        pred_docs = load_jsonl_facts(pred)
+    else:
+        from .runner import extract_stream
+
+        pred_docs = {}
+        for item in extract_stream(_documents((corpus,), None), model=model, jobs=jobs):
+            if isinstance(item, Exception):
+                report_error(item)
+            else:
+                pred_docs[item.doc_id] = item.to_dict()
+    report = score(gold_docs, pred_docs, chosen)
+    click.echo(json.dumps(report, indent=1) if as_json else format_report(report, chosen))
+
+
+# --- commands of the storage and web packages (registered here, defined there) ---
+# --- end of registered commands ---
