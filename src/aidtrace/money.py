@@ -1,8 +1,158 @@
-"""PLACEHOLDER until its owner writes it."""
+"""Numbers: money values and counts of items.
+
+    parse_money("€50 million")       -> (50000000.0, "EUR")
+    parse_money("2 bn hryvnias")     -> (2000000000.0, "UAH")
+    parse_money("50 million people") -> None        (no currency, no money)
+    parse_quantity("two dozen")      -> 24
+    parse_quantity("a third hospital") -> 1
+
+The spaCy component ``aidtrace_money`` fills ``doc._.money`` with ``MoneyMention``s found by one
+regex over ``doc.text`` (no token or NER work, so it costs next to nothing). Currency symbols,
+codes and names, scale words and number words live in ``aidtrace/data/*.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from .mentions import MoneyMention
+
+
+def _rows(name: str) -> list[list[str]]:
+    """The non-comment rows of a tab-separated data file of the package."""
+    text = resources.files("aidtrace").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _alternation(words) -> str:
+    """A regex alternation of literal words, longest first so the longest one wins."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    symbols: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    words: dict[str, str] = {}
+    for kind, text, iso in _rows("currencies.tsv"):
+        {"symbol": symbols, "code": codes, "word": words}[kind][text.lower()] = iso
+    multipliers = {word.lower(): float(factor) for word, factor in _rows("multipliers.tsv")}
+    numbers = {word.lower(): int(value) for word, value in _rows("numbers.tsv")}
+    ordinals = {row[0].lower() for row in _rows("ordinals.tsv")}
+
+    number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    scale = rf"(?:\s*(?P<{{g}}>{_alternation(multipliers)})\b)?"
+    # Words are written with any spacing; let one space in the data match any whitespace.
+    word_alt = _alternation(words).replace(r"\ ", r"\s+")
+    money = re.compile(
+        # "€50 million", "US$ 400m", "C$500 million"
+        rf"(?<![\w$])(?P<sym>{_alternation(symbols)})\s?(?P<n1>{number}){scale.format(g='m1')}"
+        # "EUR 5 million", "UAH 2 billion"
+        rf"|\b(?P<code1>{_alternation(codes)})\s?(?P<n2>{number}){scale.format(g='m2')}"
+        # "5 million euros", "2 bn hryvnias", "1.5 billion USD", "500 million Canadian dollars"
+        rf"|(?<![\w.,])(?P<n3>{number}){scale.format(g='m3')}\s*(?:(?P<code2>{_alternation(codes)})|(?P<word>{word_alt}))\b",
+        re.IGNORECASE,
+    )
+    return {
+        "symbols": symbols,
+        "codes": codes,
+        "words": {" ".join(k.split()): v for k, v in words.items()},
+        "multipliers": multipliers,
+        "numbers": numbers,
+        "ordinals": ordinals,
+        "money": money,
+    }
+
+
+def _amount(number: str, scale: str | None, multipliers: dict[str, float]) -> float:
+    value = float(number.replace(",", ""))
+    if scale:
+        value *= multipliers[scale.lower()]
+    return value
+
+
+def find_money(text: str) -> list[MoneyMention]:
+    """Every money value in a text, in order of appearance."""
+    tables = _tables()
+    found: list[MoneyMention] = []
+    for match in tables["money"].finditer(text):
+        if match["sym"] is not None:
+            # Codes are upper case in running text; "eur 5" or "Sek" would be something else.
+            currency = tables["symbols"][match["sym"].lower()]
+            amount = _amount(match["n1"], match["m1"], tables["multipliers"])
+        elif match["code1"] is not None:
+            if not match["code1"].isupper():
+                continue
+            currency = tables["codes"][match["code1"].lower()]
+            amount = _amount(match["n2"], match["m2"], tables["multipliers"])
+        else:
+            if match["code2"] is not None:
+                if not match["code2"].isupper():
+                    continue
+                currency = tables["codes"][match["code2"].lower()]
+            else:
+                currency = tables["words"][" ".join(match["word"].lower().split())]
+            amount = _amount(match["n3"], match["m3"], tables["multipliers"])
+        found.append(MoneyMention(match.start(), match.end(), match.group(), amount, currency))
+    return found
+
+
+def parse_money(text: str) -> tuple[float, str] | None:
+    """The first money value of a short text as (amount, ISO 4217 currency), or None."""
+    found = find_money(text)
+    return (found[0].amount, found[0].currency) if found else None
+
+
+_QUANTITY_DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?![.,]\d)\b")
+
+
+def parse_quantity(text: str) -> int | None:
+    """The count a phrase begins with: "12 howitzers" → 12, "twelve" → 12, "two dozen" → 24,
+    "a third hospital" → 1, "1,000" → 1000; None for no count or a vague one ("thousands")."""
+    tables = _tables()
+    numbers: dict[str, int] = tables["numbers"]
+    words = text.strip().lower().replace("-", " ").split()
+    if not words:
+        return None
+    match = _QUANTITY_DIGITS.match(words[0])
+    if match:
+        value = int(match.group(1).replace(",", ""))
+        if len(words) > 1 and words[1] == "dozen":
+            value *= 12
+        elif len(words) > 1 and words[1] in ("thousand", "million"):
+            value *= 1000 if words[1] == "thousand" else 1_000_000
+        return value
+    first = words[0]
+    if first not in numbers:
+        return None
+    if first in ("a", "an") and len(words) > 1:
+        # "a dozen" is 12, "a couple of" 2, "a pair of" 2; "a third hospital" is one hospital.
+        if words[1] in ("dozen", "couple", "pair"):
+            return numbers[words[1]]
+        if words[1] in ("hundred", "thousand"):
+            return 100 if words[1] == "hundred" else 1000
+        return 1
+    value = numbers[first]
+    rest = words[1:]
+    # "twenty five" (after the hyphen was split): tens followed by a unit.
+    if value >= 20 and value % 10 == 0 and rest and rest[0] in numbers and numbers[rest[0]] < 10 and rest[0] not in ("a", "an"):
+        value += numbers[rest[0]]
+        rest = rest[1:]
+    if rest and rest[0] == "dozen":
+        value *= 12
+    elif rest and rest[0] == "hundred":
+        value *= 100
+    elif rest and rest[0] == "thousand":
+        value *= 1000
+    return value
 
 
 @Language.component("aidtrace_money")
-def _annotate(doc):
-    doc._.money = []
+def annotate_money(doc: Doc) -> Doc:
+    """spaCy component: ``doc._.money`` = the money values of ``doc.text``, sorted by offset."""
+    doc._.money = find_money(doc.text)
     return doc
