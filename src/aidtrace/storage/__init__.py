@@ -1,0 +1,1 @@
+"""The aidtrace registry: documents, merged facts, mentions and reviews in SQLite or PostgreSQL."""
