@@ -111,38 +111,64 @@ def _day_month(month: int, day: int, year: int | None, base: date | None) -> str
     return found.isoformat() if found else None
 
 
-@lru_cache(maxsize=4096)
 def resolve_date(text: str, published: str | None) -> str | None:
     """Resolve a short date expression to "YYYY-MM-DD", "YYYY-MM", or None when it is not a
     day or a month (a year alone, "last week", "today" without a publication date ...).
 
     ``published`` is the publication date "YYYY-MM-DD" that relative dates refer to.
     """
-    low = " ".join(text.lower().split())
-    base = _parse_iso(published)
+    found = _resolve(text, published)
+    return found[0] if found else None
 
-    match = _ISO.search(low)
-    if match:
-        found = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
-        return found.isoformat() if found else None
-    match = _DMY_NUMERIC.search(low)
-    if match:
-        found = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
-        return found.isoformat() if found else None
+
+def _resolve(text: str, published: str | None) -> tuple[str, int, int] | None:
+    """The value of a date expression and the part of ``text`` ([start, end)) that gave it:
+    NER's DATE spans run long at times ("April 20 and a second"), the mention should not."""
+    low = text.lower()
+    if len(low) != len(text):  # lower() changed the length (rare Unicode): offsets unusable
+        value = _resolve_value(" ".join(low.split()), _parse_iso(published))
+        return (value[0], 0, len(text)) if value else None
+    value = _resolve_value(low, _parse_iso(published))
+    return value if value else None
+
+
+@lru_cache(maxsize=4096)
+def _resolve_value(low: str, base: date | None) -> tuple[str, int, int] | None:
+    """``_resolve`` on lower-cased text; cached because the same expressions recur a lot."""
+    value = _resolve_match(low, base)
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return value
+    return (value, 0, len(low))
+
+
+def _spanned(value: str | None, match: re.Match) -> tuple[str, int, int] | None:
+    return (value, match.start(), match.end()) if value else None
+
+
+def _resolve_match(low: str, base: date | None) -> tuple[str, int, int] | str | None:
+    """Try the common forms in order, most specific first."""
+    for pattern in (_ISO, _DMY_NUMERIC):
+        match = pattern.search(low)
+        if match:
+            found = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
+            return _spanned(found.isoformat() if found else None, match)
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         match = pattern.search(low)
         if match:
             year = int(match["year"]) if match["year"] else None
-            return _day_month(MONTHS[match["month"]], int(match["day"]), year, base)
+            return _spanned(_day_month(MONTHS[match["month"]], int(match["day"]), year, base), match)
 
     match = _RELATIVE_DAY.search(low)
     if match:
         if base is None:
             return None
         shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[match["word"]]
-        return (base + timedelta(days=shift)).isoformat()
-    if _THIS_PART.search(low):
-        return base.isoformat() if base else None
+        return _spanned((base + timedelta(days=shift)).isoformat(), match)
+    match = _THIS_PART.search(low)
+    if match:
+        return _spanned(base.isoformat() if base else None, match)
     if _VAGUE.search(low):
         return None
 
@@ -151,7 +177,7 @@ def resolve_date(text: str, published: str | None) -> str | None:
         # "may" alone is far more often the verb than the month.
         month = MONTHS[match["month"]]
         if match["year"]:
-            return f"{int(match['year']):04d}-{month:02d}"
+            return _spanned(f"{int(match['year']):04d}-{month:02d}", match)
         if base is None:
             return None
         # "this July" / "in July" is the July of the publication year (FACTS.md); "last July" the
@@ -161,7 +187,7 @@ def resolve_date(text: str, published: str | None) -> str | None:
             year -= 1
         elif match["which"] == "next":
             year += 1
-        return f"{year:04d}-{month:02d}"
+        return _spanned(f"{year:04d}-{month:02d}", match)
 
     match = _WEEKDAY.search(low)
     if match:
@@ -171,10 +197,10 @@ def resolve_date(text: str, published: str | None) -> str | None:
         back = (base.weekday() - target) % 7
         which = match["which"]
         if which == "next":
-            return (base + timedelta(days=(target - base.weekday()) % 7 or 7)).isoformat()
+            return _spanned((base + timedelta(days=(target - base.weekday()) % 7 or 7)).isoformat(), match)
         if which in ("last", "past") and back == 0:
             back = 7
-        return (base - timedelta(days=back)).isoformat()
+        return _spanned((base - timedelta(days=back)).isoformat(), match)
 
     return _dateparser_fallback(low, base)
 
@@ -262,10 +288,12 @@ def find_dates(doc: Doc, published: str | None) -> list[DateMention]:
     for (start, end), text in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
         if start < last_end:
             continue
-        value = resolve_date(text, published)
-        if value is None:
+        found = _resolve(text, published)
+        if found is None:
             continue
-        mentions.append(DateMention(start, end, text, value))
+        value, inner_start, inner_end = found
+        start, end = start + inner_start, start + inner_end
+        mentions.append(DateMention(start, end, doc.text[start:end], value))
         last_end = end
     return mentions
 
