@@ -42,7 +42,6 @@ def _tables() -> dict:
         {"symbol": symbols, "code": codes, "word": words}[kind][text.lower()] = iso
     multipliers = {word.lower(): float(factor) for word, factor in _rows("multipliers.tsv")}
     numbers = {word.lower(): int(value) for word, value in _rows("numbers.tsv")}
-    ordinals = {row[0].lower() for row in _rows("ordinals.tsv")}
 
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     scale = rf"(?:\s*(?P<{{g}}>{_alternation(multipliers)})\b)?"
@@ -63,7 +62,6 @@ def _tables() -> dict:
         "words": {" ".join(k.split()): v for k, v in words.items()},
         "multipliers": multipliers,
         "numbers": numbers,
-        "ordinals": ordinals,
         "money": money,
     }
 
