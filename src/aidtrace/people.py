@@ -1,9 +1,552 @@
-"""PLACEHOLDER until its owner writes it."""
+"""Who is who in a document: people named in full, their roles, and every mention that refers to them.
+
+The ``aidtrace_people`` spaCy component runs after the gazetteer, dates and money components and sets
+
+    doc._.people           list[Person]          one per person named in full ("Kaja Kallas")
+    doc._.person_mentions  list[PersonMention]   sorted; full names, surnames, titles, pronouns
+
+Resolution is rule-based and cheap (no coreference model): a surname goes to the person with that
+surname, a title ("the Prime Minister", "the Head of State") to the most recently mentioned person
+holding that role, a pronoun to the most recent compatible person mentioned outside quotation marks.
+``person_at(doc, start, end)`` gives the person a character span refers to.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
 from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .mentions import Person, PersonMention
+
+DATA = Path(__file__).parent / "data"
+
+# Honorifics and articles that may lead a PERSON entity but are not part of the name.
+_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "the", "former", "ex", "-",
+               "lord", "lady", "prof", "prof.", "gen", "gen.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "st.",
+               "president-elect", "then"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+# Lower-case words allowed inside a name ("Ursula von der Leyen").
+_NAME_PARTICLES = {"von", "der", "van", "de", "del", "da", "di", "la", "le", "bin", "al", "den", "dos", "du"}
+# Lower-case words allowed inside a role phrase before or after a name.
+_ROLE_GLUE = {"of", "the", "for", "and", "on", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
+              "outgoing", "incumbent", "current", "'s", "’s", "in", "to"}
+_MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "acting", "ex", "-", "newly", "elected",
+                 "first", "late"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_PRONOUN_WINDOW = 800  # characters: an antecedent further back than this is not trusted
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip diacritics, so that "Kälin" and "Kalin" compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def surname_key(name: str) -> str:
+    """The comparison key of a surname: folded, a doubled final letter dropped (Zelenskyy = Zelensky)."""
+    words = re.findall(r"[a-z]+", _fold(name))
+    if not words:
+        return ""
+    last = words[-1]
+    if len(last) > 3 and last[-1] == last[-2]:
+        last = last[:-1]
+    return last
+
+
+def _lines(name: str) -> list[str]:
+    path = DATA / name
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].rstrip()
+        if line.strip():
+            out.append(line)
+    return out
+
+
+@dataclass
+class _Vocab:
+    titles: list[str]  # lower-case, longest first
+    title_words: set[str]
+    aliases: dict[str, str]
+    female: set[str]
+    pronouns: dict[str, str]
+    title_re: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    """The word lists of ``aidtrace/data`` (loaded once)."""
+    titles = sorted({t.strip().lower() for t in _lines("titles.txt")}, key=lambda t: (-len(t), t))
+    aliases = {}
+    for line in _lines("title_aliases.tsv"):
+        alias, _, role = line.partition("\t")
+        aliases[alias.strip().lower()] = role.strip().lower()
+    title_words = set()
+    for title in titles:
+        title_words.update(w for w in re.split(r"[\s-]+", title) if w not in {"of", "the", "'s", "in"})
+    title_words -= {"president's"}
+    female = {_fold(n.strip()) for n in _lines("female_first_names.txt")}
+    pronouns = {}
+    for line in _lines("person_words.txt"):
+        word, _, gender = line.partition("\t")
+        pronouns[word.strip()] = gender.strip() or "any"
+    alternation = "|".join(re.escape(t).replace("'", "['’]").replace(r"\ ", r"\s+") for t in titles)
+    title_re = re.compile(
+        r"\b(?P<the>[Tt]he)\s+(?P<mods>(?:[\w.’'-]+\s+){0,2}?)(?P<ex>(?i:ex-|former\s+))?(?P<title>(?i:"
+        + alternation
+        + r"))\b(?!-)"
+    )
+    return _Vocab(titles, title_words, aliases, female, pronouns, title_re)
+
+
+def _gazetteer():
+    """The gazetteer module, imported late because it is written concurrently with this one."""
+    from . import gazetteer
+
+    return gazetteer
+
+
+def _leader(name: str) -> tuple[str, str] | None:
+    fn = getattr(_gazetteer(), "leader", None)
+    if fn is None:
+        return None
+    try:
+        found = fn(name)
+    except Exception:  # a lookup failure must not stop the pipeline
+        return None
+    return tuple(found) if found else None  # type: ignore[return-value]
+
+
+def _actor_code(text: str) -> str | None:
+    fn = getattr(_gazetteer(), "actor_code", None)
+    if fn is None:
+        return None
+    try:
+        return fn(text)
+    except Exception:
+        return None
+
+
+def normalise_role(role: str) -> str:
+    """A role phrase as compared against titles: lower-case, single spaces, "ex-" as "former", aliases applied."""
+    text = re.sub(r"\s+", " ", role.replace("’", "'").strip().lower())
+    text = re.sub(r"^(the )", "", text)
+    text = re.sub(r"\bex-\s*", "former ", text)
+    former = text.startswith("former ")
+    if former:
+        text = text[len("former "):]
+    text = vocab().aliases.get(text, text)
+    return ("former " + text) if former else text
+
+
+@dataclass
+class _Work:
+    """Per-document state while mentions are collected."""
+
+    doc: Doc
+    actors: list
+    quoted: list[tuple[int, int]]
+    quoted_starts: list[int]
+    people: list[Person] = field(default_factory=list)
+    gender: dict[int, str] = field(default_factory=dict)  # id(person) -> "f" / "m"
+    mentions: list[PersonMention] = field(default_factory=list)
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quoted_starts, pos) - 1
+        return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
+
+    def actor_in(self, start: int, end: int) -> str | None:
+        for mention in self.actors:
+            if mention.start >= start and mention.end <= end:
+                return mention.code
+        for ent in self.doc.ents:
+            if ent.start_char >= start and ent.end_char <= end and ent.label_ in ("GPE", "NORP", "ORG"):
+                code = _actor_code(ent.text)
+                if code:
+                    return code
+        return None
+
+    def actor_token(self, token: Token) -> bool:
+        pos = token.idx
+        return any(m.start <= pos < m.end for m in self.actors) or (
+            token.ent_type_ in ("GPE", "NORP") and token.text[:1].isupper()
+        )
+
+
+def _is_name_token(token: Token) -> bool:
+    text = token.text
+    if text.lower() in _NAME_PARTICLES:
+        return True
+    return bool(text[:1].isupper() and re.fullmatch(r"[\w.'’-]+", text) and not text.isdigit())
+
+
+def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
+    """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
+    words = vocab().title_words
+    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in words or work.actor_token(tokens[0])
+                      or tokens[0].lower_ == "of" or tokens[0].lower_ in _NAME_PARTICLES):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[:1].isalnum()):
+        tokens = tokens[:-1]
+    # Titles may also sit inside an entity ("Ukraine President Volodymyr Zelenskyy"): keep what follows them.
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i].lower_ in words and i < len(tokens) - 1:
+            tokens = tokens[i + 1:]
+            break
+    if not all(_is_name_token(t) for t in tokens):
+        return []
+    return tokens
+
+
+def _role_span_before(doc: Doc, first: int) -> tuple[int, int] | None:
+    """Token range [i, first) of a title phrase right before a name ("Estonian Prime Minister")."""
+    words = vocab().title_words
+    j = first - 1
+    if j >= 0 and doc[j].text == ")":  # "ex-President of Poland (1995-2005) Alexander Kwasniewski"
+        k = j
+        while k >= 0 and first - k < 12 and doc[k].text != "(":
+            k -= 1
+        if k >= 0 and doc[k].text == "(":
+            j = k - 1
+    end = j + 1
+    start = end
+    while j >= 0:
+        token = doc[j]
+        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+            start = j
+            if token.is_sent_start:
+                break
+            j -= 1
+            continue
+        break
+    # The phrase must begin at a title word, an actor word or "former"; trailing glue words are not a role.
+    while start < end and not (doc[start].lower_ in words or doc[start].lower_ in {"former", "ex"}
+                               or doc[start].ent_type_ in ("GPE", "NORP", "ORG") or doc[start].text[:1].isupper()):
+        start += 1
+    if start >= end or not any(doc[k].lower_ in words for k in range(start, end)):
+        return None
+    return start, end
+
+
+def _role_span_after(doc: Doc, last: int) -> tuple[int, int] | None:
+    """Token range of an apposition after a name: "Xavier Bettel, Prime Minister of Luxembourg," """
+    words = vocab().title_words
+    i = last + 1
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    i += 1
+    if i < len(doc) and doc[i].lower_ in ("the", "a"):
+        i += 1
+    start = i
+    while i < len(doc) and i - start < 12:
+        token = doc[i]
+        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+            i += 1
+            continue
+        break
+    end = i
+    while end > start and doc[end - 1].lower_ in _ROLE_GLUE:
+        end -= 1
+    if end <= start or not any(doc[k].lower_ in words for k in range(start, end)):
+        return None
+    if end < len(doc) and not doc[end].is_punct:
+        return None
+    return start, end
+
+
+def _role_text(work: _Work, span: Span) -> str | None:
+    """The role in a title phrase, without its actor words: "Estonian Prime Minister" → "Prime Minister"."""
+    words = vocab().title_words
+    tokens = list(span)
+    while tokens and (work.actor_token(tokens[0]) or tokens[0].lower_ in ("the", "'s", "’s")
+                      or (tokens[0].lower_ not in words and tokens[0].lower_ not in ("former", "ex", "-"))):
+        tokens = tokens[1:]
+    # Cut a trailing "of [the] <actor>" and anything after the last title word's complement.
+    for i, token in enumerate(tokens):
+        if token.lower_ == "of" and i + 1 < len(tokens):
+            rest = [t for t in tokens[i + 1:] if t.lower_ != "the"]
+            if rest and all(work.actor_token(t) or t.text[:1].isupper() and t.lower_ not in words for t in rest) \
+                    and any(work.actor_token(t) for t in rest):
+                tokens = tokens[:i]
+                break
+    while tokens and (tokens[-1].lower_ in _ROLE_GLUE or work.actor_token(tokens[-1])):
+        tokens = tokens[:-1]
+    if not tokens or not any(t.lower_ in words for t in tokens):
+        return None
+    text = work.doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"^(?i:ex)\s*-\s*", "former ", text)
+    return text
+
+
+def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
+    """The Person a full name refers to, creating it on first sight; returns (person, created)."""
+    doc = work.doc
+    name = doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+    key = surname_key(name)
+    first = _fold(tokens[0].text)
+    for person in work.people:
+        if surname_key(person.surname) == key:
+            other_first = _fold(person.name.split()[0])
+            if other_first == first or other_first.startswith(first.rstrip(".")) or first.startswith(other_first.rstrip(".")):
+                return person, False
+    person = Person(name=name, surname=tokens[-1].text, first_start=tokens[0].idx)
+    work.people.append(person)
+    if first in vocab().female:
+        work.gender[id(person)] = "f"
+    return person, True
+
+
+def _assign_role(work: _Work, person: Person, first: int, last: int) -> None:
+    """Fill role and actor of a person from the title phrase around one of its full-name mentions."""
+    doc = work.doc
+    if person.role is not None and person.actor is not None:
+        return
+    for finder, index in ((_role_span_before, first), (_role_span_after, last)):
+        span_range = finder(doc, index)
+        if span_range is None:
+            continue
+        span = doc[span_range[0]: span_range[1]]
+        role = _role_text(work, span)
+        if role is None:
+            continue
+        if person.role is None:
+            person.role = role
+        if person.actor is None:
+            person.actor = work.actor_in(span.start_char, span.end_char)
+        break
+    if person.actor is None or person.role is None:
+        found = _leader(person.name)
+        if found:
+            actor, role = found
+            person.actor = person.actor or actor
+            person.role = person.role or role
+
+
+def _collect_names(work: _Work) -> None:
+    """Full-name and surname mentions."""
+    doc = work.doc
+    taken: set[int] = set()
+    singles: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
+            continue
+        tokens = _clean_name(work, list(ent))
+        if not tokens:
+            continue
+        if ent.label_ != "PERSON":
+            # Only a name that follows a title inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
+            if tokens[0].i == ent.start or len(tokens) < 2:
+                continue
+        if len(tokens) >= 2:
+            person, _ = _person_for_name(work, tokens)
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            work.mentions.append(PersonMention(start, end, doc.text[start:end], person, "name"))
+            taken.update(t.i for t in tokens)
+            _assign_role(work, person, tokens[0].i, tokens[-1].i)
+        elif ent.label_ == "PERSON":
+            singles.append((tokens[0].i, tokens[0].i))
+    if not work.people:
+        return
+    by_key: dict[str, list[Person]] = {}
+    for person in work.people:
+        by_key.setdefault(surname_key(person.surname), []).append(person)
+    for token in doc:
+        if token.i in taken or not token.text[:1].isupper() or not token.is_alpha:
+            continue
+        candidates = by_key.get(surname_key(token.text))
+        if not candidates or _fold(token.text).rstrip("s") == "":
+            continue
+        if len(_fold(token.text)) < 3:
+            continue
+        if len(candidates) > 1:
+            person = _most_recent(work, candidates, token.idx) or candidates[0]
+        else:
+            person = candidates[0]
+        work.mentions.append(PersonMention(token.idx, token.idx + len(token.text), token.text, person, "surname"))
+    work.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def _most_recent(work: _Work, candidates: list[Person], pos: int) -> Person | None:
+    """The candidate mentioned last before ``pos`` (or first after it when none is before)."""
+    best, best_pos = None, -1
+    ids = {id(p) for p in candidates}
+    for mention in work.mentions:
+        if mention.start >= pos:
+            break
+        if id(mention.person) in ids and mention.start > best_pos:
+            best, best_pos = mention.person, mention.start
+    if best is None:
+        after = [p for p in candidates if p.first_start >= pos]
+        if after:
+            return min(after, key=lambda p: p.first_start)
+    return best
+
+
+def _title_candidates(work: _Work, title: str, actor: str | None) -> list[Person]:
+    """People whose role matches a title, best match level first."""
+    title = normalise_role(title)
+    exact, partial = [], []
+    for person in work.people:
+        if not person.role:
+            continue
+        if actor and person.actor and person.actor != actor:
+            continue
+        if actor and not person.actor:
+            continue
+        role = normalise_role(person.role)
+        if role == title:
+            exact.append(person)
+        elif title.split()[-1] in role.split() or title in role:
+            if title.startswith("former") != role.startswith("former") and title != "leader":
+                if not role.startswith("former"):
+                    continue
+            partial.append(person)
+    if exact:
+        return exact
+    if title in ("leader", "head") and not partial:
+        return [p for p in work.people if p.actor and (not actor or p.actor == actor)]
+    return partial
+
+
+def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[PersonMention]:
+    """Title mentions ("the Prime Minister", "the Ukrainian President", "the head of the Office of the President")."""
+    doc, text = work.doc, work.doc.text
+    found: list[PersonMention] = []
+    name_starts = sorted(m.start for m in name_mentions if m.how == "name")
+    last_end = -1
+    for match in vocab().title_re.finditer(text):
+        start = match.start()
+        if start < last_end:
+            continue
+        mods = match.group("mods").split()
+        mods_start = match.start("mods")
+        actor = None
+        ok = True
+        for word in mods:
+            if word.lower() in _MODIFIERS_OK:
+                continue
+            if word[:1].isupper():
+                continue
+            ok = False
+        if not ok:
+            continue
+        if mods:
+            actor = work.actor_in(mods_start, match.start("title"))
+        end = match.end()
+        tail = text[end: end + 80]
+        of = re.match(r"\s+of\s+(?:the\s+)?", tail)
+        if of:
+            for mention in work.actors:
+                if mention.start == end + of.end():
+                    actor = actor or mention.code
+                    end = mention.end
+                    break
+        # "the President's Office" names an office, not the person.
+        if re.match(r"['’]s\s+(?:[A-Z]|office|administration)", text[end: end + 20]):
+            continue
+        # A title written right before a full name belongs to that name.
+        k = bisect.bisect_left(name_starts, end)
+        if k < len(name_starts) and re.fullmatch(r"[\s,]*(?:\(.{0,20}\)\s*)?", text[end:name_starts[k]]):
+            continue
+        title = (match.group("ex") or "") + match.group("title")
+        candidates = _title_candidates(work, title, actor)
+        if not candidates:
+            continue
+        person = _most_recent(work, candidates, start) if len(candidates) > 1 else candidates[0]
+        if person is None:
+            continue
+        mention = PersonMention(start, end, text[start:end], person, "title")
+        found.append(mention)
+        # Titles resolve by recency, so later ones must see earlier ones.
+        bisect.insort(work.mentions, mention, key=lambda m: (m.start, m.end))
+        last_end = end
+    return found
+
+
+def _head_is_subject(doc: Doc, mention: PersonMention) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    return span.root.dep_ in _SUBJECT_DEPS
+
+
+def _collect_pronouns(work: _Work) -> None:
+    """Pronouns outside quotation marks, resolved to the most recent compatible person (subjects preferred)."""
+    doc = work.doc
+    pronouns = vocab().pronouns
+    added = []
+    for token in doc:
+        gender = pronouns.get(token.lower_)
+        if gender is None or work.in_quote(token.idx):
+            continue
+        pos = token.idx
+        candidates = [m for m in work.mentions
+                      if m.end <= pos and pos - m.start <= _PRONOUN_WINDOW and not work.in_quote(m.start)]
+        if not candidates:
+            continue
+        if gender == "f":
+            female = [m for m in candidates if work.gender.get(id(m.person)) == "f"]
+            candidates = female or candidates
+        elif gender == "m":
+            candidates = [m for m in candidates if work.gender.get(id(m.person)) != "f"] or []
+            if not candidates:
+                continue
+        choice = candidates[-1]
+        if token.dep_ in _SUBJECT_DEPS:
+            sent_start = token.sent.start_char
+            previous = doc[token.sent.start - 1].sent.start_char if token.sent.start > 0 else sent_start
+            subjects = [m for m in candidates if m.start >= previous and _head_is_subject(doc, m)]
+            if subjects:
+                choice = subjects[-1]
+        mention = PersonMention(token.idx, token.idx + len(token.text), token.text, choice.person, "pronoun")
+        added.append(mention)
+    work.mentions.extend(added)
+    work.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def annotate(doc: Doc) -> Doc:
+    """Fill ``doc._.people`` and ``doc._.person_mentions``."""
+    from .facts.quotes import quoted_spans  # late: the quote module imports this one
+
+    quoted = [(s, e) for s, e, *_ in quoted_spans(doc.text)]
+    work = _Work(doc=doc, actors=list(doc._.actors or []), quoted=quoted, quoted_starts=[s for s, _ in quoted])
+    _collect_names(work)
+    if work.people:
+        names = list(work.mentions)
+        _collect_titles(work, names)
+        _collect_pronouns(work)
+    doc._.people = work.people
+    doc._.person_mentions = work.mentions
+    return doc
 
 
 @Language.component("aidtrace_people")
-def _annotate(doc):
-    doc._.people = []
-    doc._.person_mentions = []
-    return doc
+def _annotate(doc: Doc) -> Doc:
+    return annotate(doc)
+
+
+def person_at(doc: Doc, start: int, end: int) -> Person | None:
+    """The person a character span refers to: the mention overlapping it most (longest on a tie), or None."""
+    best, best_key = None, (0, 0)
+    for mention in doc._.person_mentions or ():
+        if mention.start >= end:
+            break
+        overlap = min(end, mention.end) - max(start, mention.start)
+        if overlap <= 0:
+            continue
+        key = (overlap, mention.end - mention.start)
+        if key > best_key:
+            best, best_key = mention.person, key
+    return best
+
+
+def mentions_of(doc: Doc, person: Person) -> list[PersonMention]:
+    """Every mention of one person, in text order."""
+    return [m for m in doc._.person_mentions or () if m.person is person]

@@ -1,5 +1,383 @@
-"""PLACEHOLDER until its owner writes it."""
+"""Direct quotations and who said them.
+
+A quote is text inside quotation marks, four or more words long, attributed by a speech verb
+("said", "told", "stressed", "according to" ...) to a named person or a named organisation.
+The speaker is found after the quote (`"...," Kallas said`), before it in the same sentence
+(`Kallas said: "..."`, `with Zelensky saying that "..."`) or in the sentence before when that
+one ends with a colon; "he", "she" and "the President" are resolved through ``aidtrace.people``.
+A quote with no cue of its own that directly follows the attribution of another quote
+(`"A," he said. "B."`) keeps that quote's speaker.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span
+
+from ..model import Evidence, Quote
+from ..people import person_at, vocab
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+MIN_WORDS = 4
+
+_DOUBLE_OPEN = "“„«"
+_DOUBLE_CLOSE = "”»"
+_DOUBLES = '"“”„«»'
+_SINGLES = "'‘’"
+_OPENER_BEFORE = set(" \t\n\r([{—–-/:") | set(_DOUBLES) | set("‘")
+_CLOSER_AFTER = set(" \t\n\r.,;:!?)]}—–-…") | set(_DOUBLES) | set("’'")
+# Subjects that name nobody: quotes attributed to them are dropped.
+_UNNAMED_POS = {"PRON", "DET", "NOUN", "NUM", "ADJ"}
 
 
-def extract_quotes(doc):
-    return []
+class QuotedSpan(NamedTuple):
+    """The text inside one pair of quotation marks (outermost pairs only)."""
+
+    start: int  # first character inside the marks
+    end: int  # one past the last character inside
+    open_pos: int  # offset of the opening mark
+    close_pos: int  # offset of the closing mark, or -1 when the quote runs on into the next paragraph
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> frozenset[str]:
+    """Lower-case word forms that attribute speech (``data/speech_verbs.txt``)."""
+    words = set()
+    for line in (DATA / "speech_verbs.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+def quoted_spans(text: str) -> list[QuotedSpan]:
+    """The outermost quoted stretches of a text, straight or curly, double or single marks.
+
+    Apostrophes ("Kallas'", "Ukraine's") are told apart from single quotation marks by their
+    neighbours; inner quotes stay inside the outer one; an opening mark at a paragraph start with
+    no closing mark in that paragraph gives a span to the paragraph's end (multi-paragraph quotes).
+    """
+    spans: list[QuotedSpan] = []
+    stack: list[tuple[str, int]] = []  # ("d" | "s", offset of the opening mark)
+    para_start = 0
+    n = len(text)
+
+    def flush(end: int) -> None:
+        # Unclosed at the end of a paragraph: keep only a double quote opened at the paragraph's start.
+        for kind, pos in stack:
+            if kind == "d" and not text[para_start:pos].strip():
+                stop = end
+                while stop > pos + 1 and text[stop - 1].isspace():
+                    stop -= 1
+                if stop > pos + 1:
+                    spans.append(QuotedSpan(pos + 1, stop, pos, -1))
+                break
+        stack.clear()
+
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if stack:
+                flush(i)
+            para_start = i + 1
+            continue
+        if ch not in _DOUBLES and ch not in _SINGLES:
+            continue
+        prev = text[i - 1] if i > 0 else "\n"
+        nxt = text[i + 1] if i + 1 < n else "\n"
+        left = prev in _OPENER_BEFORE and not nxt.isspace()
+        right = not prev.isspace() and (nxt in _CLOSER_AFTER or i + 1 == n)
+        if ch in _DOUBLES:
+            has_open = any(kind == "d" for kind, _ in stack)
+            if left and not right:
+                role = "open"
+            elif right and not left:
+                role = "close"
+            elif ch in _DOUBLE_OPEN:
+                role = "open"
+            elif ch in _DOUBLE_CLOSE:
+                role = "close"
+            else:
+                role = "close" if has_open else "open"
+            if role == "close" and not has_open:
+                continue  # a stray closing mark
+            if role == "open":
+                stack.append(("d", i))
+                continue
+            while stack and stack[-1][0] != "d":
+                stack.pop()
+            _, pos = stack.pop()
+            if not stack:
+                spans.append(QuotedSpan(pos + 1, i, pos, i))
+            continue
+        # Single marks: an apostrophe between letters ("Ukraine's") or after a word with no
+        # quote open ("Kallas'") is not a quotation mark.
+        if prev.isalnum() and nxt.isalnum():
+            continue
+        if left and not right and ch in "'‘" and nxt.isalnum():
+            stack.append(("s", i))
+            continue
+        if right and stack and stack[-1][0] == "s":
+            _, pos = stack.pop()
+            if not stack:
+                spans.append(QuotedSpan(pos + 1, i, pos, i))
+    if stack:
+        flush(n)
+    spans.sort()
+    return spans
+
+
+def word_count(text: str) -> int:
+    """Words as the scorer counts them (\\w+ runs)."""
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass
+class _Cue:
+    speaker: str | None
+    how: str  # "after", "before", "inherited"
+    named: bool  # the speaker slot held a name (even if it resolved to nobody)
+
+
+def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
+    if end <= start:
+        return None
+    return doc.char_span(start, end, alignment_mode="contract")
+
+
+def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
+    """The named speaker in a subject span: a person (resolved), else an organisation or proper name as written."""
+    person = person_at(doc, start, end)
+    if person is not None:
+        return person.name
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    for ent in doc.ents:
+        if ent.end_char <= start or ent.start_char >= end:
+            continue
+        if ent.label_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "WORK_OF_ART"):
+            name = re.sub(r"(?:['’]s?|’)$", "", ent.text).strip()
+            if ent.label_ == "PERSON" or word_count(name) >= 1:
+                if ent.label_ in ("NORP", "GPE") and span.root.i not in range(ent.start, ent.end):
+                    continue
+                return name
+    # A proper-name head that NER missed ("WALLACE", "Caddell").
+    root = span.root
+    if root.pos_ == "PROPN" and root.text[:1].isupper():
+        left = root
+        while left.i > span.start and doc[left.i - 1].pos_ == "PROPN":
+            left = doc[left.i - 1]
+        return doc.text[left.idx: root.idx + len(root.text)]
+    return None
+
+
+def _subject_after_verb(doc: Doc, verb_i: int, limit: int) -> tuple[int, int] | None:
+    """The noun phrase right after an inverted verb: `said the Head of the Office of the President`."""
+    i = verb_i + 1
+    if i < len(doc) and doc[i].lower_ == "to" and doc[verb_i].lower_ == "according":
+        i += 1
+    start = i
+    while i < len(doc) and doc[i].idx < limit and i - start < 12:
+        token = doc[i]
+        if token.is_punct and token.text not in ("-", "'s", "’s", "."):
+            break
+        if token.text in _DOUBLES:
+            break
+        if token.pos_ in ("VERB", "ADP", "SCONJ", "CCONJ") and token.lower_ not in ("of",):
+            break
+        i += 1
+    if i == start:
+        return None
+    return doc[start].idx, doc[i - 1].idx + len(doc[i - 1].text)
+
+
+def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
+    """`"...," Kallas said` / `"...," said the President` / `"...," according to X`."""
+    close = quote.close_pos
+    if close < 0:
+        return None
+    region_end = min(limit, len(doc.text))
+    # Only the rest of the sentence: stop at the first sentence end after the quote.
+    rest = doc.text[close + 1: region_end]
+    stop = re.search(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)", rest)
+    if stop:
+        region_end = close + 1 + stop.end()
+    span = _tokens_between(doc, close + 1, region_end)
+    if span is None:
+        return None
+    verbs = speech_verbs()
+    for k, token in enumerate(span):
+        if k > 10:
+            break
+        if token.text in _DOUBLES:
+            break
+        word = token.lower_
+        if word == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            subject = _subject_after_verb(doc, token.i, region_end)
+            if subject is None:
+                return None
+            return _Cue(_speaker_of(doc, *subject), "after", True)
+        if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
+            continue
+        before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
+        if before:
+            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
+        subject = _subject_after_verb(doc, token.i, region_end)
+        if subject is None:
+            return None
+        return _Cue(_speaker_of(doc, *subject), "after", True)
+    return None
+
+
+def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start:
+            if child.dep_ == "nsubjpass":
+                # "This was stated by Yermak": the agent is the speaker.
+                for agent in verb.children:
+                    if agent.dep_ == "agent":
+                        objs = [c for c in agent.children if c.dep_ == "pobj"]
+                        if objs:
+                            sub = list(objs[0].subtree)
+                            return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            sub = list(child.subtree)
+            return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+    # A conjoined or participial verb shares its head's subject ("Kallas smiled and said").
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject_of_verb(doc, verb.head, region_start) if verb.head.i < verb.i else None
+    return None
+
+
+def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[QuotedSpan]) -> _Cue | None:
+    """`Kallas said: "..."`, `with Zelensky saying that "..."`, `According to X, "..."`."""
+    span = _tokens_between(doc, region_start, quote.open_pos)
+    if span is None:
+        return None
+    verbs = speech_verbs()
+    inside = [(q.open_pos, q.end) for q in quoted]
+
+    def is_quoted(pos: int) -> bool:
+        return any(s <= pos < e for s, e in inside)
+
+    for token in reversed(span):
+        if is_quoted(token.idx):
+            continue
+        word = token.lower_
+        if word == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            subject = _subject_after_verb(doc, token.i, quote.open_pos)
+            if subject is None:
+                return None
+            return _Cue(_speaker_of(doc, *subject), "before", True)
+        if word not in verbs or token.pos_ not in ("VERB", "AUX"):
+            continue
+        subject = _subject_of_verb(doc, token, region_start)
+        if subject is None:
+            # Inverted order inside the sentence: `..., said Kallas: "..."`.
+            people = [m for m in doc._.person_mentions or () if region_start <= m.start < token.idx]
+            if people:
+                return _Cue(people[-1].person.name, "before", True)
+            after = _subject_after_verb(doc, token.i, quote.open_pos)
+            if after is None:
+                return None
+            return _Cue(_speaker_of(doc, *after), "before", True)
+        return _Cue(_speaker_of(doc, *subject), "before", True)
+    return None
+
+
+def _sentence_start(doc: Doc, pos: int) -> int:
+    """Start offset of the sentence holding ``pos`` (spaCy's segmentation, trimmed to the paragraph)."""
+    span = doc.char_span(pos, min(pos + 1, len(doc.text)), alignment_mode="expand")
+    start = span.sent.start_char if span is not None else pos
+    para = doc.text.rfind("\n", 0, pos) + 1
+    return max(start, para)
+
+
+def _previous_sentence_start(doc: Doc, pos: int) -> int:
+    """Start of the sentence that ends right before ``pos`` (across a paragraph break)."""
+    j = pos - 1
+    while j > 0 and doc.text[j].isspace():
+        j -= 1
+    if j <= 0:
+        return pos
+    return _sentence_start(doc, j)
+
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    """Direct quotations of 4+ words with a named speaker, in text order."""
+    text = doc.text
+    spans = quoted_spans(text)
+    quotes: list[Quote] = []
+    previous: tuple[QuotedSpan, _Cue | None, int] | None = None  # last quote, its cue, end of its attribution
+    run_cue: _Cue | None = None
+    run: list[QuotedSpan] = []
+    for index, quote in enumerate(spans):
+        limit = spans[index + 1].open_pos if index + 1 < len(spans) else len(text)
+        cue = _cue_after(doc, quote, limit)
+        if cue is None:
+            start = _sentence_start(doc, quote.open_pos)
+            if previous is not None and previous[0].close_pos >= 0:
+                start = max(start, previous[0].close_pos + 1)
+            before = text[start: quote.open_pos]
+            if not before.strip() or before.rstrip().endswith(":"):
+                if before.rstrip().endswith(":"):
+                    cue = _cue_before(doc, quote, start, spans)
+                if cue is None and not before.strip():
+                    prev_start = _previous_sentence_start(doc, start)
+                    prev_text = text[prev_start:start].rstrip()
+                    if prev_text.endswith(":") and (previous is None or previous[0].end <= prev_start):
+                        cue = _cue_before(doc, quote, prev_start, spans)
+            else:
+                cue = _cue_before(doc, quote, start, spans)
+        if cue is None and previous is not None and previous[1] is not None and previous[1].speaker:
+            gap = text[previous[2]: quote.open_pos]
+            continued = previous[0].close_pos < 0 and not gap.strip()
+            after_attribution = previous[1].how == "after" and len(gap) < 200 and len(re.findall(r"[.!?]\s", gap)) <= 1
+            if continued or after_attribution:
+                cue = _Cue(previous[1].speaker, "inherited", True)
+        # A multi-paragraph run takes its speaker from the attribution found anywhere in the run.
+        if quote.close_pos < 0:
+            run.append(quote)
+            if run_cue is None and cue is not None and cue.speaker:
+                run_cue = cue
+            previous = (quote, cue or run_cue, quote.end)
+            continue
+        if run:
+            if cue is None or not cue.speaker:
+                cue = run_cue
+            speaker = cue.speaker if cue and cue.speaker else None
+            for part in run:
+                _add(quotes, doc, part, speaker, 0.6)
+            run, run_cue = [], None
+        attribution_end = quote.close_pos + 1
+        if cue is not None and cue.how == "after":
+            rest = text[attribution_end:limit]
+            stop = re.search(r"[.!?](?=\s|$)|[,;:]\s*(?=[\"“‘])", rest)
+            attribution_end += stop.end() if stop else len(rest)
+        previous = (quote, cue, attribution_end)
+        if cue is None or not cue.speaker:
+            continue
+        confidence = {"after": 0.9, "before": 0.8, "inherited": 0.7}[cue.how]
+        _add(quotes, doc, quote, cue.speaker, confidence)
+    if run:
+        speaker = run_cue.speaker if run_cue else None
+        for part in run:
+            _add(quotes, doc, part, speaker, 0.5)
+    quotes.sort(key=lambda q: q.evidence[0].start)
+    return quotes
+
+
+def _add(quotes: list[Quote], doc: Doc, span: QuotedSpan, speaker: str | None, confidence: float) -> None:
+    if not speaker:
+        return
+    text = doc.text[span.start: span.end]
+    if word_count(text) < MIN_WORDS:
+        return
+    quotes.append(Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
+                        confidence=confidence))
+
+
+__all__ = ["extract_quotes", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count", "vocab"]
