@@ -154,4 +154,12 @@ def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str
 
 
 # --- commands of the storage and web packages (registered here, defined there) ---
+from .ingest import commands as _registry  # noqa: E402  (registered after main exists)
+
+main.add_command(_registry.ingest)
+main.add_command(_registry.reextract)
+main.add_command(_registry.db)
+main.add_command(_registry.stats)
+main.add_command(_registry.review)
+main.add_command(_registry.export)
 # --- end of registered commands ---

@@ -1,0 +1,1 @@
+"""Ingestion: files, corpora, web pages and feeds into the aidtrace registry."""

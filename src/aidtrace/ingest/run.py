@@ -1,0 +1,295 @@
+"""Ingest: sources -> documents -> extraction -> registry, one transaction per document.
+
+    report = ingest(["corpus.jsonl", "https://example.org/feed.xml"], engine, jobs=2)
+
+Sources are files, directories, JSONL corpora, ``-`` (stdin), article URLs and RSS/Atom feed
+URLs (every entry is fetched). Documents already stored (same url or same text) are skipped
+before extraction, so a second ingest of the same sources adds nothing and costs little.
+Each document is stored with its mentions and merges in a single transaction, in input order:
+an ingest killed at any moment and run again ends with exactly the database of an
+uninterrupted run.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from ..model import Document, DocumentFacts
+from ..pipeline import DEFAULT_MODEL
+from ..storage import merge
+from ..storage.database import ensure_schema, make_sessionmaker
+from ..storage.schema import Document as DocumentRow
+from .feeds import parse_feed
+from .fetch import FetchError, Fetcher, page_document
+
+ErrorHandler = Callable[[Exception], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest or re-extraction did."""
+
+    added: int = 0  # new documents stored
+    duplicates: int = 0  # documents already stored (same url or text), skipped
+    reextracted: int = 0  # stored documents whose mentions were replaced
+    failed: int = 0  # inputs reported and skipped
+    mentions: int = 0
+    new_facts: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        rate = (self.added + self.reextracted) / self.seconds if self.seconds else 0.0
+        parts = [f"{self.added} documents added", f"{self.duplicates} already stored"]
+        if self.reextracted:
+            parts.append(f"{self.reextracted} re-extracted")
+        parts += [f"{self.failed} failed", f"{self.mentions} mentions", f"{self.new_facts} new facts",
+                  f"{self.seconds:.1f} s ({rate:.1f} docs/s)"]
+        return ", ".join(parts)
+
+
+def is_url(source: str) -> bool:
+    """Whether a source is an http(s) URL rather than a path."""
+    lowered = source.lower()
+    return lowered.startswith("http://") or lowered.startswith("https://")
+
+
+def extractor_version(model: str) -> str:
+    """The version string stored with every mention: aidtrace's version and the spaCy pipeline."""
+    return f"{merge.EXTRACTOR_VERSION}+{model}"
+
+
+def iter_sources(
+    sources: Iterable[str],
+    fetcher: Fetcher,
+    fetched_at: dict[str, datetime],
+    known_url: Callable[[str], bool] = lambda url: False,
+    stdin: IO[str] | None = None,
+) -> Iterator[Document | Exception]:
+    """Documents (or one error per failed input) from every source, in order.
+
+    URLs are fetched: an HTML page is one document, a feed yields one document per entry
+    (entries whose url is already stored are not fetched again).
+    """
+    for source in sources:
+        if not is_url(source):
+            from ..documents import read_documents
+
+            yield from read_documents([source], stdin=stdin if stdin is not None else sys.stdin)
+            continue
+        try:
+            fetched = fetcher.get(source)
+            if not fetched.is_feed:
+                document = page_document(fetched)
+                fetched_at[document.url or source] = fetched.fetched_at
+                yield document
+                continue
+            entries = parse_feed(fetched)
+        except FetchError as error:
+            yield error
+            continue
+        for entry in entries:
+            if known_url(entry.link):
+                continue
+            try:
+                document, when = fetcher.document(entry.link, published=entry.published, title=entry.title)
+            except FetchError as error:
+                yield error
+                continue
+            fetched_at[document.url or entry.link] = when
+            yield document
+
+
+class _Pending:
+    """Inputs handed to the extractor, in order, with the stored row id of known documents."""
+
+    def __init__(self) -> None:
+        self.items: deque[tuple[Document | Exception, int | None]] = deque()
+        self.lock = threading.Lock()
+
+    def push(self, item: Document | Exception, existing: int | None) -> None:
+        with self.lock:
+            self.items.append((item, existing))
+
+    def pop(self) -> tuple[Document | Exception, int | None]:
+        with self.lock:
+            return self.items.popleft()
+
+
+def _progress(total: int | None, enabled: bool | None):  # -> tqdm
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else enabled
+    return tqdm(total=total, unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
+
+
+def _store(
+    session_factory, store: Callable[[Session], merge.StoreResult]
+) -> merge.StoreResult:
+    """Run one document's storage in its own transaction, retrying once on a write race."""
+    for attempt in range(3):
+        session = session_factory()
+        try:
+            with session.begin():
+                return store(session)
+        except (IntegrityError, OperationalError):
+            # Another writer stored the same document or fact first (or held the lock):
+            # retry, and the duplicate check or the merge will find its row.
+            if attempt == 2:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+        finally:
+            session.close()
+    raise AssertionError("unreachable")
+
+
+def ingest(
+    sources: Iterable[str],
+    engine: Engine,
+    jobs: int = 1,
+    model: str = DEFAULT_MODEL,
+    reextract: bool = False,
+    on_error: ErrorHandler | None = None,
+    progress: bool | None = None,
+    fetcher: Fetcher | None = None,
+    stdin: IO[str] | None = None,
+) -> IngestReport:
+    """Ingest every source into the registry at ``engine`` (schema created/upgraded as needed).
+
+    With ``reextract``, documents already stored are extracted again and their machine mentions
+    replaced (reviewed facts keep their values); otherwise they are skipped before extraction.
+    """
+    from ..runner import extract_stream
+
+    ensure_schema(engine)
+    started = time.perf_counter()
+    report = IngestReport()
+    version = extractor_version(model)
+    session_factory = make_sessionmaker(engine)
+    lookup = session_factory()  # used only by the input thread (the prefilter below)
+    fetched_at: dict[str, datetime] = {}
+    pending = _Pending()
+    skipped = [0]  # counted in the input thread, added to the report at the end
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher()
+
+    def known_url(url: str) -> bool:
+        if reextract:
+            return False
+        return lookup.scalar(select(DocumentRow.id).where(DocumentRow.url == url).limit(1)) is not None
+
+    def prefiltered() -> Iterator[Document | Exception]:
+        # Runs in whichever thread feeds the extractor; it only reads, in its own session.
+        for item in iter_sources(sources, fetcher, fetched_at, known_url, stdin):
+            existing = None
+            if isinstance(item, Document):
+                row = merge.find_document(lookup, item.url, merge.content_hash(item.text))
+                lookup.rollback()  # end the read transaction: never hold a snapshot across documents
+                if row is not None:
+                    if not reextract:
+                        skipped[0] += 1
+                        continue
+                    existing = row.id
+            pending.push(item, existing)
+            yield item
+
+    bar = _progress(None, progress)
+    try:
+        for result in extract_stream(prefiltered(), model=model, jobs=jobs):
+            item, existing = pending.pop()
+            bar.update(1)
+            if isinstance(result, Exception):
+                report.failed += 1
+                report.errors.append(str(result))
+                if on_error:
+                    on_error(result)
+                continue
+            assert isinstance(item, Document) and isinstance(result, DocumentFacts)
+            document, facts = item, result
+            if existing is not None:
+                stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, existing), facts, version))
+                report.reextracted += 1
+            else:
+                when = fetched_at.pop(document.url or "", None)
+                stored = _store(session_factory, lambda s: merge.store_document(s, document, facts, when, version))
+                if stored.added:
+                    report.added += 1
+                else:
+                    report.duplicates += 1
+            report.mentions += stored.mentions
+            report.new_facts += stored.new_facts
+    finally:
+        bar.close()
+        lookup.close()
+        if own_fetcher:
+            fetcher.close()
+    report.duplicates += skipped[0]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def reextract_all(
+    engine: Engine,
+    jobs: int = 1,
+    model: str = DEFAULT_MODEL,
+    on_error: ErrorHandler | None = None,
+    progress: bool | None = None,
+    batch: int = 200,
+) -> IngestReport:
+    """Extract every stored document again with the current extractor and merge the new mentions."""
+    from ..runner import extract_stream
+
+    ensure_schema(engine)
+    started = time.perf_counter()
+    report = IngestReport()
+    version = extractor_version(model)
+    session_factory = make_sessionmaker(engine)
+    order: deque[int] = deque()
+
+    def stored_documents() -> Iterator[Document]:
+        last = 0
+        with session_factory() as reader:
+            while True:
+                rows = reader.scalars(
+                    select(DocumentRow).where(DocumentRow.id > last).order_by(DocumentRow.id).limit(batch)
+                ).all()
+                reader.rollback()
+                if not rows:
+                    return
+                for row in rows:
+                    order.append(row.id)
+                    yield merge.stored_document_model(row)
+                last = rows[-1].id
+
+    with session_factory() as counter:
+        total = counter.query(DocumentRow).count()
+    bar = _progress(total, progress)
+    try:
+        for result in extract_stream(stored_documents(), model=model, jobs=jobs):
+            row_id = order.popleft()
+            bar.update(1)
+            if isinstance(result, Exception):
+                report.failed += 1
+                report.errors.append(str(result))
+                if on_error:
+                    on_error(result)
+                continue
+            stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, row_id), result, version))
+            report.reextracted += 1
+            report.mentions += stored.mentions
+            report.new_facts += stored.new_facts
+    finally:
+        bar.close()
+    report.seconds = time.perf_counter() - started
+    return report
