@@ -93,6 +93,10 @@ def build_countries() -> set[str]:
         rows[(row["alias"], row["how"])] = (row["code"], row["how"])
     out = sorted((code, alias, how) for (alias, _), (code, how) in rows.items())
     write_tsv("countries.tsv", ["code", "alias", "how"], out)
+    # The name shown for a code: pycountry's common name, else its name, unless overridden by hand.
+    display = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    display.update({row["code"]: row["name"] for row in read_tsv("country_display_extras.tsv")})
+    write_tsv("country_names.tsv", ["code", "name"], sorted(display.items()))
     return {alias for _, alias, _ in out}
 
 
@@ -169,6 +173,10 @@ def build_settlements(corpora: Path, country_aliases: set[str], region_aliases: 
     rows = []
     dropped = defaultdict(list)
     for name, found in candidates.items():
+        # A place's own name beats another place's alternate spelling ("Chornobyl" is also an old
+        # name of Lazurnyi in Donetsk Oblast).
+        if any(primary for *_, primary in found):
+            found = [entry for entry in found if entry[3]]
         found.sort(reverse=True)
         population, region, geonameid, primary = found[0]
         others = [p for p, r, _, _ in found[1:] if r != region]

@@ -91,17 +91,8 @@ def _actor_index() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _actor_names() -> dict[str, str]:
-    names = dict(ORGANISATION_NAMES)
-    for row in _read("countries.tsv"):
-        if row["how"] == "name":
-            # The shortest common name reads best ("Estonia", not "Republic of Estonia"),
-            # but never an abbreviation ("US", "UK").
-            current = names.get(row["code"])
-            alias = row["alias"]
-            if alias.isupper() or "." in alias:
-                continue
-            if current is None or len(alias) < len(current):
-                names[row["code"]] = alias
+    names = {row["code"]: row["name"] for row in _read("country_names.tsv")}
+    names.update(ORGANISATION_NAMES)
     return names
 
 
