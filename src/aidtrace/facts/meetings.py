@@ -1,5 +1,172 @@
-"""PLACEHOLDER until its owner writes it."""
+"""Meetings: reported interactions between named people (FACTS.md, "meeting").
+
+1. *Trigger* sentences speak of a meeting, talks, a visit or a call that happened
+   (data/meeting_cues.txt); future or planned ones ("will meet", "upcoming") are skipped.
+2. Triggers that share a participant, or that name fewer than two people ("During the meeting,
+   ..."), belong to the same meeting.
+3. Everyone named in a trigger takes part; so do the people listed as attending ("The event was
+   attended by ...") and, for a meeting that is an event of its own ("a meeting of the Council",
+   "held a meeting", a video conference), the people who speak at it.
+4. Mode, place, region, country and date come from the trigger sentences; a press release that
+   gives no other date dates the meeting on its publication day.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..mentions import Person
+from ..model import Meeting
+from ..wordlists import words
+from .common import evidence_of, person_mentions_in
+
+FUTURE = re.compile(r"\b(will|would|shall|upcoming|next|planned|plans? to|scheduled|to be held|is to)\b", re.I)
+VIDEO = re.compile(r"\b(video|videoconference|online|video link|via video|virtual)\b", re.I)
+PHONE = re.compile(r"\b(phone|telephone|call|conversation|spoke by phone|phoned)\b", re.I)
+EVENT = re.compile(
+    r"\b(meeting of|held a meeting|held meeting|took part in|session of|conference|congress|council|summit)\b", re.I
+)
+ATTENDED = re.compile(r"\b(attended|took part|participated|participate|joined by|invited to)\b", re.I)
+VAGUE_TIME = re.compile(r"\b(recent|recently|earlier|previous|last year|in the past)\b", re.I)
+VISIT_UKRAINE = re.compile(r"\b(visit to (ukraine|our country|kyiv)|in ukraine|visiting ukraine|to our country)\b", re.I)
+PLACE_PREPOSITIONS = ("in", "to", "at")
 
 
-def extract_meetings(doc):
-    return []
+@dataclass
+class _Draft:
+    people: list[Person] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    event: bool = False
+
+    def add(self, people: list[Person]) -> None:
+        for person in people:
+            if all(person is not known for known in self.people):
+                self.people.append(person)
+
+
+def _planned(sent: Span, cue: re.Pattern[str]) -> bool:
+    """A meeting only planned ("will meet", "the upcoming talks", "a meeting would be held"):
+    the future word must stand close to the cue, not anywhere in a long sentence."""
+    for match in cue.finditer(sent.text):
+        window = sent.text[max(0, match.start() - 40): match.end() + 25]
+        if not FUTURE.search(window):
+            return False
+    return True
+
+
+def _cue_pattern() -> re.Pattern[str]:
+    cues = sorted(words("meeting_cues.txt"), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
+
+
+def _named_people(doc: Doc, sent: Span) -> list[Person]:
+    people: list[Person] = []
+    for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if mention.how != "pronoun" and all(mention.person is not p for p in people):
+            people.append(mention.person)
+    return people
+
+
+def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
+    """People who say something in the given sentences ("Kälin said that ...")."""
+    speech = words("speech_verbs.txt")
+    people: list[Person] = []
+    for sent in sentences:
+        for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+            if mention.how == "pronoun":
+                continue
+            tokens = [t for t in sent if t.idx >= mention.end][:4]
+            before = sent.text[: mention.start - sent.start_char].lower()
+            if any(t.lower_ in speech for t in tokens) or before.rstrip().endswith("according to"):
+                if all(mention.person is not p for p in people):
+                    people.append(mention.person)
+    return people
+
+
+def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str | None]:
+    """(place as written, region, country) of where the meeting happened."""
+    for sent in sentences:
+        for place in doc._.places or ():
+            if sent.start_char <= place.start < sent.end_char:
+                before = doc.text[max(sent.start_char, place.start - 12): place.start].lower().split()
+                if before and before[-1] in PLACE_PREPOSITIONS + ("of",) and not (before[-1] == "of" and "city" not in before):
+                    return place.text, place.region, "UKR"
+                if before and before[-1] in PLACE_PREPOSITIONS:
+                    return place.text, place.region, "UKR"
+        for actor in doc._.actors or ():
+            if sent.start_char <= actor.start < sent.end_char and actor.how in ("capital", "name") and actor.code != "UKR":
+                before = doc.text[max(sent.start_char, actor.start - 4): actor.start].lower().split()
+                if before and before[-1] == "in":
+                    return actor.text, None, actor.code
+    for sent in sentences:
+        if VISIT_UKRAINE.search(sent.text):
+            return None, None, "UKR"
+    return None, None, None
+
+
+def _date(doc: Doc, sentences: list[Span]) -> str | None:
+    for sent in sentences:
+        if VAGUE_TIME.search(sent.text):
+            return None
+        for mention in doc._.dates or ():
+            if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
+                return mention.value
+    return doc._.published
+
+
+def _mode(sentences: list[Span]) -> str:
+    """The mode the meeting's first report states; later sentences may be about something else."""
+    text = sentences[0].text
+    if VIDEO.search(text):
+        return "video"
+    if PHONE.search(text) and not re.search(r"\bmet\b|\bvisit", text, re.I):
+        return "phone"
+    return "in_person"
+
+
+def extract_meetings(doc: Doc) -> list[Meeting]:
+    """Meetings between named people found in an annotated Doc."""
+    cue = _cue_pattern()
+    drafts: list[_Draft] = []
+    sentences = list(doc.sents)
+    for index, sent in enumerate(sentences):
+        if not cue.search(sent.text):
+            if drafts and ATTENDED.search(sent.text):
+                drafts[-1].add(_named_people(doc, sent))
+            continue
+        if _planned(sent, cue):
+            continue
+        people = _named_people(doc, sent)
+        event = bool(EVENT.search(sent.text))
+        target = next((d for d in drafts if {id(p) for p in d.people} & {id(p) for p in people}), None)
+        if target is None and len(people) < 2 and drafts:
+            target = drafts[-1]
+        if target is None:
+            if len(people) < 2 and not event:
+                continue
+            target = _Draft()
+            drafts.append(target)
+        target.add(people)
+        target.sentences.append(sent)
+        target.event = target.event or event
+        if target.event:
+            target.add(_speakers(doc, sentences[index + 1:]))
+    meetings = []
+    for draft in drafts:
+        if len(draft.people) < 2:
+            continue
+        mode = _mode(draft.sentences)
+        place, region, country = (None, None, None) if mode == "phone" else _place(doc, draft.sentences)
+        meetings.append(Meeting(
+            participants=[p.name for p in draft.people],
+            mode=mode,
+            place=place,
+            region=region,
+            country=country,
+            date=_date(doc, draft.sentences),
+            evidence=[evidence_of(doc, s.start_char, s.end_char) for s in draft.sentences],
+            confidence=0.6,
+        ))
+    return meetings
