@@ -146,16 +146,17 @@ def correct(
     fact = get_fact(session, kind, fact_id)
     _validate(kind, changes)
     old = {name: getattr(fact, name) for name in changes}
+    proposed = {**merge.fact_values(kind, fact), **changes}
+    new_key = merge.merge_key(kind, proposed, fact.first_seen)
+    if kind in ("endorsements", "patronages"):
+        # One fact per (actor, subject) / (patron, region): a correction may not create a twin.
+        table = FACT_TABLES[kind]
+        with session.no_autoflush:
+            clash = session.scalars(select(table.id).where(table.merge_key == new_key, table.id != fact.id)).first()
+        if clash is not None:
+            raise ReviewError(f"{kind} fact {clash} already has these values: review that one instead")
     for name, value in changes.items():
         setattr(fact, name, value)
-    new_key = merge.merge_key(kind, merge.fact_values(kind, fact), fact.first_seen)
-    if kind in ("endorsements", "patronages"):
-        table = FACT_TABLES[kind]
-        clash = session.scalars(select(table.id).where(table.merge_key == new_key, table.id != fact.id)).first()
-        if clash is not None:
-            for name, value in old.items():
-                setattr(fact, name, value)
-            raise ReviewError(f"{kind} fact {clash} already has these values: review that one instead")
     fact.merge_key = new_key
     if kind == "commitments" and {"amount", "currency"} & set(changes):
         announced = fact.pledged_date or fact.delivered_date or fact.first_seen  # type: ignore[attr-defined]
