@@ -155,6 +155,23 @@ def test_kyiv_is_both_capital_and_place(nlp):
     assert [(m.text, m.region) for m in doc._.places] == [("Kyiv", "UA-30")]
 
 
+def test_capital_inside_a_region_name_is_not_the_government(nlp):
+    doc = nlp("The Kyiv Oblast administration thanked donors.")
+    assert [m.text for m in doc._.actors] == []
+    assert [(m.text, m.region) for m in doc._.places] == [("Kyiv Oblast", "UA-32")]
+
+
+def test_dateline_in_capitals(nlp):
+    doc = nlp("KYIV, March 3 - Officials in ODESA said the port reopened.")
+    assert [(m.text, m.code) for m in doc._.actors] == [("KYIV", "UKR")]
+    assert [(m.text, m.region) for m in doc._.places] == [("KYIV", "UA-30"), ("ODESA", "UA-51")]
+
+
+def test_plural_region_list(nlp):
+    found = places(nlp, "Shelling hit the Kharkiv and Donetsk oblasts overnight.")
+    assert [(text, region) for text, region, _ in found] == [("Kharkiv", "UA-63"), ("Donetsk oblasts", "UA-14")]
+
+
 def test_towns_give_their_region(nlp):
     found = places(nlp, "Volunteers rebuilt houses in Ovruch, Irpin, Bucha, Borodianka and Hostomel.")
     assert found == [
@@ -245,6 +262,13 @@ def test_leader():
     assert leader("Guterres")[0] == "UN"
     assert leader("Kristalina Georgieva")[0] == "IMF"
     assert leader("Nobody Special") is None
+
+
+def test_leader_later_role_and_shared_surnames():
+    assert leader("Mark Rutte") == ("NATO", "Secretary General")  # Dutch PM until 2024, then NATO
+    assert leader("Radoslaw Sikorski") == leader("Radosław Sikorski") == ("POL", "Minister of Foreign Affairs")
+    assert leader("Boris Johnson") == ("GBR", "Prime Minister")
+    assert leader("Johnson") is None  # Boris Johnson and Mike Johnson: which one is for the text to say
 
 
 # --- data files ------------------------------------------------------------------------------

@@ -115,12 +115,12 @@ def build_regions() -> dict[str, str]:
             if code in ("UA-30", "UA-40"):  # cities with region status: no "Oblast" forms
                 aliases.update({f"{stem} city", f"{stem} City", f"city of {stem}", f"City of {stem}"})
                 continue
-            for suffix in ("Oblast", "oblast", "Region", "region", "Province", "province", "region's", "Oblast's"):
+            for suffix in ("Oblast", "oblast", "Region", "region", "Province", "province", "oblasts", "Oblasts", "regions", "Regions"):
                 aliases.add(f"{stem} {suffix}")
             aliases.add(f"{stem}-region")
+        # Plural suffixes catch the last of a list ("Kharkiv and Donetsk regions"); the first
+        # one is found as its city, which lies in the same region.
         for alias in aliases:
-            if alias.endswith("'s"):
-                continue  # possessives are split off by the tokenizer; the bare form matches
             rows[alias] = (code, name)
     write_tsv("regions.tsv", ["code", "name", "alias"], sorted((c, n, a) for a, (c, n) in rows.items()))
     return {alias: code for alias, (code, _) in rows.items()}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+import unicodedata
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -112,14 +113,25 @@ def _regions() -> tuple[dict[str, str], dict[str, str]]:
     return aliases, names
 
 
+def _fold(text: str) -> str:
+    """Lower case without diacritics: "Radosław Sikorski" and "Radoslaw Sikorski" are one person."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1)
-def _leaders() -> dict[str, tuple[str, str]]:
-    """Lower-cased full name or surname -> (actor, role); later rows are later roles and win."""
-    index: dict[str, tuple[str, str]] = {}
+def _leaders() -> dict[str, tuple[str, str] | None]:
+    """Folded full name or surname -> (actor, role). A person listed twice (Rutte: NLD, then NATO)
+    gets the later row, the later role. A surname shared by two different people maps to None:
+    a wrong actor is worse than none."""
+    index: dict[str, tuple[str, str] | None] = {}
+    by_surname: dict[str, dict[str, tuple[str, str]]] = {}  # surname -> full name -> latest value
     for row in _read("leaders.tsv"):
         value = (row["actor"], row["role"])
-        index[row["name"].lower()] = value
-        index[row["surname"].lower()] = value
+        index[_fold(row["name"])] = value
+        by_surname.setdefault(_fold(row["surname"]), {})[_fold(row["name"])] = value
+    for surname, people in by_surname.items():
+        values = set(people.values())  # spellings of one person share their value
+        index.setdefault(surname, values.pop() if len(values) == 1 else None)
     return index
 
 
@@ -178,8 +190,8 @@ def all_regions() -> list[tuple[str, str]]:
 def leader(name: str) -> tuple[str, str] | None:
     """(actor code, role) of a known head of state/government, minister or organisation leader,
     by full name or surname ("Olaf Scholz", "Scholz" -> ("DEU", "Chancellor")); None if unknown.
-    Surnames shared by two listed people give the one listed last."""
-    return _leaders().get(_clean(name).lower())
+    A surname shared by two listed people (Johnson, Harris) gives None."""
+    return _leaders().get(_fold(_clean(name)))
 
 
 class Gazetteer:
@@ -190,7 +202,13 @@ class Gazetteer:
         self.matcher = PhraseMatcher(vocab, attr="ORTH")
         by_key: dict[str, list[str]] = {}
         for entry in _entries():
-            by_key.setdefault(entry.key, []).append(entry.alias)
+            aliases = by_key.setdefault(entry.key, [])
+            aliases.append(entry.alias)
+            # News datelines shout place names ("KYIV, March 3 -"); acronyms are already upper case,
+            # and short words would turn into acronyms of something else.
+            upper = entry.alias.upper()
+            if upper != entry.alias and len(entry.alias) >= 4 and "organisation" not in entry.key:
+                aliases.append(upper)
         # Patterns are tokenised by the pipeline's own tokenizer, so they split as documents do.
         for key, aliases in by_key.items():
             self.matcher.add(key, [make_doc(alias) for alias in aliases])
@@ -205,8 +223,18 @@ class Gazetteer:
                 continue
             how, code = key[1:].split("|", 1)
             (actors if key[0] == _ACTOR else places).append((start, end, code, how))
-        doc._.actors = [ActorMention(s.start_char, s.end_char, s.text, code, how) for s, code, how in _longest(doc, actors)]
-        doc._.places = [PlaceMention(s.start_char, s.end_char, s.text, code, how) for s, code, how in _longest(doc, places)]
+        chosen_places = _longest(doc, places)
+        # A capital inside a longer place name is not the government: "Kyiv" in "Kyiv Oblast".
+        inside = set()
+        for span, _, _ in chosen_places:
+            if len(span) > 1:
+                inside.update(range(span.start, span.end))
+        doc._.actors = [
+            ActorMention(s.start_char, s.end_char, s.text, code, how)
+            for s, code, how in _longest(doc, actors)
+            if not (how == "capital" and s.start in inside)
+        ]
+        doc._.places = [PlaceMention(s.start_char, s.end_char, s.text, code, how) for s, code, how in chosen_places]
         return doc
 
 
