@@ -6,10 +6,11 @@
     normalise_published("Mon, 24 Apr 2023 18:00:00 GMT") -> "2023-04-24"
 
 The spaCy component ``aidtrace_dates`` fills ``doc._.dates`` with ``DateMention``s. Candidates
-are the NER's DATE entities plus a cheap regex for the full forms NER sometimes misses. The
-common forms are resolved by our own regexes; dateparser is used only as a last resort on the
-short entity text (never on whole texts: its search reads "We" as Wednesday), with settings
-that keep it offline and anchored to the publication date.
+are the NER's DATE entities plus a cheap regex for the full forms NER sometimes misses. All
+forms are resolved by our own regexes, fast and predictable. dateparser is deliberately not
+used: on the NER DATE texts of the corpora, every form it could add (a month name anywhere) is
+already caught by the month regexes, and the rest it would parse are years, spans ("last
+week") or numbers that are not dates of ours.
 """
 from __future__ import annotations
 
@@ -202,33 +203,7 @@ def _resolve_match(low: str, base: date | None) -> tuple[str, int, int] | str | 
             back = 7
         return _spanned((base - timedelta(days=back)).isoformat(), match)
 
-    return _dateparser_fallback(low, base)
-
-
-def _dateparser_fallback(low: str, base: date | None) -> str | None:
-    """Last resort for forms our regexes miss; only for texts naming a month, so that it stays
-    rare (dateparser is slow) and never turns a bare year or a number into a date."""
-    if not any(name in low.split() for name in MONTHS if len(name) > 3):
-        return None
-    try:
-        import dateparser
-    except ImportError:  # pragma: no cover - dateparser is a declared dependency
-        return None
-    settings = {
-        "PREFER_DATES_FROM": "past",
-        "REQUIRE_PARTS": ["month"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    if base is not None:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    try:
-        # languages=["en"] keeps dateparser from language detection (and any model download).
-        found = dateparser.parse(low, languages=["en"], settings=settings)
-    except Exception:  # dateparser raises a variety of errors on odd input
-        return None
-    if found is None:
-        return None
-    return found.date().isoformat() if re.search(r"\d", low) else f"{found.year:04d}-{found.month:02d}"
+    return None
 
 
 _PUBLISHED_FORMATS = (
