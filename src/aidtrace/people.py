@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .mentions import Person, PersonMention
+from .model import ORGANISATIONS
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,7 +35,7 @@ _POSSESSIVE = {"'s", "’s", "'", "’"}
 # Lower-case words allowed inside a name ("Ursula von der Leyen").
 _NAME_PARTICLES = {"von", "der", "van", "de", "del", "da", "di", "la", "le", "bin", "al", "den", "dos", "du"}
 # Lower-case words allowed inside a role phrase before or after a name.
-_ROLE_GLUE = {"of", "the", "for", "and", "on", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
+_ROLE_GLUE = {"of", "the", "for", "on", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
               "outgoing", "incumbent", "current", "'s", "’s", "in", "to"}
 _MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "acting", "ex", "-", "newly", "elected",
                  "first", "late"}
@@ -77,6 +78,8 @@ class _Vocab:
     female: set[str]
     pronouns: dict[str, str]
     title_re: re.Pattern
+    name_stop: set[str]
+    honorifics: set[str]
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +105,9 @@ def vocab() -> _Vocab:
         + alternation
         + r"))\b(?!-)"
     )
-    return _Vocab(titles, title_words, aliases, female, pronouns, title_re)
+    name_stop = {w.strip().lower() for w in _lines("name_stopwords.txt")}
+    honorifics = {w.strip().lower() for w in _lines("honorifics.txt")}
+    return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics)
 
 
 def _gazetteer():
@@ -201,10 +206,17 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
             break
     if not all(_is_name_token(t) for t in tokens):
         return []
+    doc = work.doc
+    # "Ursula von der" + "Leyen": a name cut after a particle goes on to the next capitalised word.
+    while tokens and tokens[-1].lower_ in _NAME_PARTICLES and tokens[-1].i + 1 < len(doc) \
+            and doc[tokens[-1].i + 1].text[:1].isupper():
+        tokens = tokens + [doc[tokens[-1].i + 1]]
+    if tokens and (tokens[-1].lower_ in vocab().name_stop or tokens[-1].lower_ in _NAME_PARTICLES):
+        return []
     return tokens
 
 
-def _role_span_before(doc: Doc, first: int) -> tuple[int, int] | None:
+def _role_span_before(doc: Doc, first: int, taken: set[int] = frozenset()) -> tuple[int, int] | None:
     """Token range [i, first) of a title phrase right before a name ("Estonian Prime Minister")."""
     words = vocab().title_words
     j = first - 1
@@ -216,7 +228,7 @@ def _role_span_before(doc: Doc, first: int) -> tuple[int, int] | None:
             j = k - 1
     end = j + 1
     start = end
-    while j >= 0:
+    while j >= 0 and j not in taken:
         token = doc[j]
         if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
             start = j
@@ -234,7 +246,7 @@ def _role_span_before(doc: Doc, first: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _role_span_after(doc: Doc, last: int) -> tuple[int, int] | None:
+def _role_span_after(doc: Doc, last: int, taken: set[int] = frozenset()) -> tuple[int, int] | None:
     """Token range of an apposition after a name: "Xavier Bettel, Prime Minister of Luxembourg," """
     words = vocab().title_words
     i = last + 1
@@ -244,7 +256,7 @@ def _role_span_after(doc: Doc, last: int) -> tuple[int, int] | None:
     if i < len(doc) and doc[i].lower_ in ("the", "a"):
         i += 1
     start = i
-    while i < len(doc) and i - start < 12:
+    while i < len(doc) and i - start < 12 and i not in taken:
         token = doc[i]
         if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
             i += 1
@@ -267,15 +279,19 @@ def _role_text(work: _Work, span: Span) -> str | None:
     while tokens and (work.actor_token(tokens[0]) or tokens[0].lower_ in ("the", "'s", "’s")
                       or (tokens[0].lower_ not in words and tokens[0].lower_ not in ("former", "ex", "-"))):
         tokens = tokens[1:]
-    # Cut a trailing "of [the] <actor>" and anything after the last title word's complement.
+    # Cut a trailing "of [the] <country>": the country is the actor. An organisation stays in the role
+    # ("President of the European Commission" is another office than "President").
     for i, token in enumerate(tokens):
         if token.lower_ == "of" and i + 1 < len(tokens):
             rest = [t for t in tokens[i + 1:] if t.lower_ != "the"]
-            if rest and all(work.actor_token(t) or t.text[:1].isupper() and t.lower_ not in words for t in rest) \
-                    and any(work.actor_token(t) for t in rest):
+            if not rest or not all(work.actor_token(t) or t.text[:1].isupper() and t.lower_ not in words for t in rest):
+                continue
+            code = work.actor_in(rest[0].idx, rest[-1].idx + len(rest[-1].text))
+            if code and code not in ORGANISATIONS:
                 tokens = tokens[:i]
                 break
-    while tokens and (tokens[-1].lower_ in _ROLE_GLUE or work.actor_token(tokens[-1])):
+    while tokens and (tokens[-1].lower_ in _ROLE_GLUE or (work.actor_token(tokens[-1]) and not any(
+            t.lower_ == "of" for t in tokens))):
         tokens = tokens[:-1]
     if not tokens or not any(t.lower_ in words for t in tokens):
         return None
@@ -303,13 +319,13 @@ def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
     return person, True
 
 
-def _assign_role(work: _Work, person: Person, first: int, last: int) -> None:
+def _assign_role(work: _Work, person: Person, first: int, last: int, taken: set[int]) -> None:
     """Fill role and actor of a person from the title phrase around one of its full-name mentions."""
     doc = work.doc
     if person.role is not None and person.actor is not None:
         return
     for finder, index in ((_role_span_before, first), (_role_span_after, last)):
-        span_range = finder(doc, index)
+        span_range = finder(doc, index, taken)
         if span_range is None:
             continue
         span = doc[span_range[0]: span_range[1]]
@@ -329,46 +345,90 @@ def _assign_role(work: _Work, person: Person, first: int, last: int) -> None:
             person.role = person.role or role
 
 
+def _titled_runs(work: _Work, taken: set[int]) -> list[list[Token]]:
+    """Names NER missed, written right after a title: "President of Ukraine Andrii Sybiha"."""
+    doc = work.doc
+    words = vocab().title_words
+    runs, run = [], []
+    for token in list(doc) + [None]:
+        if token is not None and token.i not in taken and token.is_alpha and token.text[:1].isupper() \
+                and token.pos_ == "PROPN":
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            k = 0
+            while k < len(run) and (run[k].lower_ in words or work.actor_token(run[k])):
+                k += 1
+            tail = run[k:]
+            before = run[k - 1] if k else (doc[run[0].i - 1] if run[0].i else None)
+            if 2 <= len(tail) <= 3 and before is not None and (before.lower_ in words or work.actor_token(before)) \
+                    and not any(t.lower_ in words or t.lower_ in vocab().name_stop or work.actor_token(t)
+                                or t.ent_type_ in ("DATE", "GPE", "NORP", "LOC") for t in tail):
+                runs.append(tail)
+        run = []
+    return runs
+
+
 def _collect_names(work: _Work) -> None:
     """Full-name and surname mentions."""
     doc = work.doc
+    words = vocab().title_words
     taken: set[int] = set()
-    singles: list[tuple[int, int]] = []
+    found: list[list[Token]] = []
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
             continue
         tokens = _clean_name(work, list(ent))
-        if not tokens:
+        if len(tokens) < 2:
             continue
         if ent.label_ != "PERSON":
-            # Only a name that follows a title inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
-            if tokens[0].i == ent.start or len(tokens) < 2:
+            # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
+            prefix = [t for t in ent if t.i < tokens[0].i]
+            if not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
-        if len(tokens) >= 2:
-            person, _ = _person_for_name(work, tokens)
-            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            work.mentions.append(PersonMention(start, end, doc.text[start:end], person, "name"))
-            taken.update(t.i for t in tokens)
-            _assign_role(work, person, tokens[0].i, tokens[-1].i)
-        elif ent.label_ == "PERSON":
-            singles.append((tokens[0].i, tokens[0].i))
+        found.append(tokens)
+        taken.update(t.i for t in tokens)
+    for tokens in _titled_runs(work, taken):
+        found.append(tokens)
+        taken.update(t.i for t in tokens)
+    # A surname written only with an honorific or title ("Mr. Obama", "Senator Warren") is the fullest
+    # form the text gives: it stands for a person too, unless a full name with that surname exists.
+    keys = {surname_key(ts[-1].text) for ts in found}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        tokens = [t for t in ent if t.text not in _POSSESSIVE and t.text[:1].isalnum()]
+        if not tokens or tokens[-1].i in taken:
+            continue
+        last = tokens[-1]
+        previous = doc[last.i - 1] if last.i > 0 else None
+        if previous is None or not (previous.lower_ in vocab().honorifics or previous.lower_ in words):
+            continue
+        if not _is_name_token(last) or last.lower_ in vocab().name_stop or surname_key(last.text) in keys:
+            continue
+        keys.add(surname_key(last.text))
+        found.append([last])
+        taken.add(last.i)
+    found.sort(key=lambda ts: ts[0].i)
+    for tokens in found:
+        person, _ = _person_for_name(work, tokens)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        work.mentions.append(PersonMention(start, end, doc.text[start:end], person, "name"))
+    for tokens in found:
+        person = next(m.person for m in work.mentions if m.start == tokens[0].idx)
+        _assign_role(work, person, tokens[0].i, tokens[-1].i, taken)
     if not work.people:
         return
     by_key: dict[str, list[Person]] = {}
     for person in work.people:
         by_key.setdefault(surname_key(person.surname), []).append(person)
     for token in doc:
-        if token.i in taken or not token.text[:1].isupper() or not token.is_alpha:
+        if token.i in taken or not token.text[:1].isupper() or not token.is_alpha or len(token.text) < 3:
             continue
         candidates = by_key.get(surname_key(token.text))
-        if not candidates or _fold(token.text).rstrip("s") == "":
+        if not candidates:
             continue
-        if len(_fold(token.text)) < 3:
-            continue
-        if len(candidates) > 1:
-            person = _most_recent(work, candidates, token.idx) or candidates[0]
-        else:
-            person = candidates[0]
+        person = (_most_recent(work, candidates, token.idx) or candidates[0]) if len(candidates) > 1 else candidates[0]
         work.mentions.append(PersonMention(token.idx, token.idx + len(token.text), token.text, person, "surname"))
     work.mentions.sort(key=lambda m: (m.start, m.end))
 
@@ -442,10 +502,12 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
         end = match.end()
         tail = text[end: end + 80]
         of = re.match(r"\s+of\s+(?:the\s+)?", tail)
+        with_org = False
         if of:
             for mention in work.actors:
                 if mention.start == end + of.end():
                     actor = actor or mention.code
+                    with_org = mention.code in ORGANISATIONS
                     end = mention.end
                     break
         # "the President's Office" names an office, not the person.
@@ -456,6 +518,8 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
         if k < len(name_starts) and re.fullmatch(r"[\s,]*(?:\(.{0,20}\)\s*)?", text[end:name_starts[k]]):
             continue
         title = (match.group("ex") or "") + match.group("title")
+        if with_org:
+            title = (match.group("ex") or "") + text[match.start("title"):end]
         candidates = _title_candidates(work, title, actor)
         if not candidates:
             continue
@@ -470,11 +534,30 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
     return found
 
 
-def _head_is_subject(doc: Doc, mention: PersonMention) -> bool:
+def _subject_rank(doc: Doc, mention: PersonMention) -> int:
+    """2 for the subject of a main clause, 1 for any other subject, 0 otherwise (antecedent preference)."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
-        return False
-    return span.root.dep_ in _SUBJECT_DEPS
+        return 0
+    root = span.root
+    while root.dep_ in ("compound", "appos", "poss", "flat") and root.head is not root:
+        root = root.head
+    if root.dep_ not in _SUBJECT_DEPS:
+        return 0
+    return 2 if root.head.dep_ == "ROOT" else 1
+
+
+def _previous_plain_sentence(work: _Work, token: Token) -> int:
+    """Start of the last sentence before ``token``'s that is not inside a quotation (pronoun search window)."""
+    doc = work.doc
+    sent = token.sent
+    i = sent.start
+    while i > 0:
+        previous = doc[i - 1].sent
+        i = previous.start
+        if not work.in_quote(min(previous.start_char + 1, previous.end_char - 1)):
+            return previous.start_char
+    return sent.start_char
 
 
 def _collect_pronouns(work: _Work) -> None:
@@ -498,13 +581,9 @@ def _collect_pronouns(work: _Work) -> None:
             candidates = [m for m in candidates if work.gender.get(id(m.person)) != "f"] or []
             if not candidates:
                 continue
-        choice = candidates[-1]
-        if token.dep_ in _SUBJECT_DEPS:
-            sent_start = token.sent.start_char
-            previous = doc[token.sent.start - 1].sent.start_char if token.sent.start > 0 else sent_start
-            subjects = [m for m in candidates if m.start >= previous and _head_is_subject(doc, m)]
-            if subjects:
-                choice = subjects[-1]
+        limit = _previous_plain_sentence(work, token)
+        recent = [m for m in candidates if m.start >= limit] or candidates[-1:]
+        choice = max(recent, key=lambda m: (_subject_rank(doc, m), m.start))
         mention = PersonMention(token.idx, token.idx + len(token.text), token.text, choice.person, "pronoun")
         added.append(mention)
     work.mentions.extend(added)

@@ -130,6 +130,31 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
     return spans
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    words = set()
+    for line in (DATA / "honorifics.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line.endswith("."):
+            words.add(line[:-1])
+    return frozenset(words)
+
+
+def sentence_end(text: str, start: int = 0) -> int | None:
+    """Offset just past the first sentence-ending mark in ``text[start:]`` ("Mr." and initials do not end one)."""
+    abbreviations = _abbreviations()
+    for match in _SENTENCE_END.finditer(text, start):
+        if match.group() == ".":
+            word = re.search(r"(\w+)$", text[max(0, match.start() - 12): match.start()])
+            if word and (word.group(1).lower() in abbreviations or len(word.group(1)) == 1):
+                continue
+        return match.end()
+    return None
+
+
 def word_count(text: str) -> int:
     """Words as the scorer counts them (\\w+ runs)."""
     return len(re.findall(r"\w+", text))
@@ -154,7 +179,7 @@ def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
     if person is not None:
         return person.name
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    if span is None or span.root.pos_ == "PRON":
         return None
     for ent in doc.ents:
         if ent.end_char <= start or ent.start_char >= end:
@@ -203,9 +228,9 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     region_end = min(limit, len(doc.text))
     # Only the rest of the sentence: stop at the first sentence end after the quote.
     rest = doc.text[close + 1: region_end]
-    stop = re.search(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)", rest)
-    if stop:
-        region_end = close + 1 + stop.end()
+    stop = sentence_end(rest)
+    if stop is not None:
+        region_end = close + 1 + stop
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
@@ -355,8 +380,11 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         attribution_end = quote.close_pos + 1
         if cue is not None and cue.how == "after":
             rest = text[attribution_end:limit]
-            stop = re.search(r"[.!?](?=\s|$)|[,;:]\s*(?=[\"“‘])", rest)
-            attribution_end += stop.end() if stop else len(rest)
+            stop = sentence_end(rest)
+            comma = re.search(r"[,;:]\s*(?=[\"“‘])", rest)
+            if comma and (stop is None or comma.end() < stop):
+                stop = comma.end()
+            attribution_end += stop if stop is not None else len(rest)
         previous = (quote, cue, attribution_end)
         if cue is None or not cue.speaker:
             continue
