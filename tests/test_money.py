@@ -45,6 +45,9 @@ def nlp():
         ("1.2 trillion dollars", 1.2e12, "USD"),
         ("$1.2 trillion", 1.2e12, "USD"),
         ("750 million USD", 750e6, "USD"),
+        # A range is read as its lower bound, with the scale that follows it.
+        ("EUR6-7 billion", 6e9, "EUR"),
+        ("2–3 million euros", 2e6, "EUR"),
     ],
 )
 def test_parse_money(text, amount, currency):

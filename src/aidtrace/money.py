@@ -44,16 +44,18 @@ def _tables() -> dict:
     numbers = {word.lower(): int(value) for word, value in _rows("numbers.tsv")}
 
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    scale = rf"(?:\s*(?P<{{g}}>{_alternation(multipliers)})\b)?"
+    # A range ("EUR6-7 billion") is read as its lower bound; the scale after it applies to both.
+    upper = rf"(?:\s?[-–]\s?(?:{number}))?"
+    scale = upper + rf"(?:\s*(?P<GROUP>{_alternation(multipliers)})\b)?"
     # Words are written with any spacing; let one space in the data match any whitespace.
     word_alt = _alternation(words).replace(r"\ ", r"\s+")
     money = re.compile(
         # "€50 million", "US$ 400m", "C$500 million"
-        rf"(?<![\w$])(?P<sym>{_alternation(symbols)})\s?(?P<n1>{number}){scale.format(g='m1')}"
+        rf"(?<![\w$])(?P<sym>{_alternation(symbols)})\s?(?P<n1>{number}){scale.replace('GROUP', 'm1')}"
         # "EUR 5 million", "UAH 2 billion"
-        rf"|\b(?P<code1>{_alternation(codes)})\s?(?P<n2>{number}){scale.format(g='m2')}"
+        rf"|\b(?P<code1>{_alternation(codes)})\s?(?P<n2>{number}){scale.replace('GROUP', 'm2')}"
         # "5 million euros", "2 bn hryvnias", "1.5 billion USD", "500 million Canadian dollars"
-        rf"|(?<![\w.,])(?P<n3>{number}){scale.format(g='m3')}\s*(?:(?P<code2>{_alternation(codes)})|(?P<word>{word_alt}))\b",
+        rf"|(?<![\w.,])(?P<n3>{number}){scale.replace('GROUP', 'm3')}\s*(?:(?P<code2>{_alternation(codes)})|(?P<word>{word_alt}))\b",
         re.IGNORECASE,
     )
     return {
