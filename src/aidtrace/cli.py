@@ -162,4 +162,8 @@ main.add_command(_registry.db)
 main.add_command(_registry.stats)
 main.add_command(_registry.review)
 main.add_command(_registry.export)
+from .web import commands as _web  # noqa: E402  (registered after main exists)
+
+main.add_command(_web.serve)
+main.add_command(_web.token)
 # --- end of registered commands ---

@@ -1,0 +1,648 @@
+"""Read queries of the web pages and API, on the registry schema of ``aidtrace.storage.schema``.
+
+Everything here takes an open SQLAlchemy ``Connection`` and returns plain dicts and lists,
+so the HTML pages and the JSON API show the same numbers. Rejected facts (review state
+``rejected``) count nowhere and are listed only when asked for.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, String, Table, and_, case, cast, func, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+
+from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
+from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
+from .names import actor_name, region_name, regions
+
+DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+MENTIONS: Table = Mention.__table__  # type: ignore[assignment]
+REVIEWS: Table = Review.__table__  # type: ignore[assignment]
+TABLES: dict[str, Table] = {kind: cls.__table__ for kind, cls in FACT_TABLES.items()}  # type: ignore[attr-defined]
+
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 50
+HIDDEN_STATE = "rejected"
+KIND_LABELS = {
+    "commitments": "Commitments", "meetings": "Meetings", "quotes": "Quotes",
+    "endorsements": "Endorsements", "patronages": "Patronages",
+}
+# Columns that are bookkeeping rather than facts: left out of lists and exports.
+INTERNAL_COLUMNS = ("merge_key", "created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """How one fact table is listed: its columns, filters, sort keys and searchable text."""
+
+    kind: str
+    partner: str | None  # the actor column ("donor", "actor", "patron")
+    date: str  # the column date filters and the default sort use
+    text: tuple[str, ...]  # columns full-text search looks in
+    columns: tuple[str, ...]  # shown in tables and exports, in order
+    sorts: tuple[str, ...]
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filter -> allowed values
+
+
+SPECS: dict[str, KindSpec] = {
+    "commitments": KindSpec(
+        "commitments", "donor", "first_seen", ("item",),
+        ("id", "first_seen", "donor", "category", "item", "status", "quantity", "amount", "currency",
+         "amount_eur", "region", "pledged_date", "delivered_date", "mention_count", "confidence", "review_state"),
+        ("first_seen", "donor", "category", "status", "amount_eur", "quantity", "region", "mention_count", "id"),
+        {"category": COMMITMENT_CATEGORIES, "status": COMMITMENT_STATUSES},
+    ),
+    "meetings": KindSpec(
+        "meetings", None, "date", ("participants", "place"),
+        ("id", "date", "participants", "mode", "place", "region", "country", "mention_count", "confidence",
+         "review_state"),
+        ("date", "mode", "region", "country", "mention_count", "id"),
+        {"mode": MEETING_MODES},
+    ),
+    "quotes": KindSpec(
+        "quotes", None, "first_seen", ("text", "speaker"),
+        ("id", "first_seen", "speaker", "text", "mention_count", "confidence", "review_state"),
+        ("first_seen", "speaker", "mention_count", "id"),
+    ),
+    "endorsements": KindSpec(
+        "endorsements", "actor", "first_seen", ("actor", "subject"),
+        ("id", "first_seen", "last_seen", "actor", "subject", "mention_count", "confidence", "review_state"),
+        ("first_seen", "last_seen", "actor", "subject", "mention_count", "id"),
+        {"subject": ENDORSEMENT_SUBJECTS},
+    ),
+    "patronages": KindSpec(
+        "patronages", "patron", "first_seen", ("patron", "region"),
+        ("id", "first_seen", "last_seen", "patron", "region", "mention_count", "confidence", "review_state"),
+        ("first_seen", "patron", "region", "mention_count", "id"),
+    ),
+}
+STATE_CHOICES = ("all",) + REVIEW_STATES
+
+
+class BadFilter(ValueError):
+    """A filter value the listing cannot use (unknown column or choice): HTTP 400."""
+
+
+class UnknownKind(BadFilter):
+    """A fact kind that does not exist: HTTP 404."""
+
+
+@dataclass
+class FactFilter:
+    """What a facts table shows: the query string of its page, validated."""
+
+    partner: str | None = None
+    category: str | None = None
+    status: str | None = None
+    region: str | None = None
+    subject: str | None = None
+    mode: str | None = None
+    person: str | None = None
+    state: str | None = None  # a review state, "all", or None (everything but rejected)
+    date_from: str | None = None
+    date_to: str | None = None
+    q: str | None = None
+    sort: str | None = None  # a column of the kind's sorts, "-" prefix for descending
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def as_query(self, **changes: Any) -> dict[str, str]:
+        """The non-empty parameters as a query-string dict, with ``changes`` applied."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values.update(changes)
+        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE}
+        return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
+
+
+def _clean(value: str | None, limit: int = 200) -> str | None:
+    value = (value or "").strip()
+    return value[:limit] if value else None
+
+
+def make_filter(kind: str, params: Mapping[str, Any]) -> FactFilter:
+    """Validate the filter parameters of a facts listing; raise :class:`BadFilter` on nonsense."""
+    spec = spec_for(kind)
+    result = FactFilter(**{name: _clean(params.get(name)) for name in (
+        "partner", "category", "status", "region", "subject", "mode", "person", "state",
+        "date_from", "date_to", "q", "sort")})
+    for name, allowed in spec.choices.items():
+        value = getattr(result, name)
+        if value is not None and value not in allowed:
+            raise BadFilter(f"{name} must be one of {', '.join(allowed)}")
+    for name in ("category", "status", "subject", "mode"):
+        if getattr(result, name) is not None and name not in spec.choices:
+            raise BadFilter(f"{kind} cannot be filtered by {name}")
+    if result.partner is not None:
+        if spec.partner is None:
+            raise BadFilter(f"{kind} have no partner column; filter by person instead")
+        result.partner = result.partner.upper()
+    if result.region is not None:
+        result.region = result.region.upper()
+        if "region" not in TABLES[kind].c:
+            raise BadFilter(f"{kind} cannot be filtered by region")
+    if result.person is not None and kind not in ("meetings", "quotes"):
+        raise BadFilter(f"{kind} cannot be filtered by person")
+    if result.state is not None and result.state not in STATE_CHOICES:
+        raise BadFilter(f"state must be one of {', '.join(STATE_CHOICES)}")
+    for name in ("date_from", "date_to"):
+        value = getattr(result, name)
+        if value is not None and not _is_partial_date(value):
+            raise BadFilter(f"{name} must be a date YYYY[-MM[-DD]]")
+    if result.sort is not None and result.sort.lstrip("-") not in spec.sorts:
+        raise BadFilter(f"sort must be one of {', '.join(spec.sorts)} (prefix - for descending)")
+    try:
+        result.page = max(1, int(params.get("page") or 1))
+        result.per_page = min(MAX_PER_PAGE, max(1, int(params.get("per_page") or DEFAULT_PER_PAGE)))
+    except (TypeError, ValueError) as error:
+        raise BadFilter("page and per_page must be whole numbers") from error
+    return result
+
+
+def _is_partial_date(value: str) -> bool:
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return False
+    return all(len(p) == 2 for p in parts[1:])
+
+
+def spec_for(kind: str) -> KindSpec:
+    """The listing spec of a fact kind; :class:`BadFilter` for an unknown kind."""
+    if kind not in SPECS:
+        raise UnknownKind(f"unknown fact kind {kind!r}; one of {', '.join(FACT_KINDS)}")
+    return SPECS[kind]
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with LIKE's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _json_fragment(name: str) -> str:
+    """How a name appears inside a stored JSON list (non-ASCII letters are \\u-escaped)."""
+    return json.dumps(name)
+
+
+def visible(table: Table) -> ColumnElement[bool]:
+    """Facts that count: all but rejected ones."""
+    return table.c.review_state != HIDDEN_STATE
+
+
+def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
+    spec = SPECS[kind]
+    table = TABLES[kind]
+    where: list[ColumnElement[bool]] = []
+    if flt.state in (None, ""):
+        where.append(visible(table))
+    elif flt.state != "all":
+        where.append(table.c.review_state == flt.state)
+    if flt.partner and spec.partner:
+        where.append(table.c[spec.partner] == flt.partner)
+    for name in ("category", "status", "subject", "mode", "region"):
+        value = getattr(flt, name)
+        if value is not None:
+            where.append(table.c[name] == value)
+    if flt.person:
+        if kind == "quotes":
+            where.append(func.lower(table.c.speaker) == flt.person.lower())
+        else:
+            where.append(cast(table.c.participants, String).like(_like(_json_fragment(flt.person)), escape="\\"))
+    date_column = table.c[spec.date]
+    if flt.date_from:
+        where.append(date_column >= flt.date_from)
+    if flt.date_to:
+        # "2023-04" as an upper bound includes every day of April.
+        where.append(date_column <= flt.date_to + ("-99" if len(flt.date_to) < 10 else ""))
+    if flt.q:
+        pattern = _like(flt.q)
+        where.append(or_(*(cast(table.c[name], String).ilike(pattern, escape="\\") for name in spec.text)))
+    return where
+
+
+def _order(kind: str, flt: FactFilter) -> list[ColumnElement[Any]]:
+    spec = SPECS[kind]
+    table = TABLES[kind]
+    sort = flt.sort or f"-{spec.date}"
+    column = table.c[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    # NULLs last either way, then newest id first so pages are stable.
+    nulls = case((column.is_(None), 1), else_=0)
+    return [nulls, column.desc() if descending else column.asc(), table.c.id.desc()]
+
+
+def fact_select(kind: str, flt: FactFilter) -> Select:
+    """The SELECT of a filtered, sorted facts listing (no paging)."""
+    table = TABLES[kind]
+    return select(*(table.c[name] for name in SPECS[kind].columns)).where(*_conditions(kind, flt)).order_by(
+        *_order(kind, flt))
+
+
+def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
+    """One page of a facts listing with the total number of matches."""
+    table = TABLES[kind]
+    total = connection.execute(
+        select(func.count()).select_from(table).where(*_conditions(kind, flt))).scalar_one()
+    statement = fact_select(kind, flt).limit(flt.per_page).offset((flt.page - 1) * flt.per_page)
+    items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
+    pages = max(1, -(-total // flt.per_page))
+    return {"kind": kind, "total": total, "page": flt.page, "per_page": flt.per_page, "pages": pages,
+            "items": items}
+
+
+def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
+    """Every fact the filter matches, in the listing's order (for downloads)."""
+    result = connection.execution_options(stream_results=True, yield_per=1000).execute(fact_select(kind, flt))
+    for row in result.mappings():
+        yield fact_row(kind, row)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def fact_row(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A fact row as a JSON-ready dict with a readable ``label``."""
+    data = {key: _plain(value) for key, value in row.items() if key not in INTERNAL_COLUMNS}
+    data["kind"] = kind
+    data["label"] = fact_label(kind, data)
+    return data
+
+
+def fact_label(kind: str, fact: Mapping[str, Any]) -> str:
+    """One line that says what a fact is."""
+    if kind == "commitments":
+        bits = [actor_name(fact.get("donor")), fact.get("status") or "", fact.get("item") or ""]
+        if fact.get("quantity"):
+            bits.append(f"×{fact['quantity']}")
+        if fact.get("amount") is not None:
+            bits.append(f"{fact['amount']:,.0f} {fact.get('currency') or ''}".strip())
+        return " ".join(b for b in bits if b)
+    if kind == "meetings":
+        people = fact.get("participants") or []
+        return f"{' + '.join(people)} ({fact.get('mode') or 'meeting'})"
+    if kind == "quotes":
+        text = fact.get("text") or ""
+        return f"{fact.get('speaker') or 'Unattributed'}: “{text[:80]}{'…' if len(text) > 80 else ''}”"
+    if kind == "endorsements":
+        return f"{actor_name(fact.get('actor'))} supports {str(fact.get('subject') or '').replace('_', ' ')}"
+    if kind == "patronages":
+        return f"{actor_name(fact.get('patron'))} patron of {region_name(fact.get('region'))}"
+    return kind
+
+
+def get_fact(connection: Connection, kind: str, fact_id: int) -> dict[str, Any] | None:
+    """One fact with every column, its sources (mentions with their documents) and its review history."""
+    table = TABLES[spec_for(kind).kind]
+    row = connection.execute(select(table).where(table.c.id == fact_id)).mappings().first()
+    if row is None:
+        return None
+    fact = fact_row(kind, row)
+    fact["sources"] = fact_sources(connection, kind, fact_id)
+    fact["reviews"] = review_history(connection, kind, fact_id)
+    return fact
+
+
+def fact_sources(connection: Connection, kind: str, fact_id: int) -> list[dict[str, Any]]:
+    """The mentions behind a merged fact: document, evidence spans and the fields as extracted."""
+    statement = (
+        select(MENTIONS.c.id, MENTIONS.c.document_id, MENTIONS.c.fields, MENTIONS.c.evidence,
+               MENTIONS.c.confidence, DOCUMENTS.c.title, DOCUMENTS.c.published, DOCUMENTS.c.url,
+               DOCUMENTS.c.doc_id)
+        .join(DOCUMENTS, DOCUMENTS.c.id == MENTIONS.c.document_id)
+        .where(MENTIONS.c.kind == kind, MENTIONS.c.fact_id == fact_id)
+        .order_by(DOCUMENTS.c.published.desc(), MENTIONS.c.id)
+    )
+    return [
+        {"mention_id": r.id, "document_id": r.document_id, "document_title": r.title or r.doc_id,
+         "published": r.published, "url": r.url, "fields": r.fields or {},
+         "evidence": [e for e in (r.evidence or []) if isinstance(e, dict)], "confidence": r.confidence}
+        for r in connection.execute(statement)
+    ]
+
+
+def review_history(connection: Connection, kind: str | None = None, fact_id: int | None = None,
+                   limit: int = 200) -> list[dict[str, Any]]:
+    """Review actions, newest first: of one fact, of one kind, or all."""
+    statement = select(REVIEWS).order_by(REVIEWS.c.id.desc()).limit(limit)
+    if kind is not None:
+        statement = statement.where(REVIEWS.c.kind == kind)
+    if fact_id is not None:
+        statement = statement.where(REVIEWS.c.fact_id == fact_id)
+    return [{k: _plain(v) for k, v in row.items()} for row in connection.execute(statement).mappings()]
+
+
+# --- overview -------------------------------------------------------------------------------
+
+def counts(connection: Connection) -> dict[str, int]:
+    """How many documents, facts of each kind (not rejected), mentions and reviews there are."""
+    result = {"documents": connection.execute(select(func.count()).select_from(DOCUMENTS)).scalar_one()}
+    for kind, table in TABLES.items():
+        result[kind] = connection.execute(select(func.count()).select_from(table).where(visible(table))).scalar_one()
+    result["reviews"] = connection.execute(select(func.count()).select_from(REVIEWS)).scalar_one()
+    return result
+
+
+def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
+                     q: str | None = None) -> list[dict[str, Any]]:
+    """Documents, newest publication first, optionally those whose title or text contains ``q``."""
+    statement = (
+        select(DOCUMENTS.c.id, DOCUMENTS.c.doc_id, DOCUMENTS.c.title, DOCUMENTS.c.url, DOCUMENTS.c.published,
+               DOCUMENTS.c.source, func.length(DOCUMENTS.c.text).label("length"))
+        .order_by(DOCUMENTS.c.published.desc(), DOCUMENTS.c.id.desc()).limit(limit).offset(offset)
+    )
+    if q:
+        pattern = _like(q)
+        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
+                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+    rows = [dict(r) for r in connection.execute(statement).mappings()]
+    if rows:
+        per_doc = dict(connection.execute(
+            select(MENTIONS.c.document_id, func.count()).where(MENTIONS.c.document_id.in_([r["id"] for r in rows]))
+            .group_by(MENTIONS.c.document_id)).all())
+        for row in rows:
+            row["facts"] = per_doc.get(row["id"], 0)
+            row["title"] = row["title"] or row["doc_id"]
+    return rows
+
+
+def count_documents(connection: Connection, q: str | None = None) -> int:
+    """How many documents there are (matching ``q`` in title or text)."""
+    statement = select(func.count()).select_from(DOCUMENTS)
+    if q:
+        pattern = _like(q)
+        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
+                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+    return connection.execute(statement).scalar_one()
+
+
+def latest_commitments(connection: Connection, limit: int = 10) -> list[dict[str, Any]]:
+    """The most recently reported commitments."""
+    return list_facts(connection, "commitments", FactFilter(per_page=limit))["items"]
+
+
+def partners(connection: Connection, limit: int | None = None, order: str = "value") -> list[dict[str, Any]]:
+    """Every partner (donor, endorsing actor or patron) with its totals, best first.
+
+    ``order`` is ``value`` (EUR committed) or ``count`` (number of commitments).
+    """
+    commitments = TABLES["commitments"]
+    stats: dict[str, dict[str, Any]] = defaultdict(lambda: {
+        "commitments": 0, "eur_total": 0.0, "eur_pledged": 0.0, "eur_delivered": 0.0,
+        "endorsements": 0, "patronages": 0})
+    amount = func.coalesce(commitments.c.amount_eur, 0.0)
+    for row in connection.execute(
+        select(commitments.c.donor, func.count(), func.sum(amount),
+               func.sum(case((commitments.c.status == "pledged", amount), else_=0.0)),
+               func.sum(case((commitments.c.status == "delivered", amount), else_=0.0)))
+        .where(visible(commitments)).group_by(commitments.c.donor)
+    ):
+        entry = stats[row[0]]
+        entry.update(commitments=row[1], eur_total=float(row[2] or 0), eur_pledged=float(row[3] or 0),
+                     eur_delivered=float(row[4] or 0))
+    for kind, column in (("endorsements", "actor"), ("patronages", "patron")):
+        table = TABLES[kind]
+        for code, number in connection.execute(
+            select(table.c[column], func.count()).where(visible(table)).group_by(table.c[column])
+        ):
+            stats[code][kind] = number
+    key = (lambda item: (-item["eur_total"], -item["commitments"], item["code"])) if order == "value" else (
+        lambda item: (-item["commitments"], -item["eur_total"], item["code"]))
+    result = sorted(({"code": code, "name": actor_name(code), **values} for code, values in stats.items()), key=key)
+    return result[:limit] if limit else result
+
+
+def overview(connection: Connection) -> dict[str, Any]:
+    """Everything the overview page shows."""
+    ranked = partners(connection)
+    return {
+        "counts": counts(connection),
+        "latest_documents": latest_documents(connection, 8),
+        "latest_commitments": latest_commitments(connection, 8),
+        "top_by_value": [p for p in ranked if p["eur_total"] > 0][:10],
+        "top_by_count": sorted((p for p in ranked if p["commitments"]), key=lambda p: (-p["commitments"], p["code"]))[:10],
+    }
+
+
+# --- partners -------------------------------------------------------------------------------
+
+def partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
+    """A partner's commitments over time by category, pledged/delivered totals, endorsements,
+    patronages, and the meetings and quotes reported in the same documents as its facts."""
+    code = code.upper()
+    commitments = TABLES["commitments"]
+    summary = next((p for p in partners(connection) if p["code"] == code), None)
+    if summary is None:
+        return None
+    amount = func.coalesce(commitments.c.amount_eur, 0.0)
+    mine = and_(commitments.c.donor == code, visible(commitments))
+    by_category = [
+        {"category": r[0], "status": r[1], "count": r[2], "eur": float(r[3] or 0)}
+        for r in connection.execute(
+            select(commitments.c.category, commitments.c.status, func.count(), func.sum(amount))
+            .where(mine).group_by(commitments.c.category, commitments.c.status)
+            .order_by(commitments.c.category, commitments.c.status))
+    ]
+    month = func.substr(commitments.c.first_seen, 1, 7)
+    timeline = [
+        {"month": r[0], "category": r[1], "count": r[2], "eur": float(r[3] or 0)}
+        for r in connection.execute(
+            select(month, commitments.c.category, func.count(), func.sum(amount))
+            .where(mine, commitments.c.first_seen.is_not(None)).group_by(month, commitments.c.category)
+            .order_by(month))
+    ]
+    endorsements = TABLES["endorsements"]
+    patronages = TABLES["patronages"]
+    related = _partner_documents(code)
+    return {
+        **summary,
+        "by_category": by_category,
+        "timeline": timeline,
+        "commitments_list": list_facts(connection, "commitments", FactFilter(partner=code, per_page=25))["items"],
+        "endorsements_list": [fact_row("endorsements", r) for r in connection.execute(
+            select(endorsements).where(endorsements.c.actor == code, visible(endorsements))
+            .order_by(endorsements.c.first_seen)).mappings()],
+        "patronages_list": [fact_row("patronages", r) for r in connection.execute(
+            select(patronages).where(patronages.c.patron == code, visible(patronages))
+            .order_by(patronages.c.region)).mappings()],
+        "meetings_list": _facts_in_documents(connection, "meetings", related),
+        "quotes_list": _facts_in_documents(connection, "quotes", related),
+    }
+
+
+def _partner_documents(code: str) -> Select:
+    """Ids of the documents that report one of the partner's commitments, endorsements or patronages."""
+    parts = []
+    for kind, column in (("commitments", "donor"), ("endorsements", "actor"), ("patronages", "patron")):
+        table = TABLES[kind]
+        parts.append(
+            select(MENTIONS.c.document_id).join(table, and_(MENTIONS.c.kind == kind, MENTIONS.c.fact_id == table.c.id))
+            .where(table.c[column] == code))
+    return parts[0].union(*parts[1:])
+
+
+def _facts_in_documents(connection: Connection, kind: str, documents: Select, limit: int = 50) -> list[dict[str, Any]]:
+    table = TABLES[kind]
+    ids = select(MENTIONS.c.fact_id).where(MENTIONS.c.kind == kind, MENTIONS.c.document_id.in_(documents))
+    date_column = table.c[SPECS[kind].date]
+    statement = (select(table).where(table.c.id.in_(ids), visible(table))
+                 .order_by(date_column.desc(), table.c.id.desc()).limit(limit))
+    return [fact_row(kind, r) for r in connection.execute(statement).mappings()]
+
+
+# --- regions --------------------------------------------------------------------------------
+
+def region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
+    """Per region: commitments (count, EUR), patrons, meetings held there."""
+    commitments = TABLES["commitments"]
+    patronages = TABLES["patronages"]
+    meetings = TABLES["meetings"]
+    stats = {code: {"code": code, "name": region.name, "commitments": 0, "eur": 0.0, "patrons": [],
+                    "meetings": 0} for code, region in regions().items()}
+    for code, number, eur in connection.execute(
+        select(commitments.c.region, func.count(), func.sum(func.coalesce(commitments.c.amount_eur, 0.0)))
+        .where(visible(commitments), commitments.c.region.is_not(None)).group_by(commitments.c.region)
+    ):
+        if code in stats:
+            stats[code].update(commitments=number, eur=float(eur or 0))
+    for region, patron in connection.execute(
+        select(patronages.c.region, patronages.c.patron).where(visible(patronages))
+        .order_by(patronages.c.region, patronages.c.patron)
+    ):
+        if region in stats:
+            stats[region]["patrons"].append({"code": patron, "name": actor_name(patron)})
+    for code, number in connection.execute(
+        select(meetings.c.region, func.count()).where(visible(meetings), meetings.c.region.is_not(None))
+        .group_by(meetings.c.region)
+    ):
+        if code in stats:
+            stats[code]["meetings"] = number
+    for entry in stats.values():
+        # Support received: commitments for the region plus its patronages.
+        entry["support"] = entry["commitments"] + len(entry["patrons"])
+    return stats
+
+
+def region_detail(connection: Connection, code: str) -> dict[str, Any] | None:
+    """A region's totals, commitments, patrons and meetings."""
+    code = code.upper()
+    stats = region_stats(connection)
+    if code not in stats:
+        return None
+    meetings = TABLES["meetings"]
+    return {
+        **stats[code],
+        "commitments_list": list_facts(connection, "commitments", FactFilter(region=code, per_page=100))["items"],
+        "meetings_list": [fact_row("meetings", r) for r in connection.execute(
+            select(meetings).where(meetings.c.region == code, visible(meetings))
+            .order_by(meetings.c.date.desc()).limit(100)).mappings()],
+    }
+
+
+# --- persons --------------------------------------------------------------------------------
+
+def persons(connection: Connection, limit: int = 500) -> list[dict[str, Any]]:
+    """People who are quoted or took part in meetings, with how often."""
+    quotes = TABLES["quotes"]
+    meetings = TABLES["meetings"]
+    people: dict[str, dict[str, Any]] = {}
+
+    def entry(name: str) -> dict[str, Any]:
+        key = name.casefold()
+        return people.setdefault(key, {"name": name, "quotes": 0, "meetings": 0})
+
+    for speaker, number in connection.execute(
+        select(quotes.c.speaker, func.count()).where(visible(quotes), quotes.c.speaker.is_not(None))
+        .group_by(quotes.c.speaker)
+    ):
+        entry(speaker)["quotes"] += number
+    for (participants,) in connection.execute(select(meetings.c.participants).where(visible(meetings))):
+        for name in participants or []:
+            if isinstance(name, str) and name.strip():
+                entry(name.strip())["meetings"] += 1
+    ranked = sorted(people.values(), key=lambda p: (-(p["quotes"] + p["meetings"]), p["name"]))
+    return ranked[:limit]
+
+
+def person_detail(connection: Connection, name: str) -> dict[str, Any] | None:
+    """A person's quotes and meetings (names compared without regard to case)."""
+    quotes = list_facts(connection, "quotes", FactFilter(person=name, per_page=200))["items"]
+    meetings = [m for m in list_facts(connection, "meetings", FactFilter(person=name, per_page=200))["items"]
+                if any(p.casefold() == name.casefold() for p in m.get("participants") or [])]
+    if not quotes and not meetings:
+        return None
+    return {"name": name, "quotes": quotes, "meetings": meetings}
+
+
+# --- documents ------------------------------------------------------------------------------
+
+def document_detail(connection: Connection, document_id: int) -> dict[str, Any] | None:
+    """A document, its facts (one per mention, with the merged fact) and the highlight segments."""
+    row = connection.execute(select(DOCUMENTS).where(DOCUMENTS.c.id == document_id)).mappings().first()
+    if row is None:
+        return None
+    document = {k: _plain(v) for k, v in row.items() if k != "content_hash"}
+    document["title"] = document.get("title") or document.get("doc_id")
+    mentions = [dict(r) for r in connection.execute(
+        select(MENTIONS.c.id, MENTIONS.c.kind, MENTIONS.c.fact_id, MENTIONS.c.fields, MENTIONS.c.evidence,
+               MENTIONS.c.confidence)
+        .where(MENTIONS.c.document_id == document_id).order_by(MENTIONS.c.evidence_start, MENTIONS.c.id)
+    ).mappings()]
+    merged: dict[tuple[str, int], dict[str, Any]] = {}
+    for kind in FACT_KINDS:
+        ids = [m["fact_id"] for m in mentions if m["kind"] == kind]
+        if ids:
+            table = TABLES[kind]
+            for fact in connection.execute(select(table).where(table.c.id.in_(ids))).mappings():
+                merged[(kind, fact["id"])] = fact_row(kind, fact)
+    text = document["text"] or ""
+    facts = []
+    for mention in mentions:
+        spans = [e for e in (mention["evidence"] or []) if _valid_span(e, len(text))]
+        fact = merged.get((mention["kind"], mention["fact_id"]))
+        facts.append({
+            "mention_id": mention["id"], "kind": mention["kind"], "fact_id": mention["fact_id"],
+            "label": fact["label"] if fact else fact_label(mention["kind"], mention["fields"] or {}),
+            "review_state": fact["review_state"] if fact else None,
+            "fields": mention["fields"] or {}, "evidence": spans, "confidence": mention["confidence"],
+        })
+    document["facts"] = facts
+    document["segments"] = highlight_segments(text, facts)
+    return document
+
+
+def _valid_span(span: Any, length: int) -> bool:
+    return (isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int)
+            and 0 <= span["start"] < span["end"] <= length)
+
+
+def highlight_segments(text: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cut ``text`` into segments at every evidence boundary.
+
+    Each segment says which mentions' evidence covers it, and the first segment of each
+    mention carries its anchor. The template escapes every segment's text, so a document
+    holding markup shows it as text.
+    """
+    bounds = {0, len(text)}
+    spans: list[tuple[int, int, int, str]] = []
+    for fact in facts:
+        for span in fact["evidence"]:
+            spans.append((span["start"], span["end"], fact["mention_id"], fact["kind"]))
+            bounds.update((span["start"], span["end"]))
+    cuts = sorted(bounds)
+    anchored: set[int] = set()
+    segments = []
+    for start, end in zip(cuts, cuts[1:]):
+        covering = [s for s in spans if s[0] <= start and end <= s[1]]
+        mention_ids = sorted({s[2] for s in covering})
+        anchors = [m for m in mention_ids if m not in anchored and any(s[2] == m and s[0] == start for s in covering)]
+        anchored.update(anchors)
+        segments.append({"text": text[start:end], "mentions": mention_ids,
+                         "kinds": sorted({s[3] for s in covering}), "anchors": anchors})
+    return segments
