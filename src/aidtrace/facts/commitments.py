@@ -122,9 +122,14 @@ def _anchors(sent: Span) -> list[_Anchor]:
             if any(a.token.i == token.i for a in anchors):
                 continue
             anchors.append(_Anchor(token, category, countable, _item_tokens(token)))
-    # An aid noun inside another aid noun's phrase ("rounds of artillery shells") is part of it.
+    # An aid noun inside another aid noun's phrase ("rounds of artillery shells") is part of it,
+    # and one that receives aid ("generators for hospitals") is not given.
+    anchor_positions = {a.token.i for a in anchors}
     kept = []
     for anchor in anchors:
+        head = anchor.token.head
+        if head.dep_ == "prep" and head.lower_ in ("for", "to") and head.head.i in anchor_positions:
+            continue
         inside = any(
             other is not anchor and other.token.i != anchor.token.i and anchor.token in other.item_tokens
             and other.token.i < anchor.token.i
@@ -366,6 +371,8 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
                 donors, status = [previous[0].donor], previous[0].status
             else:
                 predicate, kind = located
+                if _given_to_another_country(predicate):
+                    continue
                 donors = _donors(head.token, predicate, kind)
                 status = _status(predicate, kind, head.token)
             if "@partner" in donors:
@@ -396,6 +403,16 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
             previous = found_here
         results.extend(found_here)
     return _deduplicate(results)
+
+
+def _given_to_another_country(predicate: Token) -> bool:
+    """"delivered 20 howitzers to Lithuania": aid between other countries is not ours to record."""
+    for child in predicate.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
+            named = allies_of_tokens(predicate.doc, list(child.subtree))
+            if named and all(code != "UKR" for code in named):
+                return True
+    return False
 
 
 def _includes_previous(token: Token) -> bool:

@@ -25,7 +25,7 @@ COLLECTIVE_SUBJECTS = re.compile(
     re.IGNORECASE,
 )
 # The goal's own organisation is not its endorser: the "EU" of "EU membership" endorses nothing.
-GOAL_ORGANISATION = {"eu_membership": "EU", "nato_membership": "NATO"}
+GOAL_ORGANISATIONS = frozenset({"EU", "NATO"})
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,7 @@ def _stance(sent: Span) -> bool:
     return any(t.lower_ in stance for t in sent) or "in favor of" in sent.text.lower()
 
 
-def _actors(doc: Doc, sent: Span, subject: str, cue_spans: list[tuple[int, int]]) -> list[str]:
+def _actors(doc: Doc, sent: Span, cue_spans: list[tuple[int, int]]) -> list[str]:
     if COLLECTIVE_SUBJECTS.search(sent.text):
         partner = main_partner(doc)
         return [partner] if partner else []
@@ -57,7 +57,7 @@ def _actors(doc: Doc, sent: Span, subject: str, cue_spans: list[tuple[int, int]]
     for start, code in actors_in(doc, sent.start_char, sent.end_char):
         if code in NOT_ALLIES or code in found:
             continue
-        if GOAL_ORGANISATION.get(subject) == code and any(s <= start < e for s, e in cue_spans):
+        if code in GOAL_ORGANISATIONS and any(s <= start < e for s, e in cue_spans):
             continue
         found.append(code)
     return found[:1]
@@ -77,7 +77,7 @@ def extract_endorsements(doc: Doc) -> list[Endorsement]:
             for subject in cues[match.group(1).lower()].split(","):
                 subjects.setdefault(subject.strip(), []).append(span)
         for subject, spans in subjects.items():
-            for actor in _actors(doc, sent, subject, spans):
+            for actor in _actors(doc, sent, [s for v in subjects.values() for s in v]):
                 evidence = evidence_of(doc, sent.start_char, sent.end_char)
                 key = (actor, subject)
                 if key in by_key:

@@ -31,7 +31,7 @@ EVENT = re.compile(
 ATTENDED = re.compile(r"\b(attended|took part|participated|participate|joined by|invited to)\b", re.I)
 VAGUE_TIME = re.compile(r"\b(recent|recently|earlier|previous|last year|in the past)\b", re.I)
 VISIT_UKRAINE = re.compile(r"\b(visit to (ukraine|our country|kyiv)|in ukraine|visiting ukraine|to our country)\b", re.I)
-PLACE_PREPOSITIONS = ("in", "to", "at")
+PLACE_PREPOSITIONS = ("in", "to", "at", "visited")
 
 
 @dataclass
