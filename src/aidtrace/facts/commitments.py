@@ -371,7 +371,7 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
                 donors, status = [previous[0].donor], previous[0].status
             else:
                 predicate, kind = located
-                if _given_to_another_country(predicate):
+                if kind != "thanks" and _given_to_another_country(predicate):
                     continue
                 donors = _donors(head.token, predicate, kind)
                 status = _status(predicate, kind, head.token)
@@ -408,7 +408,7 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
 def _given_to_another_country(predicate: Token) -> bool:
     """"delivered 20 howitzers to Lithuania": aid between other countries is not ours to record."""
     for child in predicate.children:
-        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to":
             named = allies_of_tokens(predicate.doc, list(child.subtree))
             if named and all(code != "UKR" for code in named):
                 return True
