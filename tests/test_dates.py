@@ -125,3 +125,13 @@ def test_component_without_publication_date_keeps_only_absolute_dates(nlp):
 def test_component_on_text_without_dates(nlp):
     _, dates = _dates(nlp, "We welcome the decision of our partners to send more air defence.", PUBLISHED)
     assert dates == []
+
+
+def test_component_splits_a_span_listing_several_dates(nlp):
+    text = "The city was shelled on February 16, March 1 and December 3, the mayor said."
+    _, dates = _dates(nlp, text, PUBLISHED)
+    assert [(d.text, d.value) for d in dates] == [
+        ("February 16", "2023-02-16"),
+        ("March 1", "2023-03-01"),
+        ("December 3", "2022-12-03"),
+    ]

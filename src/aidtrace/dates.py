@@ -263,13 +263,18 @@ def find_dates(doc: Doc, published: str | None) -> list[DateMention]:
     for (start, end), text in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
         if start < last_end:
             continue
-        found = _resolve(text, published)
-        if found is None:
-            continue
-        value, inner_start, inner_end = found
-        start, end = start + inner_start, start + inner_end
-        mentions.append(DateMention(start, end, doc.text[start:end], value))
-        last_end = end
+        # One NER span can list several dates ("on February 16, March 1 and December 3"):
+        # resolve the rest of the span again after each date found.
+        offset = 0
+        while offset < len(text):
+            found = _resolve(text[offset:], published)
+            if found is None:
+                break
+            value, inner_start, inner_end = found
+            mention_start, mention_end = start + offset + inner_start, start + offset + inner_end
+            mentions.append(DateMention(mention_start, mention_end, doc.text[mention_start:mention_end], value))
+            last_end = mention_end
+            offset += inner_end
     return mentions
 
 
