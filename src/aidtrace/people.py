@@ -394,6 +394,7 @@ def _collect_names(work: _Work) -> None:
     # A surname written only with an honorific or title ("Mr. Obama", "Senator Warren") is the fullest
     # form the text gives: it stands for a person too, unless a full name with that surname exists.
     keys = {surname_key(ts[-1].text) for ts in found}
+    honorific_gender: dict[int, str] = {}
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
@@ -409,9 +410,15 @@ def _collect_names(work: _Work) -> None:
         keys.add(surname_key(last.text))
         found.append([last])
         taken.add(last.i)
+        if previous.lower_.rstrip(".") in ("mrs", "ms"):
+            honorific_gender[last.i] = "f"
+        elif previous.lower_.rstrip(".") == "mr":
+            honorific_gender[last.i] = "m"
     found.sort(key=lambda ts: ts[0].i)
     for tokens in found:
         person, _ = _person_for_name(work, tokens)
+        if tokens[-1].i in honorific_gender:
+            work.gender[id(person)] = honorific_gender[tokens[-1].i]
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         work.mentions.append(PersonMention(start, end, doc.text[start:end], person, "name"))
     for tokens in found:
@@ -576,7 +583,9 @@ def _collect_pronouns(work: _Work) -> None:
             continue
         if gender == "f":
             female = [m for m in candidates if work.gender.get(id(m.person)) == "f"]
-            candidates = female or candidates
+            candidates = female or [m for m in candidates if work.gender.get(id(m.person)) != "m"]
+            if not candidates:
+                continue
         elif gender == "m":
             candidates = [m for m in candidates if work.gender.get(id(m.person)) != "f"] or []
             if not candidates:

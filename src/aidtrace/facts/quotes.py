@@ -226,6 +226,9 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     if close < 0:
         return None
     region_end = min(limit, len(doc.text))
+    newline = doc.text.find("\n", close + 1, region_end)
+    if newline >= 0:
+        region_end = newline  # an attribution never runs into the next paragraph
     # Only the rest of the sentence: stop at the first sentence end after the quote.
     rest = doc.text[close + 1: region_end]
     stop = sentence_end(rest)
@@ -249,6 +252,8 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
+        if len(before) > 6:
+            return None  # too far from the quote: a new clause, not its attribution
         if before:
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         subject = _subject_after_verb(doc, token.i, region_end)
@@ -301,14 +306,19 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             continue
         subject = _subject_of_verb(doc, token, region_start)
         if subject is None:
-            # Inverted order inside the sentence: `..., said Kallas: "..."`.
-            people = [m for m in doc._.person_mentions or () if region_start <= m.start < token.idx]
+            # Inverted order: `Said Ellis: "..."`, `..., said Kallas: "..."`.
+            after = _subject_after_verb(doc, token.i, quote.open_pos)
+            speaker = _speaker_of(doc, *after) if after else None
+            if speaker:
+                return _Cue(speaker, "before", True)
+            # Otherwise the last person named earlier in the same sentence.
+            clause_start = region_start
+            for end in re.finditer(r"[.!?]\s", doc.text[region_start: token.idx]):
+                clause_start = region_start + end.end()
+            people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx]
             if people:
                 return _Cue(people[-1].person.name, "before", True)
-            after = _subject_after_verb(doc, token.i, quote.open_pos)
-            if after is None:
-                return None
-            return _Cue(_speaker_of(doc, *after), "before", True)
+            return None
         return _Cue(_speaker_of(doc, *subject), "before", True)
     return None
 
@@ -342,6 +352,10 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     for index, quote in enumerate(spans):
         limit = spans[index + 1].open_pos if index + 1 < len(spans) else len(text)
         cue = _cue_after(doc, quote, limit)
+        if cue is None and previous is not None and previous[1] is not None and previous[1].how == "after" \
+                and previous[1].speaker and not text[previous[2]: quote.open_pos].strip():
+            # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
+            cue = _Cue(previous[1].speaker, "inherited", True)
         if cue is None:
             start = _sentence_start(doc, quote.open_pos)
             if previous is not None and previous[0].close_pos >= 0:
