@@ -1,0 +1,4 @@
+"""``python -m aidtrace`` is the ``aidtrace`` command."""
+from .cli import main
+
+main()
