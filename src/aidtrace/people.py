@@ -551,7 +551,10 @@ def _subject_rank(doc: Doc, mention: PersonMention) -> int:
         root = root.head
     if root.dep_ not in _SUBJECT_DEPS:
         return 0
-    return 2 if root.head.dep_ == "ROOT" else 1
+    verb = root.head
+    if verb.dep_ in ("aux", "auxpass") and verb.head is not verb:
+        verb = verb.head
+    return 2 if verb.dep_ == "ROOT" else 1
 
 
 def _previous_plain_sentence(work: _Work, token: Token) -> int:
