@@ -211,6 +211,11 @@ def test_actor_code_unknown():
     assert actor_code("Atlantis") is None
 
 
+def test_actor_code_short_acronyms_need_their_case():
+    assert actor_code("US") == "USA" and actor_code("WHO") == "UN"
+    assert actor_code("us") is None and actor_code("who") is None
+
+
 def test_actor_name():
     assert actor_name("EST") == "Estonia"
     assert actor_name("EU") == "European Union"

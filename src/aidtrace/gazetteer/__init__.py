@@ -78,16 +78,19 @@ def _entries() -> tuple[_Entry, ...]:
 
 
 @lru_cache(maxsize=1)
-def _actor_index() -> dict[str, str]:
-    """Lower-cased alias or code -> actor code. Exact-case entries win over case folding."""
-    index: dict[str, str] = {}
-    for row in _read("countries.tsv"):
-        index.setdefault(row["alias"].lower(), row["code"])
-        index[row["code"].lower()] = row["code"]
-    for row in _read("organisations.tsv"):
-        index[row["alias"].lower()] = row["code"]
-        index[row["code"].lower()] = row["code"]
-    return index
+def _actor_index() -> tuple[dict[str, str], dict[str, str]]:
+    """(exact alias or code -> actor code, lower-cased alias -> actor code). Acronyms of up to
+    three letters stay out of the case-folded index: "us", "who" and "un" are words."""
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    rows = [(r["alias"], r["code"]) for r in _read("countries.tsv")]
+    rows += [(r["alias"], r["code"]) for r in _read("organisations.tsv")]
+    rows += [(code, code) for code in {code for _, code in rows}]
+    for alias, code in rows:
+        exact.setdefault(alias, code)
+        if not (alias.isupper() and len(alias.replace(".", "")) <= 3):
+            folded.setdefault(alias.lower(), code)
+    return exact, folded
 
 
 @lru_cache(maxsize=1)
@@ -149,8 +152,8 @@ def actor_code(name: str) -> str | None:
     """The actor code of a country or organisation name, demonym, capital or code
     ("Estonia", "estonian", "the European Commission", "EST" -> code); None if unknown."""
     text = _clean(name)
-    index = _actor_index()
-    return index.get(text.lower())
+    exact, folded = _actor_index()
+    return exact.get(text) or folded.get(text.lower())
 
 
 def actor_name(code: str) -> str:
