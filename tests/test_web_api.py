@@ -1,0 +1,372 @@
+"""The JSON API and server-rendered pages of ``aidtrace serve``, over real HTTP, against a real
+SQLite registry filled by ``aidtrace ingest`` of tests/data/web_documents.jsonl.
+
+Assertions are on structure and on facts the documents state plainly (Estonia's howitzers,
+Denmark's patronage of Mykolaiv Oblast, Kaja Kallas's quote), and every number shown is
+checked against the database itself.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+from web_fixtures import *  # noqa: F403 (pytest fixtures)
+from web_fixtures import Server, aidtrace, make_token, revoke
+
+KINDS = ("meetings", "quotes", "commitments", "endorsements", "patronages")
+
+
+def db_rows(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def db_count(db: Path, table: str, where: str = "review_state != 'rejected'") -> int:
+    return db_rows(db, f"SELECT count(*) FROM {table} WHERE {where}")[0][0]  # our own table names
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def test_overview_counts_match_the_database(server: Server) -> None:
+    data = httpx.get(server.url + "/api/overview").json()
+    assert data["counts"]["documents"] == 5
+    for kind in KINDS:
+        assert data["counts"][kind] == db_count(server.db, kind), kind
+    assert data["counts"]["commitments"] >= 4  # the documents state at least four plainly
+    assert [d["published"] for d in data["latest_documents"]] == sorted(
+        (d["published"] for d in data["latest_documents"]), reverse=True)
+    ranked = [p["eur_total"] for p in data["top_by_value"]]
+    assert ranked == sorted(ranked, reverse=True) and all(v > 0 for v in ranked)
+    by_count = [p["commitments"] for p in data["top_by_count"]]
+    assert by_count == sorted(by_count, reverse=True)
+    assert "EST" in {p["code"] for p in data["top_by_count"]}
+
+
+def test_facts_filter_by_partner_matches_sql(server: Server) -> None:
+    result = httpx.get(server.url + "/api/facts/commitments", params={"partner": "EST"}).json()
+    expected = db_rows(server.db, "SELECT id FROM commitments WHERE donor = 'EST' AND review_state != 'rejected'")
+    assert result["total"] == len(expected) >= 2
+    assert {item["id"] for item in result["items"]} == {row[0] for row in expected}
+    assert all(item["donor"] == "EST" for item in result["items"])
+    assert any("howitzer" in item["item"] for item in result["items"])
+
+
+def test_facts_filters_combine_and_sort(server: Server) -> None:
+    url = server.url + "/api/facts/commitments"
+    pledged = httpx.get(url, params={"status": "pledged", "sort": "-amount_eur"}).json()
+    assert pledged["total"] == db_count(server.db, "commitments", "status = 'pledged' AND review_state != 'rejected'")
+    amounts = [i["amount_eur"] for i in pledged["items"] if i["amount_eur"] is not None]
+    assert amounts == sorted(amounts, reverse=True)
+    # NULL amounts come after every known amount.
+    seen_null = False
+    for item in pledged["items"]:
+        seen_null = seen_null or item["amount_eur"] is None
+        assert not (seen_null and item["amount_eur"] is not None)
+    region = httpx.get(url, params={"region": "UA-48"}).json()
+    assert region["total"] >= 1 and all(i["region"] == "UA-48" for i in region["items"])
+    dated = httpx.get(url, params={"date_from": "2023-05", "date_to": "2023-06"}).json()
+    assert dated["total"] == db_count(
+        server.db, "commitments", "first_seen >= '2023-05' AND first_seen <= '2023-06-99' AND review_state != 'rejected'")
+    assert all("2023-05" <= i["first_seen"] <= "2023-06-30" for i in dated["items"])
+    search = httpx.get(url, params={"q": "HOWITZ"}).json()
+    assert search["total"] >= 1 and all("howitz" in i["item"].lower() for i in search["items"])
+    nothing = httpx.get(url, params={"q": "100%_no such thing"}).json()
+    assert nothing["total"] == 0 and nothing["items"] == []
+
+
+def test_pagination_covers_every_match_once(server: Server) -> None:
+    url = server.url + "/api/facts/commitments"
+    total = httpx.get(url).json()["total"]
+    seen: list[int] = []
+    page = 1
+    while True:
+        result = httpx.get(url, params={"per_page": 2, "page": page}).json()
+        assert result["pages"] == -(-total // 2)
+        seen += [i["id"] for i in result["items"]]
+        if page >= result["pages"]:
+            break
+        page += 1
+    assert len(seen) == len(set(seen)) == total
+    assert seen == [i["id"] for i in httpx.get(url, params={"per_page": 500}).json()["items"]]
+
+
+def test_exports_hold_exactly_what_the_filter_shows(server: Server) -> None:
+    params = {"partner": "GBR", "sort": "category"}
+    listed = httpx.get(server.url + "/api/facts/commitments", params={**params, "per_page": 500}).json()
+    assert listed["total"] >= 1
+    page_csv = httpx.get(server.url + "/facts/commitments/export.csv", params={**params, "per_page": 1})
+    assert page_csv.status_code == 200 and page_csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in page_csv.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(page_csv.text)))
+    # Every page of the filter, in the table's order; paging parameters do not cut a download.
+    assert [int(r["id"]) for r in rows] == [i["id"] for i in listed["items"]]
+    assert {r["donor"] for r in rows} == {"GBR"}
+    exported = httpx.get(server.url + "/api/facts/commitments/export", params={**params, "format": "json"}).json()
+    assert [e["id"] for e in exported] == [i["id"] for i in listed["items"]]
+    assert exported[0]["item"] == listed["items"][0]["item"]
+
+
+def test_bad_requests_are_refused_clearly(server: Server) -> None:
+    assert httpx.get(server.url + "/api/facts/commitments", params={"category": "rockets"}).status_code == 400
+    assert httpx.get(server.url + "/api/facts/commitments", params={"sort": "text; drop table"}).status_code == 400
+    assert httpx.get(server.url + "/api/facts/quotes", params={"partner": "EST"}).status_code == 400
+    assert httpx.get(server.url + "/api/facts/commitments", params={"date_from": "March"}).status_code == 400
+    assert httpx.get(server.url + "/api/facts/weapons").status_code in (404, 422)
+    assert httpx.get(server.url + "/facts/weapons", headers={"accept": "text/html"}).status_code == 404
+    assert httpx.get(server.url + "/api/facts/commitments/999999").status_code == 404
+    assert httpx.get(server.url + "/api/documents/999999").status_code == 404
+    assert httpx.get(server.url + "/api/regions/UA-99").status_code == 404
+
+
+def test_fact_detail_has_sources_with_evidence(server: Server) -> None:
+    fact_id = db_rows(server.db, "SELECT id FROM commitments WHERE donor = 'EST' AND item LIKE '%howitzer%'")[0][0]
+    fact = httpx.get(f"{server.url}/api/facts/commitments/{fact_id}").json()
+    assert fact["quantity"] == 12 and fact["status"] == "delivered"
+    assert fact["sources"], "a merged fact has at least one mention"
+    source = fact["sources"][0]
+    text = httpx.get(f"{server.url}/api/documents/{source['document_id']}").json()["text"]
+    for span in source["evidence"]:
+        assert text[span["start"]:span["end"]] == span["text"]
+    assert any("howitzers" in span["text"] for span in source["evidence"])
+    assert fact["reviews"] == []
+
+
+def test_partners_and_partner_page(server: Server) -> None:
+    partners = httpx.get(server.url + "/api/partners").json()
+    codes = {p["code"] for p in partners}
+    assert {"EST", "DNK"} <= codes
+    estonia = httpx.get(server.url + "/api/partners/EST").json()
+    assert estonia["name"] == "Estonia"
+    assert estonia["commitments"] == len(estonia["commitments_list"]) == db_count(
+        server.db, "commitments", "donor = 'EST' AND review_state != 'rejected'")
+    total = db_rows(server.db, "SELECT coalesce(sum(amount_eur), 0) FROM commitments WHERE donor = 'EST'")[0][0]
+    assert estonia["eur_total"] == pytest.approx(total)
+    assert estonia["eur_pledged"] + estonia["eur_delivered"] == pytest.approx(total)
+    assert sum(row["count"] for row in estonia["timeline"]) == estonia["commitments"]
+    denmark = httpx.get(server.url + "/api/partners/DNK").json()
+    assert {p["region"] for p in denmark["patronages_list"]} == {"UA-48"}
+    page = httpx.get(server.url + "/partners/EST")
+    assert page.status_code == 200 and "Estonia" in page.text and 'class="chart"' in page.text
+    assert httpx.get(server.url + "/api/partners/ZZZ").status_code == 404
+
+
+def test_regions_and_map(server: Server) -> None:
+    regions = httpx.get(server.url + "/api/regions").json()
+    assert len(regions) == 27 and len({r["code"] for r in regions}) == 27
+    mykolaiv = next(r for r in regions if r["code"] == "UA-48")
+    assert "DNK" in {p["code"] for p in mykolaiv["patrons"]}
+    assert mykolaiv["commitments"] == db_count(server.db, "commitments", "region = 'UA-48' AND review_state != 'rejected'")
+    detail = httpx.get(server.url + "/api/regions/UA-48").json()
+    assert all(c["region"] == "UA-48" for c in detail["commitments_list"])
+    page = httpx.get(server.url + "/map").text
+    links = re.findall(r'<a href="/regions/(UA-\d\d)" class="region shade-(\d)"', page)
+    assert len(links) == 27
+    shades = dict(links)
+    assert int(shades["UA-48"]) > 0, "a region with a patron and a commitment is shaded"
+    assert all(int(shades[r["code"]]) == 0 for r in regions if r["support"] == 0)
+    assert ">DNK</text>" in page  # the patron is written on its region
+
+
+def test_persons(server: Server) -> None:
+    persons = httpx.get(server.url + "/api/persons").json()
+    names = {p["name"] for p in persons}
+    assert "Kaja Kallas" in names
+    kallas = httpx.get(server.url + "/api/persons/Kaja Kallas").json()
+    assert any("stand with Ukraine" in q["text"] for q in kallas["quotes"])
+    assert all(q["speaker"] == "Kaja Kallas" for q in kallas["quotes"])
+    assert httpx.get(server.url + "/persons/Kaja%20Kallas").status_code == 200
+    assert httpx.get(server.url + "/api/persons/Nobody Atall").status_code == 404
+
+
+def test_documents_api_and_search(server: Server) -> None:
+    listing = httpx.get(server.url + "/api/documents").json()
+    assert listing["total"] == 5
+    found = httpx.get(server.url + "/api/documents", params={"q": "Mykolaiv"}).json()
+    assert found["total"] == 1 and "Denmark" in found["items"][0]["title"]
+    document = httpx.get(f"{server.url}/api/documents/{found['items'][0]['id']}").json()
+    assert {f["kind"] for f in document["facts"]} >= {"patronages", "commitments"}
+    for fact in document["facts"]:
+        for span in fact["evidence"]:
+            assert document["text"][span["start"]:span["end"]] == span["text"]
+
+
+def test_hostile_document_renders_as_inert_text(server: Server) -> None:
+    doc_id = db_rows(server.db, "SELECT id FROM documents WHERE doc_id = 'web-hostile-1'")[0][0]
+    page = httpx.get(f"{server.url}/documents/{doc_id}")
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Poland&lt;/b&gt;" in html  # the title too
+    # Every script the page loads is our own file; inline script is forbidden by the CSP.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/aidtrace.js" defer>']
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    api = httpx.get(f"{server.url}/api/documents/{doc_id}").json()
+    assert "<script>alert(1)</script>" in api["text"]  # the API returns the text as stored
+
+
+def test_pages_load_nothing_from_elsewhere(server: Server) -> None:
+    for path in ("/", "/map", "/partners", "/regions", "/facts/commitments", "/documents", "/persons", "/api",
+                 "/login", "/reviews"):
+        page = httpx.get(server.url + path)
+        assert page.status_code == 200, path
+        for url in re.findall(r'(?:src|href)="([^"]+)"', page.text):
+            assert not re.match(r"^(https?:)?//", url), f"{path} loads {url}"
+        assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_openapi_describes_the_api(server: Server) -> None:
+    schema = httpx.get(server.url + "/api/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/overview", "/api/facts/{kind}", "/api/facts/{kind}/{fact_id}", "/api/facts/{kind}/export",
+            "/api/partners", "/api/partners/{code}", "/api/regions", "/api/regions/{code}", "/api/documents",
+            "/api/documents/{document_id}", "/api/persons", "/api/persons/{name}",
+            "/api/facts/{kind}/{fact_id}/review", "/api/reviews"} <= paths
+    assert not any(not p.startswith("/api") for p in paths), "pages stay out of the API description"
+    assert httpx.get(server.url + "/docs").status_code == 404  # the CDN-based Swagger page is off
+
+
+# --- tokens and review ---------------------------------------------------------------------------
+
+def test_token_commands(fresh_db: Path) -> None:
+    token = aidtrace("token", "create", "alice", "--db", str(fresh_db)).stdout.strip()
+    assert len(token) >= 40
+    stored = db_rows(fresh_db, "SELECT name, token_sha256, revoked FROM api_tokens")
+    assert stored[0][0] == "alice" and stored[0][1] != token and not stored[0][2]
+    listing = aidtrace("token", "list", "--db", str(fresh_db)).stdout
+    assert "alice" in listing and token not in listing
+    assert aidtrace("token", "create", "alice", "--db", str(fresh_db), check=False).returncode != 0
+    aidtrace("token", "revoke", "alice", "--db", str(fresh_db))
+    assert db_rows(fresh_db, "SELECT revoked FROM api_tokens")[0][0] == 1
+
+
+def _commitment(db: Path, like: str) -> int:
+    return db_rows(db, "SELECT id FROM commitments WHERE item LIKE ?", like)[0][0]
+
+
+def test_review_api_needs_a_valid_token(writable_server: Server) -> None:
+    fact_id = _commitment(writable_server.db, "%howitzer%")
+    url = f"{writable_server.url}/api/facts/commitments/{fact_id}/review"
+    assert httpx.post(url, json={"action": "accept"}).status_code == 401
+    assert httpx.post(url, json={"action": "accept"}, headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    token = make_token(writable_server.db, "bob")
+    revoke(writable_server.db, "bob")
+    assert httpx.post(url, json={"action": "accept"}, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    # A session cookie is no substitute for the bearer token on the API.
+    assert httpx.post(url, json={"action": "accept"}, cookies={"aidtrace_session": "x.y"}).status_code == 401
+    assert db_rows(writable_server.db, "SELECT review_state FROM commitments WHERE id = ?", fact_id)[0][0] == "machine"
+    assert db_rows(writable_server.db, "SELECT count(*) FROM reviews")[0][0] == 0
+
+
+def test_review_api_accept_correct_reject_reset(writable_server: Server) -> None:
+    token = make_token(writable_server.db, "carol")
+    auth = {"Authorization": f"Bearer {token}"}
+    fact_id = _commitment(writable_server.db, "%howitzer%")
+    url = f"{writable_server.url}/api/facts/commitments/{fact_id}/review"
+    with writable_server.client(headers=auth) as client:
+        accepted = client.post(url, json={"action": "accept", "note": "matches the release"}).json()
+        assert accepted["fact"]["review_state"] == "accepted"
+        assert accepted["review"]["reviewer"] == "carol" and accepted["review"]["note"] == "matches the release"
+        assert client.post(url, json={"action": "correct", "values": {"category": "rockets"}}).status_code == 400
+        assert client.post(url, json={"action": "correct", "values": {"region": "UA-99"}}).status_code == 400
+        assert client.post(url, json={"action": "correct", "values": {"id": 5}}).status_code == 400
+        assert client.post(url, json={"action": "accept", "values": {"item": "x"}}).status_code == 400
+        assert client.post(url, json={"action": "destroy"}).status_code == 422
+        corrected = client.post(url, json={"action": "correct",
+                                           "values": {"quantity": 14, "region": "UA-18"}}).json()
+        assert corrected["fact"]["quantity"] == 14 and corrected["fact"]["region"] == "UA-18"
+        assert corrected["review"]["old_values"] == {"quantity": 12, "region": None}
+        assert corrected["review"]["new_values"] == {"quantity": 14, "region": "UA-18"}
+        assert db_rows(writable_server.db, "SELECT quantity, review_state FROM commitments WHERE id = ?",
+                       fact_id)[0] == (14, "corrected")
+        before = client.get("/api/overview").json()["counts"]["commitments"]
+        client.post(url, json={"action": "reject"}).raise_for_status()
+        assert client.get("/api/overview").json()["counts"]["commitments"] == before - 1
+        assert fact_id not in {i["id"] for i in client.get("/api/facts/commitments").json()["items"]}
+        rejected = client.get("/api/facts/commitments", params={"state": "rejected"}).json()
+        assert [i["id"] for i in rejected["items"]] == [fact_id]
+        client.post(url, json={"action": "reset"}).raise_for_status()
+        history = client.get("/api/reviews", params={"kind": "commitments", "fact_id": fact_id}).json()
+        assert [h["action"] for h in history] == ["reset", "reject", "correct", "accept"]
+        assert [h["new_state"] for h in history] == ["machine", "rejected", "corrected", "accepted"]
+        assert client.get(f"/api/facts/commitments/{fact_id}").json()["reviews"][0]["action"] == "reset"
+        assert client.post(f"{writable_server.url}/api/facts/commitments/999999/review",
+                           json={"action": "accept"}).status_code == 404
+    assert db_rows(writable_server.db, "SELECT last_used_at IS NOT NULL FROM api_tokens")[0][0] == 1
+
+
+def test_csv_export_neutralises_formulas(writable_server: Server) -> None:
+    token = make_token(writable_server.db, "dave")
+    fact_id = _commitment(writable_server.db, "%howitzer%")
+    response = httpx.post(f"{writable_server.url}/api/facts/commitments/{fact_id}/review",
+                          json={"action": "correct", "values": {"item": "=HYPERLINK(\"http://x\")"}},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(httpx.get(writable_server.url + "/facts/commitments/export.csv").text)))
+    row = next(r for r in rows if int(r["id"]) == fact_id)
+    assert row["item"] == "'=HYPERLINK(\"http://x\")"
+
+
+def _login(client: httpx.Client, token: str) -> httpx.Response:
+    form = client.get("/login", params={"next": "/reviews"})
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    return client.post("/login", data={"token": token, "csrf_token": csrf, "next": "/reviews"})
+
+
+def test_login_and_form_review_are_csrf_protected(writable_server: Server) -> None:
+    token = make_token(writable_server.db, "erin")
+    fact_id = _commitment(writable_server.db, "%howitzer%")
+    review_url = f"/facts/commitments/{fact_id}/review"
+    with writable_server.client() as client:
+        # Without the login form's CSRF value, or from another site, logging in is refused.
+        assert client.post("/login", data={"token": token, "csrf_token": "x"}).status_code == 403
+        page = client.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        assert client.post("/login", data={"token": token, "csrf_token": csrf},
+                           headers={"Origin": "http://evil.example"}).status_code == 403
+        wrong = client.post("/login", data={"token": "not-a-token", "csrf_token": csrf})
+        assert wrong.status_code == 403 and "unknown or revoked" in wrong.text
+        # Without a session, the review form is refused.
+        assert client.post(review_url, data={"action": "reject", "csrf_token": "x"}).status_code == 401
+        response = _login(client, token)
+        assert response.status_code == 303 and response.headers["location"] == "/reviews"
+        cookie = response.headers["set-cookie"]
+        assert "aidtrace_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie.replace(
+            "SameSite=Strict", "SameSite=strict")
+        fact_page = client.get(f"/facts/commitments/{fact_id}")
+        assert "Reviewing as" in fact_page.text and 'id="review-actions"' in fact_page.text
+        session_csrf = re.search(r'name="csrf_token" value="([^"]+)"', fact_page.text).group(1)
+        assert client.post(review_url, data={"action": "reject"}).status_code == 403
+        assert client.post(review_url, data={"action": "reject", "csrf_token": "guess"}).status_code == 403
+        assert client.post(review_url, data={"action": "reject", "csrf_token": session_csrf},
+                           headers={"Origin": "http://evil.example"}).status_code == 403
+        assert db_rows(writable_server.db, "SELECT review_state FROM commitments WHERE id = ?", fact_id)[0][0] == "machine"
+        done = client.post(review_url, data={"action": "reject", "csrf_token": session_csrf, "note": "duplicate"})
+        assert done.status_code == 303
+        assert db_rows(writable_server.db, "SELECT review_state FROM commitments WHERE id = ?", fact_id)[0][0] == "rejected"
+        assert db_rows(writable_server.db, "SELECT reviewer, action, note FROM reviews")[-1] == ("erin", "reject", "duplicate")
+        # A correction from the form changes only the fields that differ.
+        corrected = client.post(review_url, data={"action": "correct", "csrf_token": session_csrf,
+                                                  "field_item": "towed howitzers", "field_quantity": "12",
+                                                  "field_donor": "EST"})
+        assert corrected.status_code == 303
+        last = db_rows(writable_server.db, "SELECT new_values FROM reviews ORDER BY id DESC LIMIT 1")[0][0]
+        assert json.loads(last) == {"item": "towed howitzers"}
+        # Revoking the token ends its sessions.
+        revoke(writable_server.db, "erin")
+        assert client.post(review_url, data={"action": "accept", "csrf_token": session_csrf}).status_code == 401
+        assert "Reviewing as" not in client.get("/").text
+
+
+def test_forged_session_cookie_is_ignored(writable_server: Server) -> None:
+    with writable_server.client(cookies={"aidtrace_session": "eyJ2Ijp7fX0.forged"}) as client:
+        assert "Reviewing as" not in client.get("/").text
+        fact_id = _commitment(writable_server.db, "%howitzer%")
+        assert client.post(f"/facts/commitments/{fact_id}/review",
+                           data={"action": "reject", "csrf_token": "x"}).status_code == 401
