@@ -234,6 +234,15 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     stop = sentence_end(rest)
     if stop is not None:
         region_end = close + 1 + stop
+    # A byline after a dash: `"..." ― Sonya Herridge`.
+    dash = re.match(r"[ \t\u00a0]*[―—–][ \t\u00a0]*", doc.text[close + 1: region_end])
+    if dash:
+        start = close + 1 + dash.end()
+        name = re.match(r"[^\n,.;(]*", doc.text[start:region_end]).group().strip()
+        if name:
+            speaker = _speaker_of(doc, start, start + len(name))
+            if speaker:
+                return _Cue(speaker, "after", True)
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
