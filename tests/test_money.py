@@ -45,6 +45,9 @@ def nlp():
         ("1.2 trillion dollars", 1.2e12, "USD"),
         ("$1.2 trillion", 1.2e12, "USD"),
         ("750 million USD", 750e6, "USD"),
+        ("a billion euros", 1e9, "EUR"),
+        ("three billion dollars", 3e9, "USD"),
+        ("a hundred thousand hryvnias", 1e5, "UAH"),
         # A range is read as its lower bound, with the scale that follows it.
         ("EUR6-7 billion", 6e9, "EUR"),
         ("2–3 million euros", 2e6, "EUR"),
@@ -58,7 +61,7 @@ def test_parse_money(text, amount, currency):
 
 
 @pytest.mark.parametrize(
-    "text", ["50 million people", "2022", "155 mm", "155 mm shells", "12 howitzers", "Sek 5", "", "the euro area"]
+    "text", ["50 million people", "a million refugees", "one thousand volunteers", "2022", "155 mm", "155 mm shells", "12 howitzers", "Sek 5", "", "the euro area"]
 )
 def test_not_money(text):
     assert parse_money(text) is None
@@ -112,3 +115,16 @@ def test_component_fills_doc_money(nlp):
 def test_component_on_text_without_money(nlp):
     doc = nlp(make_doc(nlp, Document(id="m", text="The minister visited 12 hospitals in 2023.", published=None)))
     assert doc._.money == []
+
+
+def test_windowed_search_finds_what_a_full_scan_finds():
+    from aidtrace.money import _tables
+
+    sentence = (
+        "In 2023 Norway gave NOK 2 billion, later a hundred thousand hryvnias went to 40 families, "
+        "and the fund reached US$ 400m; the bank lent £2.3bn. " + "Nothing here but words and more words. " * 5
+    )
+    text = sentence * 20
+    full = [(m.start(), m.group()) for m in _tables()["money"].finditer(text)]
+    assert len(full) == 80
+    assert [(m.start, m.text) for m in find_money(text)] == full
