@@ -177,13 +177,13 @@ def _content_type(header: str) -> tuple[str, str | None]:
 
 def page_document(fetched: Fetched, published: str | None = None, title: str | None = None) -> Document:
     """The Document of a fetched HTML page; FetchError when it has no main text."""
+    from ..documents import InputError, document_from_html
+
     html = fetched.text()
     try:
-        from ..documents import document_from_html
-    except ImportError:  # the documents module is not there yet: read the page ourselves
-        document = _document_from_html(html, fetched.url)
-    else:
         document = document_from_html(html, doc_id=fetched.url, url=fetched.url)
+    except InputError as error:
+        raise FetchError(str(error)) from error
     if not document.text or not document.text.strip():
         raise FetchError(f"{fetched.url}: no article text found in the page")
     if not document.published and published:
@@ -194,16 +194,3 @@ def page_document(fetched: Fetched, published: str | None = None, title: str | N
         document.source = httpx.URL(fetched.url).host
     return document
 
-
-def _document_from_html(html: str, url: str) -> Document:
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if extracted is None:
-        return Document(id=url, text="", url=url)
-    data = extracted.as_dict()
-    date = data.get("date")
-    return Document(
-        id=url, text=data.get("text") or "", title=data.get("title"), url=url,
-        published=date[:10] if date else None, source=data.get("sitename"),
-    )
