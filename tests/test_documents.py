@@ -210,3 +210,11 @@ def test_shared_corpora_read_cleanly():
     assert len({doc.id for doc in docs}) == len(docs)
     assert all(doc.published is None or len(doc.published) == 10 for doc in docs)
     assert sum(doc.published is not None for doc in docs) > len(docs) // 2
+
+
+def test_html_declared_charset_is_honoured():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+            "<title>Новини</title></head><body><p>Житомир отримав нові генератори від партнерів.</p>"
+            "</body></html>")
+    doc = document_from_html(page.encode("cp1251"), doc_id="cyr")
+    assert "Житомир" in doc.text

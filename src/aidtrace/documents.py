@@ -19,7 +19,12 @@ Encodings, decided once for every file kind: a UTF-8 BOM → UTF-8; a UTF-16 BOM
 otherwise NUL bytes mean a binary file; then strict UTF-8; then cp1252 (a superset of the
 printable Latin-1 range that old Windows-made files use) only when it decodes without error and
 yields no control characters. Anything else is "undecodable bytes" rather than a guess that
-would put mojibake into the registry. JSONL lines are UTF-8 only (JSON requires it).
+would put mojibake into the registry. HTML bytes are first decoded by the charset the page
+declares in a <meta> tag. JSONL lines are UTF-8 only (JSON requires it).
+
+Document ids are unique within a run: a text or HTML file whose stem another file already used
+takes its path as id, a JSONL line without id gets "<file stem>:<line>", and a JSONL id seen
+before yields an InputError (the line is skipped).
 """
 from __future__ import annotations
 
@@ -87,6 +92,25 @@ def decode_bytes(data: bytes, where: str) -> str:
     raise InputError(where, "undecodable bytes (not UTF-8, UTF-16 with BOM, or clean cp1252)")
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _decode_html(data: bytes, where: str) -> str:
+    """Decode a page by the charset its <meta> declares (a Cyrillic windows-1251 page would
+    otherwise pass as cp1252 mojibake), else by ``decode_bytes``'s policy."""
+    declared = _META_CHARSET.search(data[:4096])
+    if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            codecs.lookup(name)
+            text = data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+        if text is not None and "\x00" not in text:
+            return text
+    return decode_bytes(data, where)
+
+
 # --- building documents ---------------------------------------------------------------------
 
 
@@ -150,7 +174,7 @@ def document_from_html(html: str | bytes, *, doc_id: str, url: str | None = None
 
     where = url or doc_id
     if isinstance(html, bytes):
-        html = decode_bytes(html, where)
+        html = _decode_html(html, where)
     if not html.strip():
         raise InputError(where, "empty document (no HTML)")
     try:
