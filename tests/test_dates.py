@@ -38,6 +38,11 @@ def nlp():
         ("December 30", "2022-12-30"),
         # Within a month after publication the publication year stands (an announced visit).
         ("May 9", "2023-05-09"),
+        # Capitalised "May" is the month (lower-case "may" alone is the verb: see below).
+        ("May", "2023-05"),
+        ("Aug. 24", "2022-08-24"),
+        ("Sept. 5, 2022", "2022-09-05"),
+        ("24th of August 2022", "2022-08-24"),
     ],
 )
 def test_resolve_date(text, expected):

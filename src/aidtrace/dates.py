@@ -127,16 +127,17 @@ def _resolve(text: str, published: str | None) -> tuple[str, int, int] | None:
     NER's DATE spans run long at times ("April 20 and a second"), the mention should not."""
     low = text.lower()
     if len(low) != len(text):  # lower() changed the length (rare Unicode): offsets unusable
-        value = _resolve_value(" ".join(low.split()), _parse_iso(published))
+        value = _resolve_value(" ".join(low.split()), _parse_iso(published), "May" in text)
         return (value[0], 0, len(text)) if value else None
-    value = _resolve_value(low, _parse_iso(published))
+    # A capitalised "May" is the month; a lower-case "may" alone is the verb.
+    value = _resolve_value(low, _parse_iso(published), re.search(r"\bMay\b", text) is not None)
     return value if value else None
 
 
 @lru_cache(maxsize=4096)
-def _resolve_value(low: str, base: date | None) -> tuple[str, int, int] | None:
+def _resolve_value(low: str, base: date | None, capital_may: bool = False) -> tuple[str, int, int] | None:
     """``_resolve`` on lower-cased text; cached because the same expressions recur a lot."""
-    value = _resolve_match(low, base)
+    value = _resolve_match(low, base, capital_may)
     if value is None:
         return None
     if isinstance(value, tuple):
@@ -148,7 +149,7 @@ def _spanned(value: str | None, match: re.Match) -> tuple[str, int, int] | None:
     return (value, match.start(), match.end()) if value else None
 
 
-def _resolve_match(low: str, base: date | None) -> tuple[str, int, int] | str | None:
+def _resolve_match(low: str, base: date | None, capital_may: bool) -> tuple[str, int, int] | str | None:
     """Try the common forms in order, most specific first."""
     for pattern in (_ISO, _DMY_NUMERIC):
         match = pattern.search(low)
@@ -174,8 +175,9 @@ def _resolve_match(low: str, base: date | None) -> tuple[str, int, int] | str | 
         return None
 
     match = _MONTH_ONLY.search(low)
-    if match and not (match["month"] == "may" and match["which"] is None and match["year"] is None):
-        # "may" alone is far more often the verb than the month.
+    if match and not (
+        match["month"] == "may" and match["which"] is None and match["year"] is None and not capital_may
+    ):
         month = MONTHS[match["month"]]
         if match["year"]:
             return _spanned(f"{int(match['year']):04d}-{month:02d}", match)
