@@ -13,9 +13,10 @@ codes and names, scale words and number words live in ``aidtrace/data/*.tsv``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from collections.abc import Iterator
 from importlib import resources
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,13 +30,14 @@ def _rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first so the longest one wins."""
     return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
-def _tables() -> dict:
+def _tables() -> dict[str, Any]:
+    """The word lists of the data files and the money regex built from them (loaded once)."""
     symbols: dict[str, str] = {}
     codes: dict[str, str] = {}
     words: dict[str, str] = {}
