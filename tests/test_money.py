@@ -45,6 +45,7 @@ def nlp():
         ("1.2 trillion dollars", 1.2e12, "USD"),
         ("$1.2 trillion", 1.2e12, "USD"),
         ("750 million USD", 750e6, "USD"),
+        ("2 million pounds", 2e6, "GBP"),
         ("a billion euros", 1e9, "EUR"),
         ("three billion dollars", 3e9, "USD"),
         ("a hundred thousand hryvnias", 1e5, "UAH"),
@@ -61,7 +62,8 @@ def test_parse_money(text, amount, currency):
 
 
 @pytest.mark.parametrize(
-    "text", ["50 million people", "a million refugees", "one thousand volunteers", "2022", "155 mm", "155 mm shells", "12 howitzers", "Sek 5", "", "the euro area"]
+    "text", ["50 million people", "a million refugees", "one thousand volunteers",
+             "500 pounds of explosives", "in 2019 won the election", "2022", "155 mm", "155 mm shells", "12 howitzers", "Sek 5", "", "the euro area"]
 )
 def test_not_money(text):
     assert parse_money(text) is None

@@ -82,6 +82,9 @@ def _amount(number: str, scale: str | None, multipliers: dict[str, float]) -> fl
     return value
 
 
+# Currency names that are also units of weight: money only after a scale word.
+WEIGHT_WORDS = frozenset({"pound", "pounds"})
+
 # Every money value holds a digit, a currency symbol or a written-out scale word. Python's re
 # tries each alternative of the money regex at every position, which is slow on long texts, so
 # it runs only in windows around these anchors (measured: about 4x faster on the corpora).
@@ -134,7 +137,10 @@ def find_money(text: str) -> list[MoneyMention]:
                     continue
                 currency = tables["codes"][match["code2"].lower()]
             else:
-                currency = tables["words"][" ".join(match["word"].lower().split())]
+                word = " ".join(match["word"].lower().split())
+                if word in WEIGHT_WORDS and not match["m3"]:
+                    continue  # "500 pounds of explosives" is a weight, "2 million pounds" money
+                currency = tables["words"][word]
             amount = _amount(match["n3"], match["m3"], tables["multipliers"])
         found.append(MoneyMention(match.start(), match.end(), match.group(), amount, currency))
     return found
