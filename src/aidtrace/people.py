@@ -384,7 +384,8 @@ def _collect_names(work: _Work) -> None:
         if ent.label_ != "PERSON":
             # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
             prefix = [t for t in ent if t.i < tokens[0].i]
-            if not any(t.lower_ in words or work.actor_token(t) for t in prefix):
+            known = _leader(doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
+            if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
         taken.update(t.i for t in tokens)

@@ -175,10 +175,16 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
 
 def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
     """The named speaker in a subject span: a person (resolved), else an organisation or proper name as written."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None:
+        # The head of the phrase decides: "Kallas' host Volodymyr Zelenskyy" is Zelenskyy.
+        root = span.root
+        head = person_at(doc, root.idx, root.idx + len(root.text))
+        if head is not None:
+            return head.name
     person = person_at(doc, start, end)
     if person is not None:
         return person.name
-    span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or span.root.pos_ == "PRON":
         return None
     for ent in doc.ents:

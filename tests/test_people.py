@@ -1,0 +1,142 @@
+"""People resolution through the real spaCy pipeline: names, roles, actors, surnames, titles and pronouns.
+
+Every sentence here is written for the test; none comes from a corpus.
+"""
+from __future__ import annotations
+
+import pytest
+
+from aidtrace.people import person_at, surname_key
+from aidtrace.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+def people(nlp, text):
+    doc = nlp(text)
+    return doc, {p.name: p for p in doc._.people}
+
+
+def mention_person(doc, text, occurrence=0):
+    """The person the n-th occurrence of ``text`` refers to (None when it is not a mention)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(text, start + 1)
+    matches = [m for m in doc._.person_mentions if m.start == start and m.end == start + len(text)]
+    return matches[0].person if matches else None
+
+
+def test_role_and_actor_from_a_title_before_the_name(nlp):
+    _, found = people(nlp, "Estonian Prime Minister Kaja Kallas arrived in Lviv on Tuesday to open a clinic.")
+    kallas = found["Kaja Kallas"]
+    assert kallas.surname == "Kallas"
+    assert kallas.role == "Prime Minister"
+    assert kallas.actor == "EST"
+
+
+def test_role_with_of_country_before_the_name(nlp):
+    _, found = people(nlp, "Prime Minister of Luxembourg Xavier Bettel toured a rebuilt school in the north.")
+    assert found["Xavier Bettel"].role == "Prime Minister"
+    assert found["Xavier Bettel"].actor == "LUX"
+
+
+def test_name_glued_to_a_country_by_the_tagger_is_still_found(nlp):
+    _, found = people(nlp, "President of Ukraine Volodymyr Zelenskyy spoke with farmers in a village near Poltava.")
+    zelenskyy = found["Volodymyr Zelenskyy"]
+    assert zelenskyy.role == "President"
+    assert zelenskyy.actor == "UKR"
+
+
+def test_role_from_an_apposition_after_the_name(nlp):
+    _, found = people(nlp, "Xavier Bettel, Prime Minister of Luxembourg, handed over two ambulances in Chernihiv.")
+    assert found["Xavier Bettel"].role == "Prime Minister"
+    assert found["Xavier Bettel"].actor == "LUX"
+
+
+def test_secretary_of_state_with_abbreviated_country(nlp):
+    _, found = people(nlp, "U.S. Secretary of State Antony Blinken promised more demining kits at a press briefing.")
+    blinken = found["Antony Blinken"]
+    assert blinken.role == "Secretary of State"
+    assert blinken.actor == "USA"
+
+
+def test_possessives_are_not_part_of_names_and_resolve_by_surname(nlp):
+    text = ("Kaja Kallas' plan for winter aid was welcomed by Volodymyr Zelensky. "
+            "Zelensky's advisers said Kallas' team had worked for weeks on it.")
+    doc, found = people(nlp, text)
+    assert set(found) == {"Kaja Kallas", "Volodymyr Zelensky"}
+    assert mention_person(doc, "Zelensky", 1) is found["Volodymyr Zelensky"]
+    assert mention_person(doc, "Kallas", 1) is found["Kaja Kallas"]
+
+
+def test_spelling_variants_of_a_surname_are_the_same_person(nlp):
+    doc, found = people(nlp, "Volodymyr Zelenskyy visited a bakery. Later Zelensky thanked the bakers.")
+    assert list(found) == ["Volodymyr Zelenskyy"]
+    assert mention_person(doc, "Zelensky", 1) is found["Volodymyr Zelenskyy"]
+
+
+def test_surname_key_ignores_case_diacritics_and_doubled_letter():
+    assert surname_key("Volodymyr Zelenskyy") == surname_key("ZELENSKY") == "zelensky"
+    assert surname_key("Irène Kälin") == "kalin"
+
+
+def test_titles_resolve_to_the_person_with_that_role(nlp):
+    text = ("Finnish President Sauli Niinisto met Prime Minister of Ukraine Denys Shmyhal in Kyiv. "
+            "The President promised new generators, and the Prime Minister thanked him. "
+            "Later the Head of State visited a hospital.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "The President") is found["Sauli Niinisto"]
+    assert mention_person(doc, "the Prime Minister") is found["Denys Shmyhal"]
+    assert mention_person(doc, "the Head of State") is found["Sauli Niinisto"]
+
+
+def test_title_with_demonym_picks_the_matching_actor(nlp):
+    text = ("Polish President Andrzej Duda and Lithuanian President Gitanas Nauseda arrived by train. "
+            "The Polish President spoke first.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "The Polish President") is found["Andrzej Duda"]
+
+
+def test_office_of_a_title_is_not_the_person(nlp):
+    doc, _ = people(nlp, "President Volodymyr Zelenskyy travelled to Odesa. The President's Office published photos.")
+    assert mention_person(doc, "The President") is None
+
+
+def test_pronouns_resolve_by_gender_and_subject(nlp):
+    text = ("Prime Minister Kaja Kallas met Volodymyr Zelenskyy in Zhytomyr. "
+            "She announced a field hospital. He thanked her for it.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "She") is found["Kaja Kallas"]
+    assert mention_person(doc, "He") is found["Volodymyr Zelenskyy"]
+    assert mention_person(doc, "her") is found["Kaja Kallas"]
+
+
+def test_pronoun_prefers_the_main_clause_subject(nlp):
+    text = ("Andriy Melnyk is convinced that Boris Tarasov is responsible for the delay. "
+            "He repeated it twice.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "He") is found["Andriy Melnyk"]
+
+
+def test_person_at_gives_the_person_of_a_span(nlp):
+    doc, found = people(nlp, "Minister of Defence Oleksii Reznikov inspected tanks. Reznikov said they were ready.")
+    start = doc.text.index("Reznikov said")
+    assert person_at(doc, start, start + len("Reznikov")) is found["Oleksii Reznikov"]
+    assert person_at(doc, 0, 5) is None or person_at(doc, 0, 5) is found["Oleksii Reznikov"]
+    assert person_at(doc, doc.text.index("tanks"), doc.text.index("tanks") + 5) is None
+
+
+def test_organisations_and_single_words_are_not_people(nlp):
+    text = ("Head of the Crimea Platform Office met volunteers. "
+            "The Sunflower Reconstruction Conference opens in May. Smith said nothing.")
+    _, found = people(nlp, text)
+    assert found == {}
+
+
+def test_surname_with_honorific_is_a_person(nlp):
+    doc, found = people(nlp, "Ms. Hartley said the convoy had left. She expects it in Kharkiv tonight.")
+    assert "Hartley" in found
+    assert mention_person(doc, "She") is found["Hartley"]

@@ -1,0 +1,137 @@
+"""Direct quotes and their speakers, through the real spaCy pipeline, on sentences written for the test."""
+from __future__ import annotations
+
+import pytest
+
+from aidtrace.facts.quotes import extract_quotes, quoted_spans
+from aidtrace.pipeline import load_pipeline
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+def quotes(nlp, text):
+    doc = nlp(text)
+    found = extract_quotes(doc)
+    for quote in found:
+        evidence = quote.evidence[0]
+        assert doc.text[evidence.start:evidence.end] == evidence.text == quote.text
+        assert 0.0 <= quote.confidence <= 1.0
+    return [(q.speaker, q.text) for q in found]
+
+
+def test_straight_marks_with_cue_after_and_trailing_comma_kept(nlp):
+    text = ('Estonian Prime Minister Kaja Kallas visited Zhytomyr on Monday. '
+            '"Every generator we send keeps a school warm, without question," Kallas told reporters.')
+    assert quotes(nlp, text) == [
+        ("Kaja Kallas", "Every generator we send keeps a school warm, without question,")]
+
+
+def test_curly_marks_and_possessive_apostrophes(nlp):
+    text = ("Kaja Kallas' visit to Ukraine's north lasted two days. "
+            "“Ukraine's farmers deserve Europe's full support,” Kallas’ host Volodymyr Zelenskyy said.")
+    assert quotes(nlp, text) == [("Volodymyr Zelenskyy", "Ukraine's farmers deserve Europe's full support,")]
+
+
+def test_cue_before_the_quote_with_colon_and_that(nlp):
+    text = ('Prime Minister Denys Shmyhal spoke after the session. Shmyhal said: "We will rebuild the bridges '
+            'before winter." The talks also covered energy, with Shmyhal saying that "every substation '
+            'matters this year."')
+    assert quotes(nlp, text) == [
+        ("Denys Shmyhal", "We will rebuild the bridges before winter."),
+        ("Denys Shmyhal", "every substation matters this year."),
+    ]
+
+
+def test_speaker_in_the_sentence_before_ending_with_a_colon(nlp):
+    text = ("Volodymyr Zelenskyy addressed the parliament in Vilnius. He said:\n\n"
+            "\"Our soldiers hold the line because you stand behind them.\"")
+    assert quotes(nlp, text) == [
+        ("Volodymyr Zelenskyy", "Our soldiers hold the line because you stand behind them.")]
+
+
+def test_split_quote_gives_two_quotes_to_one_speaker(nlp):
+    text = ('Foreign Minister Dmytro Kuleba met the press. "The first convoy arrived today," he said, '
+            '"and the second one leaves on Friday."')
+    assert quotes(nlp, text) == [
+        ("Dmytro Kuleba", "The first convoy arrived today,"),
+        ("Dmytro Kuleba", "and the second one leaves on Friday."),
+    ]
+
+
+def test_following_quote_after_attribution_keeps_the_speaker(nlp):
+    text = ('"The water plant works again in the town," said Mayor Ihor Terekhov. '
+            '"Next week we start on the heating network."')
+    found = quotes(nlp, text)
+    assert [s for s, _ in found] == ["Ihor Terekhov", "Ihor Terekhov"]
+
+
+def test_according_to_with_single_marks(nlp):
+    text = ("Chancellor Olaf Scholz toured the site. According to Scholz, 'the new air defence "
+            "systems will arrive before the end of the year'.")
+    assert quotes(nlp, text) == [
+        ("Olaf Scholz", "the new air defence systems will arrive before the end of the year")]
+
+
+def test_the_president_and_pronoun_resolve_to_the_named_person(nlp):
+    text = ("President Volodymyr Zelenskyy opened a rehabilitation centre in Lviv. "
+            '"Each of these doctors is a hero to our defenders," the President said. '
+            "He later visited a school. "
+            '"Children must study in safe classrooms again," he added.')
+    assert quotes(nlp, text) == [
+        ("Volodymyr Zelenskyy", "Each of these doctors is a hero to our defenders,"),
+        ("Volodymyr Zelenskyy", "Children must study in safe classrooms again,"),
+    ]
+
+
+def test_multi_paragraph_quote_is_one_quote_per_paragraph_with_one_speaker(nlp):
+    text = ("Ursula von der Leyen spoke at length. She said:\n\n"
+            "\"The first payment goes out in March and covers pensions and salaries.\n\n"
+            "\"The second payment follows once the reforms are adopted by the parliament.\"\n\n"
+            "The event ended at noon.")
+    assert quotes(nlp, text) == [
+        ("Ursula von der Leyen", "The first payment goes out in March and covers pensions and salaries."),
+        ("Ursula von der Leyen", "The second payment follows once the reforms are adopted by the parliament."),
+    ]
+
+
+def test_nested_inner_quotes_stay_inside_the_outer_quote(nlp):
+    text = ('Andriy Yermak was asked about the talks. "Some capitals still "wait and see" while our '
+            'cities burn," Yermak said.')
+    assert quotes(nlp, text) == [
+        ("Andriy Yermak", 'Some capitals still "wait and see" while our cities burn,')]
+
+
+def test_scare_quotes_titles_and_short_quotes_are_not_taken(nlp):
+    text = ('Kaja Kallas called the deal a "grain corridor" in her speech. '
+            'She signed the "Declaration on Safe Harbours for Ukrainian Grain" in Odesa. '
+            'Kallas said it was "very good news" for farmers.')
+    assert quotes(nlp, text) == []
+
+
+def test_unnamed_speakers_are_dropped_and_named_organisations_kept(nlp):
+    text = ('The report was released on Friday. "Energy exports must be cut off before winter begins," '
+            'the statement reads. "Further delays will help the aggressor every single week," the experts noted. '
+            'The Kyiv Independent reported that "three new transformers reached Kharkiv overnight."')
+    assert quotes(nlp, text) == [
+        ("The Kyiv Independent", "three new transformers reached Kharkiv overnight.")]
+
+
+def test_byline_after_a_dash(nlp):
+    text = "Voters shared their views.\n“I want my village rebuilt before my grandson grows up.” ― Olena Petrenko\n"
+    assert quotes(nlp, text) == [("Olena Petrenko", "I want my village rebuilt before my grandson grows up.")]
+
+
+def test_quoted_spans_tell_apostrophes_from_marks():
+    text = "Kallas' staff and Ukraine's envoys met. 'We are ready,' she said. “Fine ‘inner’ words,” he said."
+    spans = [text[s.start:s.end] for s in quoted_spans(text)]
+    assert spans == ["We are ready,", "Fine ‘inner’ words,"]
+
+
+def test_quoted_spans_unclosed_paragraph_start_runs_to_paragraph_end():
+    text = '"First part of it.\n\n"Second part," he said.'
+    spans = quoted_spans(text)
+    assert [(text[s.start:s.end], s.close_pos < 0) for s in spans] == [
+        ("First part of it.", True), ("Second part,", False)]
