@@ -187,7 +187,9 @@ def ingest(
     def known_url(url: str) -> bool:
         if reextract:
             return False
-        return lookup.scalar(select(DocumentRow.id).where(DocumentRow.url == url).limit(1)) is not None
+        found = lookup.scalar(select(DocumentRow.id).where(DocumentRow.url == url).limit(1))
+        lookup.rollback()  # no read transaction left open while the page is fetched
+        return found is not None
 
     def prefiltered() -> Iterator[Document | Exception]:
         # Runs in whichever thread feeds the extractor; it only reads, in its own session.

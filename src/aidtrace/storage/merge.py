@@ -234,7 +234,13 @@ def find_match(session: Session, kind: str, fields: dict[str, Any], seen: str | 
     """The merged fact a new mention belongs to, or None when it is a new fact."""
     table = FACT_TABLES[kind]
     key = merge_key(kind, fields, seen)
-    candidates = session.scalars(select(table).where(table.merge_key == key).order_by(table.id)).all()
+    query = select(table).where(table.merge_key == key).order_by(table.id)
+    day = _day(seen)
+    if kind == "commitments" and day is not None:
+        # Facts last reported before the longest window cannot match: don't load them.
+        horizon = (day - dt.timedelta(days=DELIVERY_WINDOW_DAYS)).isoformat()
+        query = query.where(or_(table.last_seen.is_(None), table.last_seen >= horizon))
+    candidates = session.scalars(query).all()
     if not candidates:
         return None
     if kind in ("endorsements", "patronages", "quotes"):
