@@ -86,6 +86,11 @@ def test_first_name_of_a_person_is_not_a_country(nlp):
     assert ("Washington", "USA", "capital") not in found
 
 
+def test_country_before_a_leader_name_is_kept(nlp):
+    found = actors(nlp, "The Federal Chancellor of Austria Karl Nehammer and the President of Chad Mahamat Deby met.")
+    assert ("Austria", "AUT", "name") in found and ("Chad", "TCD", "name") in found
+
+
 def test_capital_as_government(nlp):
     found = actors(nlp, "Washington and Berlin announced new packages, and Moscow protested.")
     assert found == [("Washington", "USA", "capital"), ("Berlin", "DEU", "capital"), ("Moscow", "RUS", "capital")]

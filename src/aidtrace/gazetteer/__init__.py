@@ -242,20 +242,18 @@ class Gazetteer:
 
 
 def _is_person(doc: Doc, start: int, end: int) -> bool:
-    """A match inside a longer PERSON entity ("Jordan Peterson", "George Washington") is a name."""
-    if not doc.has_annotation("ENT_IOB"):
+    """A match inside a longer PERSON entity is part of a person's name when a name word
+    precedes it ("George Washington", "Hanna Mali") or when it opens the name and no lower-case
+    word such as "of" comes before it ("Jordan Peterson said", but not "President of Austria Karl
+    Nehammer", which the small model also tags as one PERSON)."""
+    if doc[start].ent_type_ != "PERSON":
         return False
-    token = doc[start]
-    if token.ent_type_ != "PERSON":
-        return False
-    # Find the entity's extent: longer than the match means the match is part of a person's name.
-    ent_start = start
-    while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
-        ent_start -= 1
-    ent_end = end
-    while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
-        ent_end += 1
-    return ent_start < start or ent_end > end
+    if doc[start].ent_iob_ == "I":  # the entity began earlier
+        before = doc[start - 1]
+        return before.is_alpha and before.is_title
+    if end < len(doc) and doc[end].ent_iob_ == "I":  # the entity goes on with a name word
+        return doc[end].is_alpha and doc[end].is_title and (start == 0 or not doc[start - 1].is_lower)
+    return False
 
 
 def _longest(doc: Doc, matches: list[tuple[int, int, str, str]]):
