@@ -268,6 +268,14 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
         if len(before) > 6:
+            # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
+            pre = doc.text[close + 1: token.idx]
+            core = re.sub(r"\([^()]*\)", " ", pre)
+            core = re.sub(r",[^,]*,\s*$", " ", core)
+            if word_count(core) <= 5:
+                head = re.match(r"[\s,”\"’']*", pre).end()
+                stop = close + 1 + head + len(re.split(r"[,(]", pre[head:], maxsplit=1)[0].rstrip())
+                return _Cue(_speaker_of(doc, close + 1 + head, stop), "after", True)
             return None  # too far from the quote: a new clause, not its attribution
         if before:
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
@@ -280,7 +288,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
 
 def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start and child.is_alpha:
             if child.dep_ == "nsubjpass":
                 # "This was stated by Yermak": the agent is the speaker.
                 for agent in verb.children:
@@ -334,7 +342,14 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             if people:
                 return _Cue(people[-1].person.name, "before", True)
             return None
-        return _Cue(_speaker_of(doc, *subject), "before", True)
+        speaker = _speaker_of(doc, *subject)
+        if speaker is None and token.tag_ == "VBG":
+            # "..., saying, "..."": a participle mis-attached by the parser; the sentence's subject speaks.
+            root = token.sent.root
+            main = _subject_of_verb(doc, root, region_start) if root is not token else None
+            if main is not None:
+                speaker = _speaker_of(doc, *main)
+        return _Cue(speaker, "before", True)
     return None
 
 
