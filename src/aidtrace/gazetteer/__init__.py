@@ -13,11 +13,11 @@ The component sets ``doc._.actors`` (``ActorMention``) and ``doc._.places`` (``P
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-import unicodedata
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
