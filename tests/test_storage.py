@@ -121,3 +121,13 @@ def test_money_uses_the_shipped_ecb_rates():
     assert money.convert(5_000, "UAH", "2022-06-21") == money.NO_CONVERSION
     assert money.convert(None, "EUR", "2022-06-21") == money.NO_CONVERSION
     assert money.convert(5, "EUR", None) == money.NO_CONVERSION
+
+
+def test_schema_changes_are_transactional_on_sqlite(tmp_path):
+    # The migrations run in one transaction: a failure (or a kill) half-way leaves no half schema.
+    engine = get_engine(str(tmp_path / "ddl.db"))
+    with pytest.raises(RuntimeError):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE half_done (id INTEGER)")
+            raise RuntimeError("interrupted")
+    assert "half_done" not in table_names(engine)

@@ -50,6 +50,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DBAPI o
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # pysqlite would BEGIN only before DML, leaving DDL (the migrations) outside transactions;
+    # taking over BEGIN makes every transaction, schema creation included, atomic — a kill -9
+    # in the middle of `db upgrade` leaves the database as it was.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001 (SQLAlchemy Connection)
+    connection.exec_driver_sql("BEGIN")
 
 
 def get_engine(url: str | None = None, echo: bool = False) -> Engine:
@@ -63,6 +71,7 @@ def get_engine(url: str | None = None, echo: bool = False) -> Engine:
                 raise DatabaseError(f"cannot open {database}: directory {parent} does not exist")
         engine = create_engine(resolved, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(resolved, echo=echo, pool_pre_ping=True)
 
