@@ -61,6 +61,11 @@ def test_thanks_for_a_kind_of_aid_names_the_partner(nlp):
     "Germany has delivered 20 howitzers to Lithuania.",
     "If Italy decided to send missiles, it would matter.",
     "Ukraine has provided humanitarian aid to Moldova.",
+    "The ambassador delivered a speech on the food crisis caused by Russia.",
+    "The United States sanctioned a Serbian arms dealer who helped move shipments.",
+    "The European Union decided to grant Ukraine the status of a candidate country.",
+    "Belarus has sent ammunition and trucks across the border.",
+    "Spain will not send tanks unless Germany sends its tanks first.",
 ])
 def test_requests_calls_bare_thanks_and_other_recipients_are_not_commitments(nlp, text):
     assert commitments(nlp, text) == []

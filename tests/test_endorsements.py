@@ -35,6 +35,8 @@ def test_stated_support_for_a_goal(nlp, text, expected):
     "The leaders discussed sanctions and Ukraine's EU membership.",
     "Ukraine hopes that Portugal will support its candidate status.",
     "Ukraine supports tougher sanctions against Russia.",
+    "The United States imposed sanctions on a Serbian official for arms trafficking.",
+    "Hungary opposed the new package of sanctions against Russia.",
 ])
 def test_requests_topics_and_ukraines_own_views_are_not_endorsements(nlp, text):
     assert endorsements(nlp, text) == set()

@@ -61,7 +61,10 @@ def _category_of(token: Token) -> tuple[str, bool] | None:
         pair = (token.doc[token.i - 1].lower_, lower)
         if pair in double:
             return double[pair]
-    if lower in single and token.pos_ in ("NOUN", "PROPN", "VERB"):
+    if lower in single and (token.pos_ in ("NOUN", "PROPN")
+                            or (token.pos_ == "VERB" and single[lower][0] == "reconstruction")):
+        # Verbs name aid only as rebuilding ("responsible for rebuilding schools"); "to grant
+        # candidate status" is no grant.
         return single[lower]
     return None
 
@@ -112,11 +115,19 @@ def _anchors(sent: Span) -> list[_Anchor]:
         found = _category_of(token)
         if found:
             category, countable = found
+            described_other = False
             while token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
-                # "air defense system", "Artillery Rocket System": the head noun is the item.
+                # "air defense system", "Artillery Rocket System": the head noun is the item;
+                # but "food crisis", "arms dealer": the aid word describes something else.
                 head_found = _category_of(token.head)
+                if head_found is None and token.head.lower_ not in words("aid_heads.txt") \
+                        and token.head.dep_ not in ("compound", "amod"):
+                    described_other = True
+                    break
                 token = token.head
                 category, countable = head_found or (category, token.lower_ in _COUNTABLE_HEADS)
+            if described_other:
+                continue
             if _owned_by_the_sides(token):
                 continue
             if any(a.token.i == token.i for a in anchors):

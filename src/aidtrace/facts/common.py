@@ -10,7 +10,8 @@ from ..model import Evidence
 from ..wordlists import table
 
 # Actors that are never donors, patrons or endorsers of Ukraine's goals.
-NOT_ALLIES = frozenset({"UKR", "RUS"})
+# Belarus, North Korea and Iran arm Russia; their "supplies" are never aid to Ukraine.
+NOT_ALLIES = frozenset({"UKR", "RUS", "BLR", "PRK", "IRN"})
 
 
 def evidence_of(doc: Doc, start: int, end: int) -> Evidence:

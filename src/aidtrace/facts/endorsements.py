@@ -37,6 +37,7 @@ def _cue_pattern() -> re.Pattern[str]:
 def _blocked(sent: Span) -> bool:
     # "I want to thank France ..." is thanks, not a request; "the need to introduce sanctions" is a stance.
     blockers = words("request_words.txt") - {"need", "needs", "needed", "should", "must", "want", "wants"}
+    blockers |= words("endorsement_blockers.txt")
     lowered = [t.lower_ for t in sent]
     if any(w in blockers for w in lowered):
         return True
@@ -76,6 +77,9 @@ def extract_endorsements(doc: Doc) -> list[Endorsement]:
             span = (sent.start_char + match.start(), sent.start_char + match.end())
             for subject in cues[match.group(1).lower()].split(","):
                 subjects.setdefault(subject.strip(), []).append(span)
+        if "sanctions" in subjects and not any(t.lower_ in words("russia_words.txt") for t in sent):
+            # Sanctions on a Serbian minister or a Cypriot company are not sanctions on Russia.
+            del subjects["sanctions"]
         for subject, spans in subjects.items():
             for actor in _actors(doc, sent, [s for v in subjects.values() for s in v]):
                 evidence = evidence_of(doc, sent.start_char, sent.end_char)

@@ -81,6 +81,9 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
     for i, ch in enumerate(text):
         if ch == "\n":
             if stack:
+                # A hard-wrapped line inside a quote goes on in lower case; anything else starts a paragraph.
+                if text[i + 1: i + 2].islower() and text[i - 1: i].strip():
+                    continue
                 flush(i)
             para_start = i + 1
             continue
@@ -277,6 +280,8 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
                 stop = close + 1 + head + len(re.split(r"[,(]", pre[head:], maxsplit=1)[0].rstrip())
                 return _Cue(_speaker_of(doc, close + 1 + head, stop), "after", True)
             return None  # too far from the quote: a new clause, not its attribution
+        if before and all(t.pos_ in ("CCONJ", "ADV", "PART") for t in before):
+            return None  # `" and said ...`: a verb sharing the subject of the clause before the quote
         if before:
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         subject = _subject_after_verb(doc, token.i, region_end)
