@@ -194,7 +194,10 @@ def _is_name_token(token: Token) -> bool:
 def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
     words = vocab().title_words
-    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in words or work.actor_token(tokens[0])
+    from .facts.quotes import speech_verbs  # late: the quote module imports this one
+
+    verbs = speech_verbs()
+    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in words or work.actor_token(tokens[0])
                       or tokens[0].lower_ == "of" or tokens[0].lower_ in _NAME_PARTICLES):
         tokens = tokens[1:]
     while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[:1].isalnum()):
