@@ -116,3 +116,10 @@ def test_seed_document_gives_every_gold_fact_with_every_field_right(tmp_path):
         assert report[kind]["recall"] == 1.0, kind
         assert all(v in (None, 1.0) for v in report[kind]["fields"].values()), (kind, report[kind]["fields"])
     assert report["overall"]["f1"] == 1.0
+
+
+def test_eval_names_a_broken_gold_file_in_one_line(tmp_path):
+    (tmp_path / "gold.jsonl").write_text('{"doc_id": "a", "quotes": []}\n{broken\n')
+    result = aidtrace("eval", tmp_path / "gold.jsonl", "--pred", tmp_path / "gold.jsonl")
+    assert result.returncode == 1
+    assert "gold.jsonl:2" in result.stderr and "Traceback" not in result.stderr

@@ -129,7 +129,7 @@ def format_table(facts: DocumentFacts) -> str:
 def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str, as_json: bool,
                      model: str, jobs: int) -> None:
     """Score extracted facts against annotated gold (the rules of FACTS.md)."""
-    from .evaluate import format_report, load_jsonl_facts, score
+    from .evaluate import ScoreInputError, format_report, load_jsonl_facts, score
 
     if bool(pred) == bool(corpus):
         raise click.UsageError("give exactly one of --pred PRED.jsonl or --corpus CORPUS.jsonl")
@@ -137,13 +137,14 @@ def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str
     unknown = set(chosen) - set(FACT_KINDS)
     if unknown:
         raise click.BadParameter(f"unknown kinds: {', '.join(sorted(unknown))}", param_hint="--kinds")
-    gold_docs = load_jsonl_facts(gold)
-    if pred:
-        pred_docs = load_jsonl_facts(pred)
-    else:
+    try:
+        gold_docs = load_jsonl_facts(gold)
+        pred_docs = load_jsonl_facts(pred) if pred else {}
+    except ScoreInputError as error:
+        raise click.ClickException(str(error)) from error
+    if corpus:
         from .runner import extract_stream
 
-        pred_docs = {}
         for item in extract_stream(_documents((corpus,), None), model=model, jobs=jobs):
             if isinstance(item, Exception):
                 report_error(item)
