@@ -19,7 +19,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from ..model import Evidence, Quote
-from ..people import person_at, vocab
+from ..people import person_at
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
@@ -447,14 +447,27 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     return quotes
 
 
+_TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "at", "by", "from", "is", "if"}
+
+
+def looks_like_title(text: str) -> bool:
+    """Title Case with no sentence inside ("State of the Union", "I Fear The Same Thing Is True"): a name of a thing."""
+    words = re.findall(r"[\w’']+", text)
+    if not words or len(words) > 12 or re.search(r"[.!?;:]\s+\S", text.strip()):
+        return False
+    big = [w for w in words if w.lower() not in _TITLE_SMALL or w[:1].isupper()]
+    capitalised = [w for w in big if w[:1].isupper() or w[:1].isdigit()]
+    return len(capitalised) == len(big) and len(big) >= 2
+
+
 def _add(quotes: list[Quote], doc: Doc, span: QuotedSpan, speaker: str | None, confidence: float) -> None:
     if not speaker:
         return
     text = doc.text[span.start: span.end]
-    if word_count(text) < MIN_WORDS:
+    if word_count(text) < MIN_WORDS or looks_like_title(text):
         return
     quotes.append(Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
                         confidence=confidence))
 
 
-__all__ = ["extract_quotes", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count", "vocab"]
+__all__ = ["extract_quotes", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count", "looks_like_title"]
