@@ -445,12 +445,14 @@ def _collect_names(work: _Work) -> None:
 
 
 def _most_recent(work: _Work, candidates: list[Person], pos: int) -> Person | None:
-    """The candidate mentioned last before ``pos`` (or first after it when none is before)."""
+    """The candidate mentioned last before ``pos`` outside quotations (or first after it when none is before)."""
     best, best_pos = None, -1
     ids = {id(p) for p in candidates}
     for mention in work.mentions:
         if mention.start >= pos:
             break
+        if work.in_quote(mention.start) and not work.in_quote(pos):
+            continue  # a name inside someone's quote does not make that person the topic
         if id(mention.person) in ids and mention.start > best_pos:
             best, best_pos = mention.person, mention.start
     if best is None:

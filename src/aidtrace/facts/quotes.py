@@ -19,7 +19,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from ..model import Evidence, Quote
-from ..people import person_at
+from ..people import person_at, vocab
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
@@ -178,6 +178,17 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
 
 def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
     """The named speaker in a subject span: a person (resolved), else an organisation or proper name as written."""
+    name = _named_speaker(doc, start, end)
+    if name is None:
+        return None
+    words = [w.lower() for w in re.findall(r"[\w'’.-]+", name)]
+    titles = vocab().title_words
+    if all(w in titles or w in ("the", "of", "a") for w in words):
+        return None  # "Minister", "the Head": a bare title that resolved to nobody
+    return name
+
+
+def _named_speaker(doc: Doc, start: int, end: int) -> str | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is not None:
         # The head of the phrase decides: "Kallas' host Volodymyr Zelenskyy" is Zelenskyy.
