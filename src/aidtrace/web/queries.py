@@ -6,10 +6,12 @@ so the HTML pages and the JSON API show the same numbers. Rejected facts (review
 """
 from __future__ import annotations
 
+import copy
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -83,6 +85,41 @@ SPECS: dict[str, KindSpec] = {
     ),
 }
 STATE_CHOICES = ("all",) + REVIEW_STATES
+
+
+# --- a cache of the aggregates, valid while the registry does not change -----------------------
+
+_CACHE: dict[tuple, tuple[tuple, Any]] = {}
+_CACHE_LOCK = threading.Lock()
+CACHE_ENTRIES = 256
+
+
+def registry_version(connection: Connection) -> tuple:
+    """A cheap fingerprint that changes whenever documents, mentions or reviews are added or
+    removed (ingest, re-extraction, review): the newest ids and the number of documents."""
+    values = [connection.execute(select(func.max(table.c.id))).scalar() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
+    values.append(connection.execute(select(func.count()).select_from(DOCUMENTS)).scalar())
+    return (connection.engine.url.render_as_string(), *values)
+
+
+def cached(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered until the registry's version changes.
+
+    The totals of the overview, partners, regions and persons read every fact; on a large
+    registry that takes seconds, so they are computed once per version, not once per page.
+    """
+    version = registry_version(connection)
+    full_key = (version[0], *key)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(full_key)
+    if hit is not None and hit[0] == version:
+        return copy.deepcopy(hit[1])
+    value = compute()
+    with _CACHE_LOCK:
+        if len(_CACHE) >= CACHE_ENTRIES:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[full_key] = (version, value)
+    return copy.deepcopy(value)
 
 
 class BadFilter(ValueError):
@@ -210,7 +247,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
             where.append(table.c[name] == value)
     if flt.person:
         if kind == "quotes":
-            where.append(func.lower(table.c.speaker) == flt.person.lower())
+            where.append(table.c.speaker == flt.person)  # the name as shown: the speaker index serves it
         else:
             where.append(cast(table.c.participants, String).like(_like(_json_fragment(flt.person)), escape="\\"))
     date_column = table.c[spec.date]
@@ -225,30 +262,61 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def _order(kind: str, flt: FactFilter) -> list[ColumnElement[Any]]:
+def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnElement[Any]]:
     spec = SPECS[kind]
     table = TABLES[kind]
     sort = flt.sort or f"-{spec.date}"
     column = table.c[sort.lstrip("-")]
-    descending = sort.startswith("-")
-    # NULLs last either way, then newest id first so pages are stable.
-    nulls = case((column.is_(None), 1), else_=0)
-    return [nulls, column.desc() if descending else column.asc(), table.c.id.desc()]
+    # NULLs last either way, then newest id first so pages are stable. SQLite already puts
+    # NULLs last when descending, and saying nothing more lets it walk an index in order.
+    if sort.startswith("-"):
+        ordered = column.desc() if dialect == "sqlite" else column.desc().nulls_last()
+    else:
+        ordered = column.asc().nulls_last()
+    return [ordered, table.c.id.desc()]
 
 
-def fact_select(kind: str, flt: FactFilter) -> Select:
+def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite") -> Select:
     """The SELECT of a filtered, sorted facts listing (no paging)."""
     table = TABLES[kind]
     return select(*(table.c[name] for name in SPECS[kind].columns)).where(*_conditions(kind, flt)).order_by(
-        *_order(kind, flt))
+        *_order(kind, flt, dialect))
+
+
+REJECTED_SUBTRACT_LIMIT = 5000
+
+
+def count_facts(connection: Connection, kind: str, flt: FactFilter) -> int:
+    """How many facts the filter matches.
+
+    By default (everything but rejected) this is all matches minus the rejected ones among
+    them. "All matches" can be counted from an index alone; the rejected facts (few: people
+    reject them one by one) are found through the review-state index and checked by id.
+    Asking the database for "state is not rejected" instead makes it read every matching row.
+    """
+    table = TABLES[kind]
+
+    def number(*where: ColumnElement[bool]) -> int:
+        return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+    if flt.state:
+        return number(*_conditions(kind, flt))
+    every = number(*_conditions(kind, replace(flt, state="all")))
+    rejected = connection.execute(
+        select(table.c.id).where(table.c.review_state == HIDDEN_STATE).limit(REJECTED_SUBTRACT_LIMIT + 1)
+    ).scalars().all()
+    if not rejected:
+        return every
+    if len(rejected) > REJECTED_SUBTRACT_LIMIT:
+        return number(*_conditions(kind, flt))
+    return every - number(*_conditions(kind, replace(flt, state="all")), table.c.id.in_(rejected))
 
 
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
     """One page of a facts listing with the total number of matches."""
-    table = TABLES[kind]
-    total = connection.execute(
-        select(func.count()).select_from(table).where(*_conditions(kind, flt))).scalar_one()
-    statement = fact_select(kind, flt).limit(flt.per_page).offset((flt.page - 1) * flt.per_page)
+    total = count_facts(connection, kind, flt)
+    statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
+        (flt.page - 1) * flt.per_page)
     items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
     pages = max(1, -(-total // flt.per_page))
     return {"kind": kind, "total": total, "page": flt.page, "per_page": flt.per_page, "pages": pages,
@@ -257,7 +325,8 @@ def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, 
 
 def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
     """Every fact the filter matches, in the listing's order (for downloads)."""
-    result = connection.execution_options(stream_results=True, yield_per=1000).execute(fact_select(kind, flt))
+    result = connection.execution_options(stream_results=True, yield_per=1000).execute(
+        fact_select(kind, flt, connection.dialect.name))
     for row in result.mappings():
         yield fact_row(kind, row)
 
@@ -393,6 +462,10 @@ def partners(connection: Connection, limit: int | None = None, order: str = "val
 
     ``order`` is ``value`` (EUR committed) or ``count`` (number of commitments).
     """
+    return cached(connection, ("partners", limit, order), lambda: _partners(connection, limit, order))
+
+
+def _partners(connection: Connection, limit: int | None, order: str) -> list[dict[str, Any]]:
     commitments = TABLES["commitments"]
     stats: dict[str, dict[str, Any]] = defaultdict(lambda: {
         "commitments": 0, "eur_total": 0.0, "eur_pledged": 0.0, "eur_delivered": 0.0,
@@ -421,6 +494,10 @@ def partners(connection: Connection, limit: int | None = None, order: str = "val
 
 def overview(connection: Connection) -> dict[str, Any]:
     """Everything the overview page shows."""
+    return cached(connection, ("overview",), lambda: _overview(connection))
+
+
+def _overview(connection: Connection) -> dict[str, Any]:
     ranked = partners(connection)
     return {
         "counts": counts(connection),
@@ -437,6 +514,10 @@ def partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     """A partner's commitments over time by category, pledged/delivered totals, endorsements,
     patronages, and the meetings and quotes reported in the same documents as its facts."""
     code = code.upper()
+    return cached(connection, ("partner", code), lambda: _partner_detail(connection, code))
+
+
+def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     commitments = TABLES["commitments"]
     summary = next((p for p in partners(connection) if p["code"] == code), None)
     if summary is None:
@@ -501,6 +582,10 @@ def _facts_in_documents(connection: Connection, kind: str, documents: Select, li
 
 def region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
     """Per region: commitments (count, EUR), patrons, meetings held there."""
+    return cached(connection, ("regions",), lambda: _region_stats(connection))
+
+
+def _region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
     commitments = TABLES["commitments"]
     patronages = TABLES["patronages"]
     meetings = TABLES["meetings"]
@@ -550,6 +635,10 @@ def region_detail(connection: Connection, code: str) -> dict[str, Any] | None:
 
 def persons(connection: Connection, limit: int = 500) -> list[dict[str, Any]]:
     """People who are quoted or took part in meetings, with how often."""
+    return cached(connection, ("persons", limit), lambda: _persons(connection, limit))
+
+
+def _persons(connection: Connection, limit: int) -> list[dict[str, Any]]:
     quotes = TABLES["quotes"]
     meetings = TABLES["meetings"]
     people: dict[str, dict[str, Any]] = {}

@@ -117,8 +117,16 @@ def fact_page(request: Request, kind: str, fact_id: int, db: Connection = Depend
         raise HTTPException(404, f"no {kind} fact {fact_id}")
     from .review import EDITABLE, _form_value
 
-    return render(request, "fact.html", {"kind": kind, "fact": fact, "editable": list(EDITABLE[kind]),
-                                         "form_value": _form_value, "message": request.query_params.get("message")})
+    spec = queries.SPECS[kind]
+    order = ["id", *EDITABLE[kind], *spec.columns]
+    order += [name for name in fact if name not in order]
+    hidden = {"label", "kind", "sources", "reviews"}
+    # Empty bookkeeping (rates of an amount that was never given) is noise; empty fact fields are not.
+    fields = [name for name in dict.fromkeys(order)
+              if name not in hidden and (fact.get(name) is not None or name in EDITABLE[kind])]
+    return render(request, "fact.html", {
+        "kind": kind, "fact": fact, "fields": fields, "editable": list(EDITABLE[kind]),
+        "choices": spec.choices, "form_value": _form_value, "message": request.query_params.get("message")})
 
 
 @router.get("/api/facts/{kind}", response_model=FactList, tags=["facts"])
