@@ -204,6 +204,9 @@ def test_hostile_document_renders_as_inert_text(server: Server) -> None:
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;Poland&lt;/b&gt;" in html  # the title too
+    assert "javascript:" not in html, "a javascript: URL is never made a link"
+    estonia = db_rows(server.db, "SELECT id FROM documents WHERE doc_id = 'web-est-1'")[0][0]
+    assert 'href="https://press.example.org/estonia-howitzers"' in httpx.get(f"{server.url}/documents/{estonia}").text
     # Every script the page loads is our own file; inline script is forbidden by the CSP.
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/aidtrace.js" defer>']
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -370,3 +373,37 @@ def test_forged_session_cookie_is_ignored(writable_server: Server) -> None:
         fact_id = _commitment(writable_server.db, "%howitzer%")
         assert client.post(f"/facts/commitments/{fact_id}/review",
                            data={"action": "reject", "csrf_token": "x"}).status_code == 401
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+def test_the_same_api_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """The queries are portable: ingest into PostgreSQL, serve it, read and review."""
+    from web_fixtures import _stop, start_server
+
+    aidtrace("ingest", "--db", pg_url, "--no-progress", str(DOCUMENTS))
+    running = start_server(pg_url, tmp_path / "serve.log")
+    try:
+        with running.client() as client:
+            overview = client.get("/api/overview").json()
+            assert overview["counts"]["documents"] == 5 and overview["counts"]["commitments"] >= 4
+            estonia = client.get("/api/facts/commitments", params={"partner": "EST", "sort": "-amount_eur"}).json()
+            assert estonia["total"] >= 2 and estonia["items"][0]["amount_eur"] is not None  # NULLs last here too
+            assert client.get("/api/facts/meetings", params={"person": "Kaja Kallas"}).json()["total"] >= 1
+            assert client.get("/api/facts/commitments", params={"q": "HOWITZ", "date_from": "2023"}).json()["total"] >= 1
+            assert "UA-48" in {p["region"] for p in client.get("/api/partners/DNK").json()["patronages_list"]}
+            assert len(client.get("/api/regions").json()) == 27
+            assert client.get("/api/persons/Kaja Kallas").status_code == 200
+            for path in ("/", "/map", "/partners/EST", "/regions/UA-48", "/documents", "/facts/commitments",
+                         "/facts/commitments/export.csv"):
+                assert client.get(path).status_code == 200, path
+            document = client.get("/api/documents", params={"q": "script"}).json()["items"][0]
+            assert "&lt;script&gt;" in client.get(f"/documents/{document['id']}").text
+            token = make_token(pg_url, "pg-reviewer")
+            fact_id = estonia["items"][-1]["id"]
+            reviewed = client.post(f"/api/facts/commitments/{fact_id}/review", json={"action": "reject"},
+                                   headers={"Authorization": f"Bearer {token}"})
+            assert reviewed.status_code == 200 and reviewed.json()["fact"]["review_state"] == "rejected"
+            assert client.get("/api/facts/commitments", params={"partner": "EST"}).json()["total"] == estonia["total"] - 1
+    finally:
+        _stop(running)

@@ -26,7 +26,7 @@ CLI = [sys.executable, "-c", "import sys; from aidtrace.cli import main; sys.exi
 SERVE = [sys.executable, "-c", "import sys; from aidtrace.web.commands import serve; sys.exit(serve())"]
 
 __all__ = ["DOCUMENTS", "Server", "aidtrace", "copy_db", "ingested_db", "fresh_db", "make_token", "revoke", "start_server",
-           "server", "writable_server", "free_port"]
+           "server", "writable_server", "free_port", "_stop"]
 
 
 def aidtrace(*args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -58,7 +58,7 @@ def fresh_db(ingested_db: Path, tmp_path: Path) -> Path:
     return copy_db(ingested_db, tmp_path / "registry.db")
 
 
-def make_token(db: Path, name: str) -> str:
+def make_token(db: Path | str, name: str) -> str:
     """A new API token, stored as ``aidtrace token create`` stores it (in-process: the command
     itself is tested in test_web_api.test_token_commands)."""
     from aidtrace.storage.database import get_engine
@@ -95,7 +95,7 @@ class Server:
     """A running ``aidtrace serve``."""
 
     url: str
-    db: Path
+    db: Path | str  # a SQLite file, or a database URL
     process: subprocess.Popen
 
     def client(self, **kwargs) -> httpx.Client:
@@ -103,7 +103,7 @@ class Server:
         return httpx.Client(base_url=self.url, timeout=30, **kwargs)
 
 
-def start_server(db: Path, log: Path) -> Server:
+def start_server(db: Path | str, log: Path) -> Server:
     """Start ``aidtrace serve --db DB`` on a free port and wait until it answers."""
     port = free_port()
     handle = open(log, "w")  # noqa: SIM115 (lives as long as the server)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -44,6 +44,12 @@ def _money(value: Any, currency: str = "EUR") -> str:
     return f"{symbol}{value:,.0f}{suffix}"
 
 
+def _web_url(value: Any) -> str | None:
+    """A document's link only when it is http(s): ``javascript:`` and ``data:`` URLs are dropped."""
+    text = str(value or "").strip()
+    return text if urlsplit(text).scheme in ("http", "https") else None
+
+
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """A query string from a dict, with changes; empty values dropped."""
     values = {**params, **changes}
@@ -64,6 +70,7 @@ def make_templates() -> Environment:
     environment.filters["money"] = _money
     environment.filters["actor"] = actor_name
     environment.filters["region"] = region_name
+    environment.filters["web_url"] = _web_url
     return environment
 
 
