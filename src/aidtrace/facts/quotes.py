@@ -387,6 +387,26 @@ def _previous_sentence_start(doc: Doc, pos: int) -> int:
     return _sentence_start(doc, j)
 
 
+def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _Cue | None:
+    """The attribution before a quote: in its own sentence, or in the sentence before when that ends with ":"."""
+    text = doc.text
+    start = _sentence_start(doc, quote.open_pos)
+    if previous is not None and previous[0].close_pos >= 0:
+        start = max(start, previous[0].close_pos + 1)
+    before = text[start: quote.open_pos]
+    if before.strip() and not before.rstrip().endswith(":"):
+        return _cue_before(doc, quote, start, spans)
+    cue = None
+    if before.rstrip().endswith(":"):
+        cue = _cue_before(doc, quote, start, spans)
+    if cue is None and not before.strip():
+        prev_start = _previous_sentence_start(doc, start)
+        prev_text = text[prev_start:start].rstrip()
+        if prev_text.endswith(":") and (previous is None or previous[0].end <= prev_start):
+            cue = _cue_before(doc, quote, prev_start, spans)
+    return cue
+
+
 def extract_quotes(doc: Doc) -> list[Quote]:
     """Direct quotations of 4+ words with a named speaker, in text order."""
     text = doc.text
@@ -402,21 +422,12 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                 and previous[1].speaker and not text[previous[2]: quote.open_pos].strip():
             # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
             cue = _Cue(previous[1].speaker, "inherited", True)
-        if cue is None:
-            start = _sentence_start(doc, quote.open_pos)
-            if previous is not None and previous[0].close_pos >= 0:
-                start = max(start, previous[0].close_pos + 1)
-            before = text[start: quote.open_pos]
-            if not before.strip() or before.rstrip().endswith(":"):
-                if before.rstrip().endswith(":"):
-                    cue = _cue_before(doc, quote, start, spans)
-                if cue is None and not before.strip():
-                    prev_start = _previous_sentence_start(doc, start)
-                    prev_text = text[prev_start:start].rstrip()
-                    if prev_text.endswith(":") and (previous is None or previous[0].end <= prev_start):
-                        cue = _cue_before(doc, quote, prev_start, spans)
-            else:
-                cue = _cue_before(doc, quote, start, spans)
+        ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
+        if cue is None or (ends_sentence and cue.how == "after"):
+            # A quote that ends its own sentence is more often attributed before it than after it.
+            before_cue = _before(doc, quote, previous, spans)
+            if before_cue is not None and (cue is None or before_cue.speaker):
+                cue = before_cue
         if cue is None and previous is not None and previous[1] is not None and previous[1].speaker:
             gap = text[previous[2]: quote.open_pos]
             continued = previous[0].close_pos < 0 and not gap.strip()
