@@ -149,6 +149,14 @@ def test_partners_and_partner_page(server: Server) -> None:
     assert estonia["eur_total"] == pytest.approx(total)
     assert estonia["eur_pledged"] + estonia["eur_delivered"] == pytest.approx(total)
     assert sum(row["count"] for row in estonia["timeline"]) == estonia["commitments"]
+    # Quotes and meetings of its people: Kaja Kallas is listed as Estonia's prime minister.
+    assert estonia["people_basis"] == "people" and "Kaja Kallas" in {p["name"] for p in estonia["people"]}
+    assert estonia["quotes_list"] and {q["speaker"] for q in estonia["quotes_list"]} == {"Kaja Kallas"}
+    assert any("Kaja Kallas" in m["participants"] for m in estonia["meetings_list"])
+    people = {p["name"] for p in estonia["people"]}
+    assert all(people & set(m["participants"]) for m in estonia["meetings_list"])
+    britain = httpx.get(server.url + "/api/partners/GBR").json()
+    assert "Kaja Kallas" not in {q["speaker"] for q in britain["quotes_list"]}
     denmark = httpx.get(server.url + "/api/partners/DNK").json()
     assert {p["region"] for p in denmark["patronages_list"]} == {"UA-48"}
     page = httpx.get(server.url + "/partners/EST")

@@ -20,7 +20,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
-from .names import actor_name, region_name, regions
+from .names import actor_name, people_of, region_name, regions
 
 DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 MENTIONS: Table = Mention.__table__  # type: ignore[assignment]
@@ -512,7 +512,8 @@ def _overview(connection: Connection) -> dict[str, Any]:
 
 def partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     """A partner's commitments over time by category, pledged/delivered totals, endorsements,
-    patronages, and the meetings and quotes reported in the same documents as its facts."""
+    patronages, and the meetings and quotes of its people (the leaders the gazetteer lists for
+    it; for a partner without listed people, those reported in the documents of its facts)."""
     code = code.upper()
     return cached(connection, ("partner", code), lambda: _partner_detail(connection, code))
 
@@ -541,7 +542,25 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     ]
     endorsements = TABLES["endorsements"]
     patronages = TABLES["patronages"]
-    related = _partner_documents(code)
+    people = people_of(code)
+    if people:
+        # Its people: the leaders and ministers the gazetteer lists for it.
+        names = sorted({name for name, _ in people})
+        quotes, meetings = TABLES["quotes"], TABLES["meetings"]
+        quotes_list = [fact_row("quotes", r) for r in connection.execute(
+            select(quotes).where(quotes.c.speaker.in_(names), visible(quotes))
+            .order_by(quotes.c.first_seen.desc(), quotes.c.id.desc()).limit(50)).mappings()]
+        participants = cast(meetings.c.participants, String)
+        meetings_list = [fact_row("meetings", r) for r in connection.execute(
+            select(meetings).where(or_(*(participants.like(_like(_json_fragment(n)), escape="\\") for n in names)),
+                                   visible(meetings))
+            .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(50)).mappings()]
+        basis = "people"
+    else:
+        related = _partner_documents(code)
+        quotes_list = _facts_in_documents(connection, "quotes", related)
+        meetings_list = _facts_in_documents(connection, "meetings", related)
+        basis = "documents"
     return {
         **summary,
         "by_category": by_category,
@@ -553,8 +572,10 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
         "patronages_list": [fact_row("patronages", r) for r in connection.execute(
             select(patronages).where(patronages.c.patron == code, visible(patronages))
             .order_by(patronages.c.region)).mappings()],
-        "meetings_list": _facts_in_documents(connection, "meetings", related),
-        "quotes_list": _facts_in_documents(connection, "quotes", related),
+        "people": [{"name": name, "role": role} for name, role in people],
+        "people_basis": basis,
+        "meetings_list": meetings_list,
+        "quotes_list": quotes_list,
     }
 
 

@@ -143,14 +143,22 @@ class MonthTotal(BaseModel):
     eur: float
 
 
+class PersonRole(BaseModel):
+    name: str
+    role: str
+
+
 class PartnerDetail(PartnerSummary):
     by_category: list[CategoryTotal]
+    people: list[PersonRole] = Field(description="the people the gazetteer lists as speaking for the partner")
+    people_basis: Literal["people", "documents"] = Field(
+        description="how meetings and quotes were chosen: by its people, or (none listed) by the documents of its facts")
     timeline: list[MonthTotal]
     commitments_list: list[Fact]
     endorsements_list: list[Fact]
     patronages_list: list[Fact]
-    meetings_list: list[Fact] = Field(description="meetings reported in the documents that report this partner's facts")
-    quotes_list: list[Fact] = Field(description="quotes in the documents that report this partner's facts")
+    meetings_list: list[Fact] = Field(description="meetings of its people")
+    quotes_list: list[Fact] = Field(description="quotes of its people")
 
 
 class Patron(BaseModel):
