@@ -121,6 +121,13 @@ def test_partner_page(page, server: Server, shots: Path) -> None:
     assert "howitzers" in page.locator("#partner-commitments").inner_text()
     assert page.console_errors == []
     snap(page, shots, "partner")
+    # Its prime minister's quote leads to her page.
+    page.locator("a.person", has_text="Kaja Kallas").first.click()
+    page.wait_for_url("**/persons/Kaja%20Kallas")
+    assert page.locator("#person-name").inner_text() == "Kaja Kallas"
+    assert "stand with Ukraine" in page.locator("blockquote.quote-block").first.inner_text()
+    assert "Volodymyr Zelenskyy" in page.locator("#person-meetings").inner_text()
+    snap(page, shots, "person")
 
 
 def test_filter_sort_and_download_a_table(page, server: Server, shots: Path) -> None:
