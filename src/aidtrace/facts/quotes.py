@@ -281,6 +281,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
+        if 6 < len(before) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in before) \
+                and person_at(doc, before[0].idx, before[-1].idx + len(before[-1].text)) is not None:
+            # `"...," the Zionist Union Party's Nachman Shai told`: a long name phrase, still no new clause.
+            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         if len(before) > 6:
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
             pre = doc.text[close + 1: token.idx]
@@ -341,7 +345,7 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             if subject is None:
                 return None
             return _Cue(_speaker_of(doc, *subject), "before", True)
-        if word not in verbs or token.pos_ not in ("VERB", "AUX"):
+        if word not in verbs or (token.pos_ not in ("VERB", "AUX") and not (token.is_sent_start and token.is_title)):
             continue
         subject = _subject_of_verb(doc, token, region_start)
         if subject is None:
@@ -387,6 +391,24 @@ def _previous_sentence_start(doc: Doc, pos: int) -> int:
     return _sentence_start(doc, j)
 
 
+def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
+    """`Here's Clinton in December 1992: "..."`: a colon introduces the words of the clause's subject or last person."""
+    span = _tokens_between(doc, start, end)
+    if span is None or len(span) > 25:
+        return None
+    roots = [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+    for root in roots:
+        subject = _subject_of_verb(doc, root, start)
+        if subject is not None:
+            speaker = _speaker_of(doc, *subject)
+            if speaker:
+                return _Cue(speaker, "before", True)
+    people = [m for m in doc._.person_mentions or () if start <= m.start < end and m.how != "pronoun"]
+    if people:
+        return _Cue(people[-1].person.name, "before", True)
+    return None
+
+
 def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _Cue | None:
     """The attribution before a quote: in its own sentence, or in the sentence before when that ends with ":"."""
     text = doc.text
@@ -398,7 +420,7 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _
         return _cue_before(doc, quote, start, spans)
     cue = None
     if before.rstrip().endswith(":"):
-        cue = _cue_before(doc, quote, start, spans)
+        cue = _cue_before(doc, quote, start, spans) or _colon_subject(doc, start, quote.open_pos)
     if cue is None and not before.strip():
         prev_start = _previous_sentence_start(doc, start)
         prev_text = text[prev_start:start].rstrip()
@@ -430,7 +452,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                 cue = before_cue
         if cue is None and previous is not None and previous[1] is not None and previous[1].speaker:
             gap = text[previous[2]: quote.open_pos]
-            continued = previous[0].close_pos < 0 and not gap.strip()
+            # An unattributed quote right after another (next paragraph, nothing between) goes on with its speaker.
+            continued = not gap.strip(" \t\n\u00a0”\"")
             after_attribution = previous[1].how == "after" and len(gap) < 200 and len(re.findall(r"[.!?]\s", gap)) <= 1
             if continued or after_attribution:
                 cue = _Cue(previous[1].speaker, "inherited", True)
