@@ -35,7 +35,7 @@ _POSSESSIVE = {"'s", "’s", "'", "’"}
 # Lower-case words allowed inside a name ("Ursula von der Leyen").
 _NAME_PARTICLES = {"von", "der", "van", "de", "del", "da", "di", "la", "le", "bin", "al", "den", "dos", "du"}
 # Lower-case words allowed inside a role phrase before or after a name.
-_ROLE_GLUE = {"of", "the", "for", "on", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
+_ROLE_GLUE = {"of", "the", "for", "on", "and", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
               "outgoing", "incumbent", "current", "'s", "’s", "in", "to"}
 _MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "acting", "ex", "-", "newly", "elected",
                  "first", "late"}
@@ -216,6 +216,12 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
         tokens = tokens + [doc[tokens[-1].i + 1]]
     if tokens and (tokens[-1].lower_ in vocab().name_stop or tokens[-1].lower_ in _NAME_PARTICLES):
         return []
+    if tokens:
+        # "Kryvyi Rih" is a city, not a person, whatever the tagger says.
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        for place in list(doc._.places or ()) + work.actors:
+            if place.start < end and start < place.end:
+                return []
     return tokens
 
 
@@ -298,7 +304,10 @@ def _role_text(work: _Work, span: Span) -> str | None:
         tokens = tokens[:-1]
     if not tokens or not any(t.lower_ in words for t in tokens):
         return None
-    text = work.doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+    # An actor word inside the title ("former US National Security Advisor") names the actor, not the role.
+    kept = [t for k, t in enumerate(tokens)
+            if not (work.actor_token(t) and k > 0 and tokens[k - 1].lower_ not in ("of", "the", "for", "and"))]
+    text = "".join(t.text + t.whitespace_ for t in kept).strip()
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"^(?i:ex)\s*-\s*", "former ", text)
     return text
@@ -409,7 +418,8 @@ def _collect_names(work: _Work) -> None:
         previous = doc[last.i - 1] if last.i > 0 else None
         if previous is None or not (previous.lower_ in vocab().honorifics or previous.lower_ in words):
             continue
-        if not _is_name_token(last) or last.lower_ in vocab().name_stop or surname_key(last.text) in keys:
+        if not _is_name_token(last) or last.lower_ in vocab().name_stop or last.lower_ in _NAME_PARTICLES \
+                or surname_key(last.text) in keys:
             continue
         keys.add(surname_key(last.text))
         found.append([last])

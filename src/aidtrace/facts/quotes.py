@@ -498,7 +498,7 @@ _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "w
 def looks_like_title(text: str) -> bool:
     """Title Case with no sentence inside ("State of the Union", "I Fear The Same Thing Is True"): a name of a thing."""
     words = re.findall(r"[\w’']+", text)
-    if not words or len(words) > 12 or re.search(r"[.!?;:]\s+\S", text.strip()):
+    if not words or len(words) > 16 or re.search(r"[.!?;:]\s+\S", text.strip()):
         return False
     big = [w for w in words if w.lower() not in _TITLE_SMALL or w[:1].isupper()]
     capitalised = [w for w in big if w[:1].isupper() or w[:1].isdigit()]
