@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
@@ -383,6 +383,21 @@ class StoreResult:
     new_facts: int = 0
 
 
+REGISTRY_LOCK = 0x41494454  # "AIDT": the PostgreSQL advisory lock key of merging
+
+
+def lock_registry(session: Session) -> None:
+    """Serialise merging between concurrent writers for the rest of this transaction.
+
+    Merging reads candidate facts and then writes; two ingests doing that at once on
+    PostgreSQL (read committed) could both create the same fact. A transaction-scoped advisory
+    lock makes them take turns per document. SQLite needs nothing: it has a single writer, and
+    a writer whose snapshot went stale gets SQLITE_BUSY and retries the document.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(REGISTRY_LOCK)))
+
+
 def find_document(session: Session, url: str | None, text_hash: str) -> DocumentRow | None:
     """The stored document with this url or this content hash, if any."""
     condition = DocumentRow.content_hash == text_hash
@@ -444,6 +459,7 @@ def store_document(
     Runs inside the caller's transaction: commit once per document so that a killed run
     leaves whole documents only.
     """
+    lock_registry(session)
     text_hash = content_hash(document.text)
     existing = find_document(session, document.url, text_hash)
     if existing is not None:
@@ -475,6 +491,7 @@ def replace_facts(
     deleted); reviewed facts keep their fields and a rejected one stays rejected, so a fact
     found again merges into it and stays hidden.
     """
+    lock_registry(session)
     affected = session.execute(
         select(Mention.kind, Mention.fact_id).where(Mention.document_id == row.id).distinct()
     ).all()
