@@ -140,3 +140,19 @@ def test_surname_with_honorific_is_a_person(nlp):
     doc, found = people(nlp, "Ms. Hartley said the convoy had left. She expects it in Kharkiv tonight.")
     assert "Hartley" in found
     assert mention_person(doc, "She") is found["Hartley"]
+
+
+def test_role_joined_by_and_and_actor_word_inside_a_title(nlp):
+    _, found = people(nlp, "Minister for Europe and Foreign Affairs of France Catherine Colonna arrived in Kyiv. "
+                           "The panel includes former US National Security Advisor Michael McFaul.")
+    assert found["Catherine Colonna"].role == "Minister for Europe and Foreign Affairs"
+    assert found["Catherine Colonna"].actor == "FRA"
+    assert found["Michael McFaul"].role == "former National Security Advisor"
+    assert found["Michael McFaul"].actor == "USA"
+
+
+def test_names_in_quotes_do_not_steal_a_title(nlp):
+    text = ('President Volodymyr Zelenskyy gave an interview. "I think President Joe Biden understands us," '
+            "the Head of State said.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "the Head of State") is found["Volodymyr Zelenskyy"]

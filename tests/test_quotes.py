@@ -135,3 +135,27 @@ def test_quoted_spans_unclosed_paragraph_start_runs_to_paragraph_end():
     spans = quoted_spans(text)
     assert [(text[s.start:s.end], s.close_pos < 0) for s in spans] == [
         ("First part of it.", True), ("Second part,", False)]
+
+
+def test_consecutive_quote_paragraphs_keep_the_speaker(nlp):
+    text = ('"We will open three more schools in the region this autumn," said Mayor Ihor Terekhov.\n\n'
+            '"The roofs are already repaired and the windows are on their way."\n\n'
+            "The council meets again next week.")
+    assert [s for s, _ in quotes(nlp, text)] == ["Ihor Terekhov", "Ihor Terekhov"]
+
+
+def test_colon_introduction_without_a_verb(nlp):
+    text = ("Kaja Kallas at the donor conference: \"Every euro pledged today must reach Ukraine by spring.\"")
+    assert quotes(nlp, text) == [("Kaja Kallas", "Every euro pledged today must reach Ukraine by spring.")]
+
+
+def test_coordinated_verb_after_a_quote_keeps_the_subject_before_it(nlp):
+    text = ('Prime Minister Denys Shmyhal opened the plant, calling it "the biggest step for our energy '
+            'independence" and said more would follow.')
+    assert quotes(nlp, text) == [("Denys Shmyhal", "the biggest step for our energy independence")]
+
+
+def test_quote_ending_its_sentence_is_not_given_to_the_next_sentence_subject(nlp):
+    text = ('Mayor Olena Hrytsenko said on Monday that the shelters were ready but said "the heating is '
+            'still the main problem." Governor Vitalii Kim said the regional budget would cover it.')
+    assert quotes(nlp, text) == [("Olena Hrytsenko", "the heating is still the main problem.")]

@@ -363,7 +363,7 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
                 return _Cue(people[-1].person.name, "before", True)
             return None
         speaker = _speaker_of(doc, *subject)
-        if speaker is None and token.tag_ == "VBG":
+        if speaker is None and (token.tag_ == "VBG" or token.dep_ in ("conj", "advcl", "xcomp")):
             # "..., saying, "..."": a participle mis-attached by the parser; the sentence's subject speaks.
             root = token.sent.root
             main = _subject_of_verb(doc, root, region_start) if root is not token else None
