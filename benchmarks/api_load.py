@@ -9,7 +9,12 @@
    Zipf-like spread over 40 partners, dates span 2022-02 to 2025-12.
 2. Starts ``aidtrace serve`` on 127.0.0.1 in its own process.
 3. From this (second) process, ``--clients`` threads call each endpoint for ``--seconds`` and
-   record every latency; prints p50/p95/p99 per query and one JSON line per query.
+   record every latency; prints p50/p95/p99 per query and one JSON line per query (stderr).
+   The server caches counts and totals per registry version; ``--cold`` turns that off, so
+   every request pays its full queries (what the first visitor of a new filter sees).
+
+``--proposed-indexes`` adds PROPOSED_INDEXES (not in the schema) to the database first, to
+measure what they would change.
 
 The goal is p95 under 50 ms for the filtered fact lists on SQLite; exits 1 when a query marked
 as a goal misses it.
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import sqlite3
@@ -170,6 +176,7 @@ PROPOSED_INDEXES = [
     "CREATE INDEX IF NOT EXISTS ix_bench_commitments_category_status_first_seen "
     "ON commitments (category, status, first_seen)",
     "CREATE INDEX IF NOT EXISTS ix_bench_commitments_region_first_seen ON commitments (region, first_seen)",
+    "CREATE INDEX IF NOT EXISTS ix_bench_commitments_donor_amount_eur ON commitments (donor, amount_eur)",
     "CREATE INDEX IF NOT EXISTS ix_bench_meetings_region_date ON meetings (region, date)",
     "CREATE INDEX IF NOT EXISTS ix_bench_quotes_speaker_first_seen ON quotes (speaker, first_seen)",
 ]
@@ -232,6 +239,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="load per query")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument("--cold", action="store_true",
+                        help="run the server with its aggregate/count cache off (AIDTRACE_WEB_CACHE_SECONDS=0)")
     parser.add_argument("--proposed-indexes", action="store_true",
                         help="add the indexes of PROPOSED_INDEXES to the database first (they stay in it)")
     args = parser.parse_args()
@@ -257,7 +266,9 @@ def main() -> int:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     log = open(Path(scratch.name) / "serve.log", "w")  # noqa: SIM115
-    server = subprocess.Popen([*SERVE, "--db", str(path), "--port", str(args.port)], stdout=log, stderr=log)
+    environment = {**os.environ, "AIDTRACE_WEB_CACHE_SECONDS": "0"} if args.cold else None
+    server = subprocess.Popen([*SERVE, "--db", str(path), "--port", str(args.port)], stdout=log, stderr=log,
+                              env=environment)
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(300):

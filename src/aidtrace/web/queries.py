@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -89,36 +91,42 @@ STATE_CHOICES = ("all",) + REVIEW_STATES
 
 # --- a cache of the aggregates, valid while the registry does not change -----------------------
 
-_CACHE: dict[tuple, tuple[tuple, Any]] = {}
+_CACHE: dict[tuple, tuple[tuple, float, Any]] = {}
 _CACHE_LOCK = threading.Lock()
-CACHE_ENTRIES = 256
+CACHE_ENTRIES = 1024
+# $AIDTRACE_WEB_CACHE_SECONDS=0 turns the cache off (the load benchmark's --cold does).
+CACHE_SECONDS = float(os.environ.get("AIDTRACE_WEB_CACHE_SECONDS", "60"))
 
 
 def registry_version(connection: Connection) -> tuple:
-    """A cheap fingerprint that changes whenever documents, mentions or reviews are added or
-    removed (ingest, re-extraction, review): the newest ids and the number of documents."""
+    """A fingerprint that changes when documents, mentions or reviews are added (ingest,
+    re-extraction, review): the newest id of each, which the primary keys give at once."""
     values = [connection.execute(select(func.max(table.c.id))).scalar() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
-    values.append(connection.execute(select(func.count()).select_from(DOCUMENTS)).scalar())
     return (connection.engine.url.render_as_string(), *values)
 
 
 def cached(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:
-    """``compute()``, remembered until the registry's version changes.
+    """``compute()``, remembered while the registry's version stays the same, for at most
+    CACHE_SECONDS (removals alone, which the version does not see, show within that time).
 
-    The totals of the overview, partners, regions and persons read every fact; on a large
-    registry that takes seconds, so they are computed once per version, not once per page.
+    The totals of the overview, partners, regions and persons read every fact, and the count
+    of a filter reads every match; on a large registry that is slow, so they are computed
+    once per version rather than once per page.
     """
     version = registry_version(connection)
     full_key = (version[0], *key)
+    now = time.monotonic()
     with _CACHE_LOCK:
         hit = _CACHE.get(full_key)
-    if hit is not None and hit[0] == version:
-        return copy.deepcopy(hit[1])
+    if CACHE_SECONDS <= 0:
+        return compute()
+    if hit is not None and hit[0] == version and now - hit[1] < CACHE_SECONDS:
+        return copy.deepcopy(hit[2])
     value = compute()
     with _CACHE_LOCK:
         if len(_CACHE) >= CACHE_ENTRIES:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[full_key] = (version, value)
+        _CACHE[full_key] = (version, now, value)
     return copy.deepcopy(value)
 
 
@@ -314,7 +322,9 @@ def count_facts(connection: Connection, kind: str, flt: FactFilter) -> int:
 
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
     """One page of a facts listing with the total number of matches."""
-    total = count_facts(connection, kind, flt)
+    # The same filter is counted again for every page and every sort: count it once.
+    count_key = replace(flt, sort=None, page=1, per_page=DEFAULT_PER_PAGE)
+    total = cached(connection, ("count", kind, repr(count_key)), lambda: count_facts(connection, kind, flt))
     statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
         (flt.page - 1) * flt.per_page)
     items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
