@@ -63,8 +63,12 @@ def test_incompatible_commitments_stay_apart(engine):
     store(engine, "d", "2023-03-02", "Latvia will send twelve howitzers.",
           commitments=[Commitment(donor="LVA", category="military", item="howitzers", status="pledged", quantity=12)])
     store(engine, "e", "2024-05-02", "Estonia will send twelve howitzers again.", commitments=[howitzers("pledged")])
+    # Items that share only a word restating the category are different things.
+    store(engine, "f", "2023-03-02", "Estonia sent a military hospital.",
+          commitments=[howitzers("pledged", quantity=None, item="military hospital")])
+    store(engine, "g", "2023-03-02", "Estonia sent military aid.", commitments=[howitzers("pledged", quantity=None, item="military aid")])
     with session_scope(engine) as session:
-        assert session.scalar(select(func.count()).select_from(CommitmentFact)) == 5
+        assert session.scalar(select(func.count()).select_from(CommitmentFact)) == 7
 
 
 def test_amounts_merge_within_one_percent_and_are_converted_at_the_announcement_date(engine):
@@ -157,5 +161,6 @@ def test_helpers_follow_the_facts_contract():
     assert merge.surname_key("Volodymyr Zelenskyy") == merge.surname_key("ZELENSKY") == "zelensky"
     assert merge.surname_key("Kaja Kállas") == "kallas"  # diacritics ignored, inner double kept
     assert merge.item_words("the 155 mm Shells") == {"155", "mm", "shell"}
+    assert merge.item_words("Ukraine's military hospitals") == {"hospital"}
     assert merge.content_hash("a  b\n") == merge.content_hash("a b")
     assert merge.content_hash("a b") != merge.content_hash("a c")

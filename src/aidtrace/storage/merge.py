@@ -99,7 +99,7 @@ def item_words(item: str) -> frozenset[str]:
     stop = _item_stopwords()
     words = set()
     for word in re.findall(r"[a-z0-9]+", _fold(item)):
-        if word in stop:
+        if word in stop or (len(word) == 1 and not word.isdigit()):  # the "s" of "Ukraine's"
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
