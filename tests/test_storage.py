@@ -131,3 +131,15 @@ def test_schema_changes_are_transactional_on_sqlite(tmp_path):
             connection.exec_driver_sql("CREATE TABLE half_done (id INTEGER)")
             raise RuntimeError("interrupted")
     assert "half_done" not in table_names(engine)
+
+
+def test_migrations_build_exactly_the_models(engine):
+    # A column added to schema.py without an Alembic revision would show up here.
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from aidtrace.storage.schema import Base
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
