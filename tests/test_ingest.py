@@ -252,3 +252,25 @@ def test_reextract_command_keeps_counts_stable(tmp_path):
     with session_scope(engine) as session:
         assert stats(session) == before  # the same extractor finds the same facts
     engine.dispose()
+
+
+def test_values_the_database_refuses_are_reported_and_the_run_goes_on(tmp_path, db_url):
+    corpus = tmp_path / "odd.jsonl"
+    lines = [
+        {"id": "nul-byte", "text": "Estonia supports sanctions \u0000 against Russia, the minister said."},
+        {"id": "x" * 700, "url": "https://news.example/" + "a" * 3000, "text": "Latvia supports sanctions against Russia."},
+        {"id": "plain", "text": "Lithuania supports the creation of a special tribunal for the crime of aggression."},
+    ]
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    errors: list[str] = []
+    engine = get_engine(db_url)
+    report = ingest([str(corpus)], engine, on_error=lambda e: errors.append(str(e)))
+    postgres = engine.dialect.name == "postgresql"
+    # PostgreSQL text cannot hold NUL: that document is reported; SQLite stores it.
+    assert (report.added, report.failed) == ((2, 1) if postgres else (3, 0))
+    if postgres:
+        assert errors == ["nul-byte: cannot store: PostgreSQL text fields cannot contain NUL (0x00) bytes"]
+    with session_scope(engine) as session:
+        long = session.scalars(select(DocumentRow).where(DocumentRow.doc_id.startswith("xxx"))).one()
+        assert (len(long.doc_id), long.url) == (512, None)  # an over-long URL is dropped, not the document
+    engine.dispose()

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import IO
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..model import Document, DocumentFacts
@@ -109,6 +109,22 @@ def iter_sources(
                 continue
             fetched_at[document.url or entry.link] = when
             yield document
+
+
+class StoreError(Exception):
+    """A document the database refused; str() is one line naming it."""
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _fail(report: IngestReport, error: Exception, on_error: ErrorHandler | None) -> None:
+    report.failed += 1
+    report.errors.append(str(error))
+    if on_error:
+        on_error(error)
 
 
 class _Pending:
@@ -212,19 +228,23 @@ def ingest(
             item, existing = pending.pop()
             bar.update(1)
             if isinstance(result, Exception):
-                report.failed += 1
-                report.errors.append(str(result))
-                if on_error:
-                    on_error(result)
+                _fail(report, result, on_error)
                 continue
             assert isinstance(item, Document) and isinstance(result, DocumentFacts)
             document, facts = item, result
+            try:
+                if existing is not None:
+                    stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, existing), facts, version))
+                else:
+                    when = fetched_at.pop(document.url or "", None)
+                    stored = _store(session_factory, lambda s: merge.store_document(s, document, facts, when, version))
+            except SQLAlchemyError as error:
+                # A document the database refuses (a value it cannot hold): report it, go on.
+                _fail(report, StoreError(f"{document.id}: cannot store: {_first_line(error)}"), on_error)
+                continue
             if existing is not None:
-                stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, existing), facts, version))
                 report.reextracted += 1
             else:
-                when = fetched_at.pop(document.url or "", None)
-                stored = _store(session_factory, lambda s: merge.store_document(s, document, facts, when, version))
                 if stored.added:
                     report.added += 1
                 else:
@@ -282,12 +302,13 @@ def reextract_all(
             row_id = order.popleft()
             bar.update(1)
             if isinstance(result, Exception):
-                report.failed += 1
-                report.errors.append(str(result))
-                if on_error:
-                    on_error(result)
+                _fail(report, result, on_error)
                 continue
-            stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, row_id), result, version))
+            try:
+                stored = _store(session_factory, lambda s: merge.replace_facts(s, s.get(DocumentRow, row_id), result, version))
+            except SQLAlchemyError as error:
+                _fail(report, StoreError(f"{result.doc_id}: cannot store: {_first_line(error)}"), on_error)
+                continue
             report.reextracted += 1
             report.mentions += stored.mentions
             report.new_facts += stored.new_facts

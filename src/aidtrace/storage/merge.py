@@ -44,6 +44,8 @@ DELIVERY_WINDOW_DAYS = 365
 MEETING_MIN_JACCARD = 0.5
 AMOUNT_TOLERANCE = 0.01  # FACTS.md compares amounts within 1 %
 REVIEWED_STATES = ("accepted", "corrected", "rejected")
+ID_MAX = 512  # lengths of documents.doc_id / source and documents.url in the schema
+URL_MAX = 2048
 _DATA = Path(__file__).with_name("data")
 
 # The fields of each kind that a fact row carries (the rest of the row is bookkeeping).
@@ -464,12 +466,15 @@ def store_document(
     existing = find_document(session, document.url, text_hash)
     if existing is not None:
         return StoreResult(existing.id, added=False)
+    url = document.url or None
+    if url and len(url) > URL_MAX:
+        url = None  # longer than any real article URL; the content hash still deduplicates it
     row = DocumentRow(
-        doc_id=document.id,
-        url=document.url or None,
+        doc_id=document.id[:ID_MAX],
+        url=url,
         title=document.title,
         published=(document.published or None) and document.published[:10],
-        source=document.source,
+        source=document.source[:ID_MAX] if document.source else None,
         text=document.text,
         content_hash=text_hash,
         fetched_at=fetched_at or utcnow(),
