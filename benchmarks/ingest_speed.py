@@ -35,6 +35,7 @@ def _timed(command: list[str]) -> float:
 
 
 def main() -> int:
+    """Run the comparison and print the result as JSON; 1 when ingest is over the goal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
     parser.add_argument("--limit", type=int, default=300, help="first N documents of the corpus (0 = all)")

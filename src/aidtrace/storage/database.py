@@ -13,10 +13,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///./aidtrace.db"
 ENV_VAR = "AIDTRACE_DB"
@@ -95,7 +99,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def alembic_config(engine: Engine):  # -> alembic.config.Config
+def alembic_config(engine: Engine) -> "Config":
     """An Alembic configuration built in code: no alembic.ini is needed at run time."""
     from alembic.config import Config
 
