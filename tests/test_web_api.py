@@ -115,7 +115,7 @@ def test_exports_hold_exactly_what_the_filter_shows(server: Server) -> None:
 def test_bad_requests_are_refused_clearly(server: Server) -> None:
     assert httpx.get(server.url + "/api/facts/commitments", params={"category": "rockets"}).status_code == 400
     assert httpx.get(server.url + "/api/facts/commitments", params={"sort": "text; drop table"}).status_code == 400
-    assert httpx.get(server.url + "/api/facts/quotes", params={"partner": "EST"}).status_code == 400
+    assert httpx.get(server.url + "/api/facts/endorsements", params={"person": "Kaja Kallas"}).status_code == 400
     assert httpx.get(server.url + "/api/facts/commitments", params={"date_from": "March"}).status_code == 400
     assert httpx.get(server.url + "/api/facts/weapons").status_code in (404, 422)
     assert httpx.get(server.url + "/facts/weapons", headers={"accept": "text/html"}).status_code == 404
@@ -155,6 +155,12 @@ def test_partners_and_partner_page(server: Server) -> None:
     assert any("Kaja Kallas" in m["participants"] for m in estonia["meetings_list"])
     people = {p["name"] for p in estonia["people"]}
     assert all(people & set(m["participants"]) for m in estonia["meetings_list"])
+    # The facts tables filter meetings and quotes by a partner's people the same way.
+    quotes = httpx.get(server.url + "/api/facts/quotes", params={"partner": "EST"}).json()
+    assert [q["id"] for q in quotes["items"]] == [q["id"] for q in estonia["quotes_list"]]
+    meetings = httpx.get(server.url + "/api/facts/meetings", params={"partner": "est"}).json()
+    assert {m["id"] for m in meetings["items"]} == {m["id"] for m in estonia["meetings_list"]}
+    assert httpx.get(server.url + "/api/facts/quotes", params={"partner": "ZZZ"}).json()["total"] == 0
     britain = httpx.get(server.url + "/api/partners/GBR").json()
     assert "Kaja Kallas" not in {q["speaker"] for q in britain["quotes_list"]}
     denmark = httpx.get(server.url + "/api/partners/DNK").json()

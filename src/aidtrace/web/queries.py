@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, and_, case, cast, func, or_, select
+from sqlalchemy import Connection, String, Table, and_, case, cast, false, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
@@ -184,8 +184,6 @@ def make_filter(kind: str, params: Mapping[str, Any]) -> FactFilter:
         if getattr(result, name) is not None and name not in spec.choices:
             raise BadFilter(f"{kind} cannot be filtered by {name}")
     if result.partner is not None:
-        if spec.partner is None:
-            raise BadFilter(f"{kind} have no partner column; filter by person instead")
         result.partner = result.partner.upper()
     if result.region is not None:
         result.region = result.region.upper()
@@ -249,6 +247,16 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
         where.append(table.c.review_state == flt.state)
     if flt.partner and spec.partner:
         where.append(table.c[spec.partner] == flt.partner)
+    elif flt.partner:
+        # Meetings and quotes name people, not actors: a partner's are those of its people.
+        names = sorted({name for name, _ in people_of(flt.partner)})
+        if not names:
+            where.append(false())
+        elif kind == "quotes":
+            where.append(table.c.speaker.in_(names))
+        else:
+            participants = cast(table.c.participants, String)
+            where.append(or_(*(participants.like(_like(_json_fragment(n)), escape="\\") for n in names)))
     for name in ("category", "status", "subject", "mode", "region"):
         value = getattr(flt, name)
         if value is not None:

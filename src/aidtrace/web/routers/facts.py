@@ -103,7 +103,7 @@ def facts_table(request: Request, kind: str, db: Connection = Depends(connection
     result = queries.list_facts(db, kind, flt)
     return render(request, "facts.html", {
         "kind": kind, "spec": spec, "flt": flt, "result": result, "params": flt.as_query(),
-        "partners": [p["code"] for p in queries.partners(db)] if spec.partner else [],
+        "partners": [p["code"] for p in queries.partners(db)],
         "states": queries.STATE_CHOICES,
     })
 
@@ -133,7 +133,8 @@ def fact_page(request: Request, kind: str, fact_id: int, db: Connection = Depend
 def facts_api(
     request: Request,
     kind: str = Path(..., pattern=KINDS_PATTERN, description="meetings, quotes, commitments, endorsements, patronages"),
-    partner: str | None = Query(None, description="actor code: donor, endorsing actor or patron"),
+    partner: str | None = Query(None, description="actor code: the donor, endorsing actor or patron; for meetings "
+                                                    "and quotes, its people (the leaders the gazetteer lists)"),
     category: str | None = None, status: str | None = None,
     region: str | None = Query(None, description="ISO 3166-2:UA code, e.g. UA-18"),
     subject: str | None = None, mode: str | None = None,
