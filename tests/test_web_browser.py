@@ -1,7 +1,7 @@
 """End-to-end tests of ``aidtrace serve`` in a real headless Chromium driven by Playwright.
 
-Debian's ``chromium`` (``.ci/browser.sh`` installs it) is launched by path; nothing is
-downloaded. Without chromium or the playwright package the tests skip and say why.
+Debian's ``chromium`` (``.ci/browser.sh`` installs it) is launched by path
+(``$AIDTRACE_TEST_CHROMIUM``, else ``chromium`` on the PATH); nothing is downloaded. Without chromium or the playwright package the tests skip and say why.
 
 Screenshots of every page go to ``$AIDTRACE_SCREENSHOTS`` when it is set (the README's come
 from ``AIDTRACE_SCREENSHOTS=docs/screenshots pytest tests/test_web_browser.py``), else to a
@@ -25,13 +25,15 @@ import pytest
 from web_fixtures import *  # noqa: F403 (pytest fixtures)
 from web_fixtures import Server, free_port, make_token
 
-CHROMIUM = os.environ.get("AIDTRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (os.environ.get("AIDTRACE_TEST_CHROMIUM") or os.environ.get("AIDTRACE_CHROMIUM")
+            or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (run .ci/browser.sh, or set AIDTRACE_CHROMIUM)", allow_module_level=True)
+    pytest.skip(f"no chromium at {CHROMIUM} (run .ci/browser.sh, or set AIDTRACE_TEST_CHROMIUM)",
+                allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
