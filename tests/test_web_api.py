@@ -421,3 +421,57 @@ def test_the_same_api_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             assert client.get("/api/facts/commitments", params={"partner": "EST"}).json()["total"] == estonia["total"] - 1
     finally:
         _stop(running)
+
+
+# --- pieces ----------------------------------------------------------------------------------------
+
+def test_highlight_segments_cover_the_text_once() -> None:
+    from aidtrace.web.queries import highlight_segments
+
+    text = 'Kallas met Zelenskyy. "We stand with Ukraine," Kallas said. <b>Not a tag</b>'
+    quote = text.index('"We'), text.index('," ') + 2
+    said = text.index("Kallas said")
+    facts = [
+        {"mention_id": 1, "kind": "meetings", "evidence": [{"start": 0, "end": text.index(" <b>")}]},
+        {"mention_id": 2, "kind": "quotes", "evidence": [{"start": quote[0], "end": quote[1]}]},
+        {"mention_id": 3, "kind": "commitments", "evidence": [{"start": 0, "end": 6}, {"start": said, "end": said + 6}]},
+    ]
+    segments = highlight_segments(text, facts)
+    assert "".join(s["text"] for s in segments) == text
+    first, second = (s for s in segments if s["text"] == "Kallas")
+    assert first["mentions"] == [1, 3] and first["anchors"] == [1, 3]
+    assert second["mentions"] == [1, 3] and second["anchors"] == [], "mention 3's anchor is at its first span"
+    quoted = next(s for s in segments if s["text"].startswith('"We stand'))
+    assert quoted["text"] == '"We stand with Ukraine,"'
+    assert quoted["mentions"] == [1, 2] and quoted["anchors"] == [2] and quoted["kinds"] == ["meetings", "quotes"]
+    anchors = [a for s in segments for a in s["anchors"]]
+    assert sorted(anchors) == [1, 2, 3], "one anchor per mention, at its first span"
+    assert segments[-1]["text"] == " <b>Not a tag</b>" and segments[-1]["mentions"] == []
+
+
+def test_aidtrace_serve_runs_from_the_command_line(ingested_db: Path, tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    from web_fixtures import CLI, copy_db, free_port
+
+    db = copy_db(ingested_db, tmp_path / "registry.db")
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--db", str(db), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert process.poll() is None and time.monotonic() < deadline, "aidtrace serve did not start"
+                time.sleep(0.3)
+        assert response.status_code == 200 and "Support for Ukraine" in response.text
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert f"on http://127.0.0.1:{port}/" in output
+    bad = aidtrace("serve", "--db", str(tmp_path / "missing" / "x.db"), check=False)
+    assert bad.returncode != 0 and "does not exist" in bad.stderr
