@@ -43,6 +43,15 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _PRONOUN_WINDOW = 800  # characters: an antecedent further back than this is not trusted
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy rebuilds the string from the tokens on every access)."""
+    text = doc.user_data.get("aidtrace_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["aidtrace_text"] = text
+    return text
+
+
 def _fold(text: str) -> str:
     """Lower-case and strip diacritics, so that "Kälin" and "Kalin" compare equal."""
     text = unicodedata.normalize("NFKD", text)
@@ -316,7 +325,7 @@ def _role_text(work: _Work, span: Span) -> str | None:
 def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
     """The Person a full name refers to, creating it on first sight; returns (person, created)."""
     doc = work.doc
-    name = doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+    name = doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
     key = surname_key(name)
     first = _fold(tokens[0].text)
     for person in work.people:
@@ -396,7 +405,7 @@ def _collect_names(work: _Work) -> None:
         if ent.label_ != "PERSON":
             # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
             prefix = [t for t in ent if t.i < tokens[0].i]
-            known = _leader(doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
+            known = _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
             if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
@@ -434,7 +443,7 @@ def _collect_names(work: _Work) -> None:
         if tokens[-1].i in honorific_gender:
             work.gender[id(person)] = honorific_gender[tokens[-1].i]
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        work.mentions.append(PersonMention(start, end, doc.text[start:end], person, "name"))
+        work.mentions.append(PersonMention(start, end, doc_text(doc)[start:end], person, "name"))
     for tokens in found:
         person = next(m.person for m in work.mentions if m.start == tokens[0].idx)
         _assign_role(work, person, tokens[0].i, tokens[-1].i, taken)
@@ -500,7 +509,7 @@ def _title_candidates(work: _Work, title: str, actor: str | None) -> list[Person
 
 def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[PersonMention]:
     """Title mentions ("the Prime Minister", "the Ukrainian President", "the head of the Office of the President")."""
-    doc, text = work.doc, work.doc.text
+    doc, text = work.doc, doc_text(work.doc)
     found: list[PersonMention] = []
     name_starts = sorted(m.start for m in name_mentions if m.how == "name")
     last_end = -1
@@ -622,7 +631,7 @@ def annotate(doc: Doc) -> Doc:
     """Fill ``doc._.people`` and ``doc._.person_mentions``."""
     from .facts.quotes import quoted_spans  # late: the quote module imports this one
 
-    quoted = [(s, e) for s, e, *_ in quoted_spans(doc.text)]
+    quoted = [(s, e) for s, e, *_ in quoted_spans(doc_text(doc))]
     work = _Work(doc=doc, actors=list(doc._.actors or []), quoted=quoted, quoted_starts=[s for s, _ in quoted])
     _collect_names(work)
     if work.people:

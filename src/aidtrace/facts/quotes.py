@@ -19,7 +19,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from ..model import Evidence, Quote
-from ..people import person_at, vocab
+from ..people import doc_text, person_at, vocab
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
@@ -216,7 +216,7 @@ def _named_speaker(doc: Doc, start: int, end: int) -> str | None:
         left = root
         while left.i > span.start and doc[left.i - 1].pos_ == "PROPN":
             left = doc[left.i - 1]
-        return doc.text[left.idx: root.idx + len(root.text)]
+        return doc_text(doc)[left.idx: root.idx + len(root.text)]
     return None
 
 
@@ -245,20 +245,20 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     close = quote.close_pos
     if close < 0:
         return None
-    region_end = min(limit, len(doc.text))
-    newline = doc.text.find("\n", close + 1, region_end)
+    region_end = min(limit, len(doc_text(doc)))
+    newline = doc_text(doc).find("\n", close + 1, region_end)
     if newline >= 0:
         region_end = newline  # an attribution never runs into the next paragraph
     # Only the rest of the sentence: stop at the first sentence end after the quote.
-    rest = doc.text[close + 1: region_end]
+    rest = doc_text(doc)[close + 1: region_end]
     stop = sentence_end(rest)
     if stop is not None:
         region_end = close + 1 + stop
     # A byline after a dash: `"..." ― Sonya Herridge`.
-    dash = re.match(r"[ \t\u00a0]*[―—–][ \t\u00a0]*", doc.text[close + 1: region_end])
+    dash = re.match(r"[ \t\u00a0]*[―—–][ \t\u00a0]*", doc_text(doc)[close + 1: region_end])
     if dash:
         start = close + 1 + dash.end()
-        name = re.match(r"[^\n,.;(]*", doc.text[start:region_end]).group().strip()
+        name = re.match(r"[^\n,.;(]*", doc_text(doc)[start:region_end]).group().strip()
         if name:
             speaker = _speaker_of(doc, start, start + len(name))
             if speaker:
@@ -287,7 +287,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         if len(before) > 6:
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
-            pre = doc.text[close + 1: token.idx]
+            pre = doc_text(doc)[close + 1: token.idx]
             core = re.sub(r"\([^()]*\)", " ", pre)
             core = re.sub(r",[^,]*,\s*$", " ", core)
             if word_count(core) <= 5:
@@ -356,7 +356,7 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
                 return _Cue(speaker, "before", True)
             # Otherwise the last person named earlier in the same sentence.
             clause_start = region_start
-            for end in re.finditer(r"[.!?]\s", doc.text[region_start: token.idx]):
+            for end in re.finditer(r"[.!?]\s", doc_text(doc)[region_start: token.idx]):
                 clause_start = region_start + end.end()
             people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx]
             if people:
@@ -375,16 +375,16 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
 
 def _sentence_start(doc: Doc, pos: int) -> int:
     """Start offset of the sentence holding ``pos`` (spaCy's segmentation, trimmed to the paragraph)."""
-    span = doc.char_span(pos, min(pos + 1, len(doc.text)), alignment_mode="expand")
+    span = doc.char_span(pos, min(pos + 1, len(doc_text(doc))), alignment_mode="expand")
     start = span.sent.start_char if span is not None else pos
-    para = doc.text.rfind("\n", 0, pos) + 1
+    para = doc_text(doc).rfind("\n", 0, pos) + 1
     return max(start, para)
 
 
 def _previous_sentence_start(doc: Doc, pos: int) -> int:
     """Start of the sentence that ends right before ``pos`` (across a paragraph break)."""
     j = pos - 1
-    while j > 0 and doc.text[j].isspace():
+    while j > 0 and doc_text(doc)[j].isspace():
         j -= 1
     if j <= 0:
         return pos
@@ -411,7 +411,7 @@ def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
 
 def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _Cue | None:
     """The attribution before a quote: in its own sentence, or in the sentence before when that ends with ":"."""
-    text = doc.text
+    text = doc_text(doc)
     start = _sentence_start(doc, quote.open_pos)
     if previous is not None and previous[0].close_pos >= 0:
         start = max(start, previous[0].close_pos + 1)
@@ -431,7 +431,7 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _
 
 def extract_quotes(doc: Doc) -> list[Quote]:
     """Direct quotations of 4+ words with a named speaker, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     spans = quoted_spans(text)
     quotes: list[Quote] = []
     previous: tuple[QuotedSpan, _Cue | None, int] | None = None  # last quote, its cue, end of its attribution
@@ -508,7 +508,7 @@ def looks_like_title(text: str) -> bool:
 def _add(quotes: list[Quote], doc: Doc, span: QuotedSpan, speaker: str | None, confidence: float) -> None:
     if not speaker:
         return
-    text = doc.text[span.start: span.end]
+    text = doc_text(doc)[span.start: span.end]
     if word_count(text) < MIN_WORDS or looks_like_title(text):
         return
     quotes.append(Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
