@@ -700,10 +700,10 @@ def _persons(connection: Connection, limit: int) -> list[dict[str, Any]]:
 
 
 def person_detail(connection: Connection, name: str) -> dict[str, Any] | None:
-    """A person's quotes and meetings (names compared without regard to case)."""
+    """A person's quotes and meetings, by the name as the registry writes it ("Kaja Kallas")."""
     quotes = list_facts(connection, "quotes", FactFilter(person=name, per_page=200))["items"]
     meetings = [m for m in list_facts(connection, "meetings", FactFilter(person=name, per_page=200))["items"]
-                if any(p.casefold() == name.casefold() for p in m.get("participants") or [])]
+                if name in (m.get("participants") or [])]
     if not quotes and not meetings:
         return None
     return {"name": name, "quotes": quotes, "meetings": meetings}

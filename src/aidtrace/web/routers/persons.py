@@ -38,7 +38,7 @@ def persons_api(db: Connection = Depends(connection)) -> list[dict[str, Any]]:
 
 @router.get("/api/persons/{name}", response_model=PersonDetail, tags=["persons"])
 def person_api(name: str, db: Connection = Depends(connection)) -> dict[str, Any]:
-    """One person's quotes and meetings (name compared without regard to case)."""
+    """One person's quotes and meetings, by the name as the registry writes it ("Kaja Kallas")."""
     person = queries.person_detail(db, name)
     if person is None:
         raise HTTPException(404, f"no quotes or meetings of {name}")
