@@ -98,3 +98,12 @@ register_extensions()
 def within(mentions, start: int, end: int) -> list:
     """The mentions of a sorted list that lie inside [start, end)."""
     return [m for m in mentions or () if m.start >= start and m.end <= end]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins the tokens again on every access, which turns
+    per-sentence slicing into quadratic work on long documents."""
+    text = doc.user_data.get("aidtrace_text")
+    if text is None:
+        text = doc.user_data["aidtrace_text"] = doc.text
+    return text

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..mentions import doc_text
 from ..model import Commitment
 from ..money import parse_quantity
 from ..wordlists import table, words
@@ -336,7 +337,7 @@ def _item_text(doc: Doc, tokens: list[Token]) -> str:
     if not tokens:
         return ""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = " ".join(doc.text[start:end].split())
+    text = " ".join(doc_text(doc)[start:end].split())
     words_ = text.split()
     return " ".join(words_[:MAX_ITEM_WORDS])
 

@@ -5,7 +5,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
-from ..mentions import ActorMention, PersonMention
+from ..mentions import ActorMention, PersonMention, doc_text
 from ..model import Evidence
 from ..wordlists import table
 
@@ -16,7 +16,7 @@ NOT_ALLIES = frozenset({"UKR", "RUS", "BLR", "PRK", "IRN"})
 
 def evidence_of(doc: Doc, start: int, end: int) -> Evidence:
     """Evidence for the character span [start, end) of the document."""
-    return Evidence.of(doc.text, start, end)
+    return Evidence.of(doc_text(doc), start, end)
 
 
 def sentence_evidence(sent: Span) -> Evidence:
@@ -41,7 +41,7 @@ def actors_in(doc: Doc, start: int, end: int, *, people: bool = True) -> list[tu
 
 def _institutions(doc: Doc, start: int, end: int) -> list[tuple[int, str]]:
     names = table("institutions.tsv")
-    text = doc.text[start:end].lower()
+    text = doc_text(doc)[start:end].lower()
     found = []
     for name, code in names.items():
         position = text.find(name)

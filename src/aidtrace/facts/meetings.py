@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from ..mentions import Person
+from ..mentions import Person, doc_text
 from ..model import Meeting
 from ..wordlists import words
 from .common import evidence_of, person_mentions_in
@@ -90,14 +90,14 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
     for sent in sentences:
         for place in doc._.places or ():
             if sent.start_char <= place.start < sent.end_char:
-                before = doc.text[max(sent.start_char, place.start - 12): place.start].lower().split()
+                before = doc_text(doc)[max(sent.start_char, place.start - 12): place.start].lower().split()
                 if before and before[-1] in PLACE_PREPOSITIONS + ("of",) and not (before[-1] == "of" and "city" not in before):
                     return place.text, place.region, "UKR"
                 if before and before[-1] in PLACE_PREPOSITIONS:
                     return place.text, place.region, "UKR"
         for actor in doc._.actors or ():
             if sent.start_char <= actor.start < sent.end_char and actor.how in ("capital", "name") and actor.code != "UKR":
-                before = doc.text[max(sent.start_char, actor.start - 4): actor.start].lower().split()
+                before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()
                 if before and before[-1] == "in":
                     return actor.text, None, actor.code
     for sent in sentences:
