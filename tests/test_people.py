@@ -156,3 +156,24 @@ def test_names_in_quotes_do_not_steal_a_title(nlp):
             "the Head of State said.")
     doc, found = people(nlp, text)
     assert mention_person(doc, "the Head of State") is found["Volodymyr Zelenskyy"]
+
+
+def test_the_president_stays_the_dominant_president_after_a_foreign_one_is_named(nlp):
+    text = ("President of Ukraine Volodymyr Zelenskyy visited Irpin. Zelenskyy met families there. "
+            "Zelenskyy also opened a school. After talking with US President Joseph Biden, the President "
+            "said the air defence talks went well.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "the President") is found["Volodymyr Zelenskyy"]
+
+
+def test_two_spellings_of_one_surname_are_one_person(nlp):
+    doc, found = people(nlp, "Adviser Mykhailo Podoliak spoke in the morning. "
+                             "In the evening Mykhailo Podolyak spoke again. Podolyak was tired.")
+    assert list(found) == ["Mykhailo Podoliak"]
+    assert mention_person(doc, "Podolyak", 1) is found["Mykhailo Podoliak"]
+
+
+def test_organisation_word_before_a_name_is_not_part_of_it(nlp):
+    _, found = people(nlp, "Secretary of the National Security and Defense Council Oleksiy Danilov "
+                           "briefed journalists.")
+    assert "Oleksiy Danilov" in found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from difflib import SequenceMatcher
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -170,6 +171,7 @@ class _Work:
     people: list[Person] = field(default_factory=list)
     gender: dict[int, str] = field(default_factory=dict)  # id(person) -> "f" / "m"
     mentions: list[PersonMention] = field(default_factory=list)
+    aliases: list[tuple[str, Person]] = field(default_factory=list)  # other spellings of a surname
 
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.quoted_starts, pos) - 1
@@ -206,7 +208,7 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     from .facts.quotes import speech_verbs  # late: the quote module imports this one
 
     verbs = speech_verbs()
-    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in words or work.actor_token(tokens[0])
+    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in vocab().name_stop or tokens[0].lower_ in words or work.actor_token(tokens[0])
                       or tokens[0].lower_ == "of" or tokens[0].lower_ in _NAME_PARTICLES):
         tokens = tokens[1:]
     while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[:1].isalnum()):
@@ -216,6 +218,8 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
         if tokens[i].lower_ in words and i < len(tokens) - 1:
             tokens = tokens[i + 1:]
             break
+    while tokens and tokens[0].lower_ in vocab().name_stop:
+        tokens = tokens[1:]  # "... Defense Council Oleksiy Danilov"
     if not all(_is_name_token(t) for t in tokens):
         return []
     doc = work.doc
@@ -329,7 +333,12 @@ def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
     key = surname_key(name)
     first = _fold(tokens[0].text)
     for person in work.people:
-        if surname_key(person.surname) == key:
+        other_key = surname_key(person.surname)
+        if other_key != key and len(tokens) > 1 and _fold(person.name.split()[0]) == first \
+                and len(key) > 4 and SequenceMatcher(None, other_key, key).ratio() >= 0.85:
+            work.aliases.append((key, person))
+            return person, False  # one person spelt two ways in one text: "Podoliak" / "Podolyak"
+        if other_key == key:
             other_first = _fold(person.name.split()[0])
             if other_first == first or other_first.startswith(first.rstrip(".")) or first.startswith(other_first.rstrip(".")):
                 return person, False
@@ -378,11 +387,13 @@ def _titled_runs(work: _Work, taken: set[int]) -> list[list[Token]]:
             continue
         if len(run) >= 2:
             k = 0
-            while k < len(run) and (run[k].lower_ in words or work.actor_token(run[k])):
+            while k < len(run) and (run[k].lower_ in words or work.actor_token(run[k])
+                                    or run[k].lower_ in vocab().name_stop):
                 k += 1
             tail = run[k:]
             before = run[k - 1] if k else (doc[run[0].i - 1] if run[0].i else None)
-            if 2 <= len(tail) <= 3 and before is not None and (before.lower_ in words or work.actor_token(before)) \
+            if 2 <= len(tail) <= 3 and before is not None and (before.lower_ in words or work.actor_token(before)
+                                                                or before.lower_ in vocab().name_stop) \
                     and not any(t.lower_ in words or t.lower_ in vocab().name_stop or work.actor_token(t)
                                 or t.ent_type_ in ("DATE", "GPE", "NORP", "LOC") for t in tail):
                 runs.append(tail)
@@ -396,6 +407,8 @@ def _collect_names(work: _Work) -> None:
     words = vocab().title_words
     taken: set[int] = set()
     found: list[list[Token]] = []
+    # First names of well-tagged people: a mis-tagged "Mykhailo Podolyak" (FAC) shares one with "Mykhailo Podoliak".
+    first_names = {_fold(ent[0].text) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
             continue
@@ -405,7 +418,8 @@ def _collect_names(work: _Work) -> None:
         if ent.label_ != "PERSON":
             # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
             prefix = [t for t in ent if t.i < tokens[0].i]
-            known = _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
+            known = (len(tokens) == 2 and tokens[0].i == ent.start and _fold(tokens[0].text) in first_names) \
+                or _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
             if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
@@ -452,6 +466,8 @@ def _collect_names(work: _Work) -> None:
     by_key: dict[str, list[Person]] = {}
     for person in work.people:
         by_key.setdefault(surname_key(person.surname), []).append(person)
+    for key, person in work.aliases:
+        by_key.setdefault(key, []).append(person)
     for token in doc:
         if token.i in taken or not token.text[:1].isupper() or not token.is_alpha or len(token.text) < 3:
             continue
@@ -479,6 +495,24 @@ def _most_recent(work: _Work, candidates: list[Person], pos: int) -> Person | No
         if after:
             return min(after, key=lambda p: p.first_start)
     return best
+
+
+def _pick_for_title(work: _Work, candidates: list[Person], pos: int) -> Person | None:
+    """The most recent candidate, unless another one dominates the text so far (a press release's "the President"
+    stays its President even right after a foreign president is named)."""
+    recent = _most_recent(work, candidates, pos)
+    counts = {id(p): 0 for p in candidates}
+    for mention in work.mentions:
+        if mention.start >= pos:
+            break
+        if id(mention.person) in counts and not work.in_quote(mention.start):
+            counts[id(mention.person)] += 1
+    salient = max(candidates, key=lambda p: counts[id(p)])
+    if recent is None or salient is recent:
+        return recent or salient
+    if counts[id(salient)] >= 3 and counts[id(salient)] >= 2 * counts[id(recent)]:
+        return salient
+    return recent
 
 
 def _title_candidates(work: _Work, title: str, actor: str | None) -> list[Person]:
@@ -555,7 +589,7 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
         candidates = _title_candidates(work, title, actor)
         if not candidates:
             continue
-        person = _most_recent(work, candidates, start) if len(candidates) > 1 else candidates[0]
+        person = _pick_for_title(work, candidates, start) if len(candidates) > 1 else candidates[0]
         if person is None:
             continue
         mention = PersonMention(start, end, text[start:end], person, "title")

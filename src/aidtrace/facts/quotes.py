@@ -181,7 +181,7 @@ def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
     name = _named_speaker(doc, start, end)
     if name is None:
         return None
-    words = [w.lower() for w in re.findall(r"[\w'’.-]+", name)]
+    words = [w.lower() for w in re.findall(r"[\w'’.]+", name)]
     titles = vocab().title_words
     if all(w in titles or w in ("the", "of", "a") for w in words):
         return None  # "Minister", "the Head": a bare title that resolved to nobody
