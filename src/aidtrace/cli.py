@@ -42,8 +42,8 @@ def _model_option(function):
 
 def _jobs_option(function):
     return click.option(
-        "--jobs", "-j", type=int, default=1, show_default=True,
-        help="Worker processes (0 = one per CPU).",
+        "--jobs", "-j", type=int, default=0, show_default=True,
+        help="Worker processes (0 = one per CPU, up to 4).",
     )(function)
 
 

@@ -17,6 +17,8 @@ from .pipeline import DEFAULT_MODEL, facts_from_doc, load_pipeline, make_doc
 # Documents handed to a worker at a time: large enough to amortise pickling and let
 # nlp.pipe batch, small enough that output keeps flowing on long corpora.
 CHUNK_SIZE = 16
+# jobs=0 means one worker per CPU, up to this many: each worker holds ~250 MB of parses.
+MAX_AUTO_JOBS = 4
 
 
 class ExtractionError(Exception):
@@ -92,9 +94,10 @@ def extract_stream(
     ``items`` may mix documents and input errors (as :func:`aidtrace.documents.read_documents`
     yields them); errors pass through unchanged and a document that fails to extract becomes an
     :class:`ExtractionError`. ``jobs`` > 1 runs that many worker processes, each with its own copy
-    of the pipeline (spaCy releases no GIL worth sharing, so processes are the unit of parallelism).
+    of the pipeline (spaCy releases no GIL worth sharing, so processes are the unit of parallelism);
+    0 means one per CPU, up to MAX_AUTO_JOBS.
     """
-    jobs = max(1, jobs if jobs > 0 else (os.cpu_count() or 1))
+    jobs = max(1, jobs if jobs > 0 else min(MAX_AUTO_JOBS, os.cpu_count() or 1))
     load_pipeline(model)  # fail fast on an unknown model; forked workers inherit the loaded pipeline
     if jobs == 1:
         for chunk in _chunks(items, CHUNK_SIZE):
