@@ -471,7 +471,11 @@ def _collect_names(work: _Work) -> None:
     for token in doc:
         if token.i in taken or not token.text[:1].isupper() or not token.is_alpha or len(token.text) < 3:
             continue
-        candidates = by_key.get(surname_key(token.text))
+        key = surname_key(token.text)
+        candidates = by_key.get(key)
+        if not candidates and token.ent_type_ == "PERSON" and len(key) > 4:
+            # A surname misspelt once ("Traninko" for "Tanninko") in a lone PERSON entity.
+            candidates = [p for k, ps in by_key.items() for p in ps if SequenceMatcher(None, k, key).ratio() >= 0.8]
         if not candidates:
             continue
         person = (_most_recent(work, candidates, token.idx) or candidates[0]) if len(candidates) > 1 else candidates[0]

@@ -268,7 +268,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         return None
     verbs = speech_verbs()
     for k, token in enumerate(span):
-        if k > 10:
+        if k > 20:
             break
         if token.text in _DOUBLES:
             break
@@ -286,6 +286,13 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             # `"...," the Zionist Union Party's Nachman Shai told`: a long name phrase, still no new clause.
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         if len(before) > 6:
+            # `"...," Mariana Olisif, head of the agency for tourism in Ukraine told CNN`: a name, then an apposition.
+            first = person_at(doc, before[0].idx, before[0].idx + len(before[0].text))
+            comma = next((t for t in span[:k] if t.text == "," and t.idx > before[0].idx), None)
+            if first is not None and comma is not None and not any(
+                    t.pos_ in ("VERB", "AUX") for t in span[:k] if t.idx > comma.idx) \
+                    and person_at(doc, before[0].idx, comma.idx) is first:
+                return _Cue(first.name, "after", True)
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
             pre = doc_text(doc)[close + 1: token.idx]
             core = re.sub(r"\([^()]*\)", " ", pre)
