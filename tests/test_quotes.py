@@ -159,3 +159,16 @@ def test_quote_ending_its_sentence_is_not_given_to_the_next_sentence_subject(nlp
     text = ('Mayor Olena Hrytsenko said on Monday that the shelters were ready but said "the heating is '
             'still the main problem." Governor Vitalii Kim said the regional budget would cover it.')
     assert quotes(nlp, text) == [("Olena Hrytsenko", "the heating is still the main problem.")]
+
+
+def test_name_with_a_long_apposition_before_the_verb(nlp):
+    text = ('"Every village we reconnect to the grid brings a family back home," Olena Marchuk, head of the '
+            "regional agency for energy recovery in Chernihiv told reporters.")
+    assert quotes(nlp, text) == [
+        ("Olena Marchuk", "Every village we reconnect to the grid brings a family back home,")]
+
+
+def test_a_later_clause_with_another_name_is_not_the_attribution(nlp):
+    text = ('Mayor Ihor Terekhov says the city is "almost ready for the coming winter" together with Governor '
+            "Oleh Syniehubov, in a statement that he said was drafted jointly.")
+    assert quotes(nlp, text) == [("Ihor Terekhov", "almost ready for the coming winter")]

@@ -418,7 +418,8 @@ def _collect_names(work: _Work) -> None:
         if ent.label_ != "PERSON":
             # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
             prefix = [t for t in ent if t.i < tokens[0].i]
-            known = (len(tokens) == 2 and tokens[0].i == ent.start and _fold(tokens[0].text) in first_names) \
+            known = (len(tokens) in (2, 3) and tokens[0].i == ent.start
+                     and (_fold(tokens[0].text) in first_names or _fold(tokens[0].text) in vocab().female)) \
                 or _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
             if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue

@@ -281,7 +281,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
-        if 6 < len(before) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in before) \
+        # A subject phrase starts like a noun phrase and holds no clause of its own.
+        nominal = before and before[0].pos_ in ("PROPN", "NOUN", "DET", "ADJ", "NUM") and not any(
+            t.pos_ in ("SCONJ",) or t.tag_ in ("WDT", "WP", "WRB") or t.lower_ == "that" for t in before)
+        if nominal and 6 < len(before) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in before) \
                 and person_at(doc, before[0].idx, before[-1].idx + len(before[-1].text)) is not None:
             # `"...," the Zionist Union Party's Nachman Shai told`: a long name phrase, still no new clause.
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
@@ -289,10 +292,13 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             # `"...," Mariana Olisif, head of the agency for tourism in Ukraine told CNN`: a name, then an apposition.
             first = person_at(doc, before[0].idx, before[0].idx + len(before[0].text))
             comma = next((t for t in span[:k] if t.text == "," and t.idx > before[0].idx), None)
-            if first is not None and comma is not None and not any(
-                    t.pos_ in ("VERB", "AUX") for t in span[:k] if t.idx > comma.idx) \
-                    and person_at(doc, before[0].idx, comma.idx) is first:
-                return _Cue(first.name, "after", True)
+            if nominal and comma is not None and not any(
+                    t.pos_ in ("VERB", "AUX") for t in span[:k] if t.idx > comma.idx):
+                if first is not None and person_at(doc, before[0].idx, comma.idx) is first:
+                    return _Cue(first.name, "after", True)
+                head = [t for t in span[:k] if before[0].idx <= t.idx < comma.idx]
+                if first is None and 0 < len(head) <= 4 and all(t.pos_ == "PROPN" for t in head):
+                    return _Cue(_speaker_of(doc, head[0].idx, head[-1].idx + len(head[-1].text)), "after", True)
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
             pre = doc_text(doc)[close + 1: token.idx]
             core = re.sub(r"\([^()]*\)", " ", pre)
