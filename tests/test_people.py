@@ -177,3 +177,16 @@ def test_organisation_word_before_a_name_is_not_part_of_it(nlp):
     _, found = people(nlp, "Secretary of the National Security and Defense Council Oleksiy Danilov "
                            "briefed journalists.")
     assert "Oleksiy Danilov" in found
+
+
+def test_office_titles_chancellor_and_secretary_general(nlp):
+    text = ("Head of the Office of the President of Ukraine Andriy Yermak met German Chancellor Olaf Scholz "
+            "and NATO Secretary-General Jens Stoltenberg. The Chancellor spoke first. "
+            "The Secretary-General answered questions, and the head of the Office of the President closed the meeting.")
+    doc, found = people(nlp, text)
+    assert found["Andriy Yermak"].role == "Head of the Office of the President"
+    assert found["Andriy Yermak"].actor == "UKR"
+    assert found["Olaf Scholz"].actor == "DEU"
+    assert mention_person(doc, "The Chancellor") is found["Olaf Scholz"]
+    assert mention_person(doc, "The Secretary-General") is found["Jens Stoltenberg"]
+    assert mention_person(doc, "the head of the Office of the President") is found["Andriy Yermak"]
