@@ -172,3 +172,22 @@ def test_a_later_clause_with_another_name_is_not_the_attribution(nlp):
     text = ('Mayor Ihor Terekhov says the city is "almost ready for the coming winter" together with Governor '
             "Oleh Syniehubov, in a statement that he said was drafted jointly.")
     assert quotes(nlp, text) == [("Ihor Terekhov", "almost ready for the coming winter")]
+
+
+def test_sentence_ending_with_said_announces_the_next_quote(nlp):
+    text = ('The repairs will take months, Minister of Energy Herman Halushchenko said. "We will bring the '
+            'power back to every district before the frost."')
+    assert quotes(nlp, text) == [
+        ("Herman Halushchenko", "We will bring the power back to every district before the frost.")]
+
+
+def test_two_fragments_joined_by_and_then_share_the_speaker(nlp):
+    text = ('Mayor Vitali Klitschko told residents to "keep water and warm clothes at home" and then '
+            '"check on elderly neighbours every evening."')
+    assert [s for s, _ in quotes(nlp, text)] == ["Vitali Klitschko", "Vitali Klitschko"]
+
+
+def test_clause_after_a_quote_with_another_name_is_not_its_attribution(nlp):
+    text = ('Deputy Olha Stefanishyna said "the accession talks must open this year," when Maros Sefcovic '
+            "asked about the timetable.")
+    assert quotes(nlp, text) == [("Olha Stefanishyna", "the accession talks must open this year,")]

@@ -310,6 +310,8 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             return None  # too far from the quote: a new clause, not its attribution
         if before and all(t.pos_ in ("CCONJ", "ADV", "PART") for t in before):
             return None  # `" and said ...`: a verb sharing the subject of the clause before the quote
+        if before and (before[0].pos_ in ("SCONJ", "ADP") or before[0].tag_ in ("WRB", "WDT", "WP")):
+            return None  # `", when Clinton blasted him`: a new clause, not the attribution
         if before:
             return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
         subject = _subject_after_verb(doc, token.i, region_end)
@@ -437,7 +439,11 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _
     if cue is None and not before.strip():
         prev_start = _previous_sentence_start(doc, start)
         prev_text = text[prev_start:start].rstrip()
-        if prev_text.endswith(":") and (previous is None or previous[0].end <= prev_start):
+        last_word = re.search(r"(\w+)[.:]$", prev_text)
+        # `Kallas said: "..."` and `..., Schiff said. "..."`: the sentence before announces the quote.
+        announces = prev_text.endswith(":") or (
+            last_word is not None and last_word.group(1).lower() in speech_verbs() and "\n" not in text[prev_start:start])
+        if announces and (previous is None or previous[0].end <= prev_start):
             cue = _cue_before(doc, quote, prev_start, spans)
     return cue
 
@@ -468,6 +474,11 @@ def extract_quotes(doc: Doc) -> list[Quote]:
             # An unattributed quote right after another (next paragraph, nothing between) goes on with its speaker.
             continued = not gap.strip(" \t\n\u00a0”\"")
             after_attribution = previous[1].how == "after" and len(gap) < 200 and len(re.findall(r"[.!?]\s", gap)) <= 1
+            # `tells supporters to "A" and then "B"`: still the same sentence, still the same speaker.
+            joint = re.findall(r"\w+", gap.lower())
+            same_sentence = len(joint) <= 4 and set(joint) <= {"and", "then", "or", "but", "also", "as", "well", "a", "an"} \
+                and not re.search(r"[.!?:]\s|\n", gap)
+            after_attribution = after_attribution or same_sentence
             if continued or after_attribution:
                 cue = _Cue(previous[1].speaker, "inherited", True)
         # A multi-paragraph run takes its speaker from the attribution found anywhere in the run.
