@@ -274,3 +274,12 @@ def test_values_the_database_refuses_are_reported_and_the_run_goes_on(tmp_path, 
         long = session.scalars(select(DocumentRow).where(DocumentRow.doc_id.startswith("xxx"))).one()
         assert (len(long.doc_id), long.url) == (512, None)  # an over-long URL is dropped, not the document
     engine.dispose()
+
+
+def test_progress_bar_shows_documents_per_second(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "published": a[1], "text": a[2]}) + "\n"
+                              for i, a in enumerate(ARTICLES.values())), encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(tmp_path / "p.db"), "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "3doc" in result.stderr.replace(" ", "") and "doc/s" in result.stderr
