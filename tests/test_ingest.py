@@ -167,8 +167,8 @@ def test_ingest_feed_stores_every_entry_with_metadata(server, db_url):
             assert row.fetched_at is not None and len(row.content_hash) == 64
     # Again: nothing new, and the stored entries are not even fetched again.
     hits_before = dict(_Handler.hits)
-    again = ingest([f"{server}/feed.xml"], engine, fetcher=_fetcher())
-    assert (again.added, again.failed) == (0, 0)
+    again = ingest([f"{server}/feed.xml", f"{server}/news/hospital.html"], engine, fetcher=_fetcher())
+    assert (again.added, again.duplicates, again.failed) == (0, 4, 0)
     assert all(_Handler.hits[path] == hits_before[path] for path in ARTICLES)
     engine.dispose()
 

@@ -80,7 +80,7 @@ def iter_sources(
     """Documents (or one error per failed input) from every source, in order.
 
     URLs are fetched: an HTML page is one document, a feed yields one document per entry
-    (entries whose url is already stored are not fetched again).
+    (an article or entry whose url is already stored is not fetched again).
     """
     for source in sources:
         if not is_url(source):
@@ -88,6 +88,8 @@ def iter_sources(
 
             yield from read_documents([source], stdin=stdin if stdin is not None else sys.stdin)
             continue
+        if known_url(source):
+            continue  # an article stored before: not even fetched again
         try:
             fetched = fetcher.get(source)
             if not fetched.is_feed:
@@ -205,6 +207,8 @@ def ingest(
             return False
         found = lookup.scalar(select(DocumentRow.id).where(DocumentRow.url == url).limit(1))
         lookup.rollback()  # no read transaction left open while the page is fetched
+        if found is not None:
+            skipped[0] += 1
         return found is not None
 
     def prefiltered() -> Iterator[Document | Exception]:
