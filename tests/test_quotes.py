@@ -191,3 +191,10 @@ def test_clause_after_a_quote_with_another_name_is_not_its_attribution(nlp):
     text = ('Deputy Olha Stefanishyna said "the accession talks must open this year," when Maros Sefcovic '
             "asked about the timetable.")
     assert quotes(nlp, text) == [("Olha Stefanishyna", "the accession talks must open this year,")]
+
+
+def test_attribution_after_a_quote_wins_over_an_earlier_said(nlp):
+    text = ('The visit lasted two days, Prime Minister Kaja Kallas said. "Estonia is a true friend and we thank '
+            'you for every shell!" President Volodymyr Zelenskyy replied.')
+    assert quotes(nlp, text) == [
+        ("Volodymyr Zelenskyy", "Estonia is a true friend and we thank you for every shell!")]

@@ -424,8 +424,9 @@ def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
     return None
 
 
-def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _Cue | None:
-    """The attribution before a quote: in its own sentence, or in the sentence before when that ends with ":"."""
+def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look_back: bool = True) -> _Cue | None:
+    """The attribution before a quote: in its own sentence, or (``look_back``) in the sentence before when that
+    announces it (ends with ":" or "X said.")."""
     text = doc_text(doc)
     start = _sentence_start(doc, quote.open_pos)
     if previous is not None and previous[0].close_pos >= 0:
@@ -436,7 +437,7 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan]) -> _
     cue = None
     if before.rstrip().endswith(":"):
         cue = _cue_before(doc, quote, start, spans) or _colon_subject(doc, start, quote.open_pos)
-    if cue is None and not before.strip():
+    if cue is None and not before.strip() and look_back:
         prev_start = _previous_sentence_start(doc, start)
         prev_text = text[prev_start:start].rstrip()
         last_word = re.search(r"(\w+)[.:]$", prev_text)
@@ -466,7 +467,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
         if cue is None or (ends_sentence and cue.how == "after"):
             # A quote that ends its own sentence is more often attributed before it than after it.
-            before_cue = _before(doc, quote, previous, spans)
+            before_cue = _before(doc, quote, previous, spans, look_back=cue is None)
             if before_cue is not None and (cue is None or before_cue.speaker):
                 cue = before_cue
         if cue is None and previous is not None and previous[1] is not None and previous[1].speaker:
