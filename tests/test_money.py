@@ -5,12 +5,7 @@ import pytest
 
 from aidtrace.model import Document
 from aidtrace.money import find_money, parse_money, parse_quantity
-from aidtrace.pipeline import load_pipeline, make_doc
-
-
-@pytest.fixture(scope="session")
-def nlp():
-    return load_pipeline()
+from aidtrace.pipeline import make_doc
 
 
 @pytest.mark.parametrize(

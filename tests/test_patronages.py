@@ -2,17 +2,10 @@
 import pytest
 
 from aidtrace.facts.patronages import extract_patronages
-from aidtrace.model import Document
-from aidtrace.pipeline import load_pipeline, make_doc
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return load_pipeline()
-
-
-def patronages(nlp, text):
-    doc = nlp(make_doc(nlp, Document(id="t", text=text, published="2023-06-15")))
+def patronages(annotate, text):
+    doc = annotate(text)
     return {(p.patron, p.region) for p in extract_patronages(doc)}
 
 
@@ -22,8 +15,8 @@ def patronages(nlp, text):
     ("Denmark will be involved in the restoration of the city of Mykolaiv.", {("DNK", "UA-48")}),
     ("Estonia has become the first ally to begin rebuilding the infrastructure of Ovruch.", {("EST", "UA-18")}),
 ])
-def test_an_ally_takes_on_a_named_region(nlp, text, expected):
-    assert patronages(nlp, text) == expected
+def test_an_ally_takes_on_a_named_region(annotate, text, expected):
+    assert patronages(annotate, text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -32,5 +25,5 @@ def test_an_ally_takes_on_a_named_region(nlp, text, expected):
     "In Kharkiv, the President spoke about the courage of the defenders.",
     "The Moscow-based university established patronage over universities in Luhansk.",
 ])
-def test_offers_without_a_named_region_or_partner_are_not_patronages(nlp, text):
-    assert patronages(nlp, text) == set()
+def test_offers_without_a_named_region_or_partner_are_not_patronages(annotate, text):
+    assert patronages(annotate, text) == set()

@@ -6,7 +6,7 @@ All offsets are character offsets into ``doc.text``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
