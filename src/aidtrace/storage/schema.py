@@ -114,7 +114,8 @@ class MeetingFact(FactMixin, Base):
     """One meeting per set of participants and day."""
 
     __tablename__ = "meetings"
-    __table_args__ = (_review_check(),)
+    # (region, date): the web's meetings list filtered by region walks it in date order.
+    __table_args__ = (_review_check(), Index("ix_meetings_region_date", "region", "date"))
 
     participants: Mapped[list[Any]] = mapped_column(JSON)  # person names, union over mentions
     mode: Mapped[str | None] = mapped_column(String(16))
@@ -128,7 +129,8 @@ class QuoteFact(FactMixin, Base):
     """One quote per speaker and (normalised) wording."""
 
     __tablename__ = "quotes"
-    __table_args__ = (_review_check(),)
+    # (speaker, first_seen): the web's quotes of one person, newest first, without a sort.
+    __table_args__ = (_review_check(), Index("ix_quotes_speaker_first_seen", "speaker", "first_seen"))
 
     speaker: Mapped[str | None] = mapped_column(String(256), index=True)
     text: Mapped[str] = mapped_column(Text)
@@ -138,7 +140,18 @@ class CommitmentFact(FactMixin, Base):
     """One commitment per donor, category, item, compatible quantity/amount and close dates."""
 
     __tablename__ = "commitments"
-    __table_args__ = (_review_check(),)
+    # The web's commitment lists are ordered by first_seen (or EUR) and filtered by partner,
+    # category+status or region: each index below lets SQLite walk one filter in that order and
+    # stop after a page, instead of sorting every matching row (p95 < 50 ms at a million facts,
+    # benchmarks/api_load.py).
+    __table_args__ = (
+        _review_check(),
+        Index("ix_commitments_first_seen", "first_seen"),
+        Index("ix_commitments_donor_first_seen", "donor", "first_seen"),
+        Index("ix_commitments_category_status_first_seen", "category", "status", "first_seen"),
+        Index("ix_commitments_region_first_seen", "region", "first_seen"),
+        Index("ix_commitments_donor_amount_eur", "donor", "amount_eur"),
+    )
 
     donor: Mapped[str] = mapped_column(String(16), index=True)
     recipient: Mapped[str] = mapped_column(String(16), default="UKR")
