@@ -198,3 +198,9 @@ def test_attribution_after_a_quote_wins_over_an_earlier_said(nlp):
             'you for every shell!" President Volodymyr Zelenskyy replied.')
     assert quotes(nlp, text) == [
         ("Volodymyr Zelenskyy", "Estonia is a true friend and we thank you for every shell!")]
+
+
+def test_short_scare_quote_before_does_not_hide_the_verb(nlp):
+    text = ('Minister Dmytro Kuleba said the plan was "fair" and that partners should "open the accession '
+            'talks without any delay."')
+    assert quotes(nlp, text) == [("Dmytro Kuleba", "open the accession talks without any delay.")]

@@ -429,7 +429,9 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
     announces it (ends with ":" or "X said.")."""
     text = doc_text(doc)
     start = _sentence_start(doc, quote.open_pos)
-    if previous is not None and previous[0].close_pos >= 0:
+    # A short quoted word before ("a “new” expectation ... should “...”") does not cut the sentence off.
+    if previous is not None and previous[0].close_pos >= 0 \
+            and word_count(text[previous[0].start: previous[0].end]) >= MIN_WORDS:
         start = max(start, previous[0].close_pos + 1)
     before = text[start: quote.open_pos]
     if before.strip() and not before.rstrip().endswith(":"):
