@@ -548,7 +548,7 @@ def _title_candidates(work: _Work, title: str, actor: str | None) -> list[Person
 
 def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[PersonMention]:
     """Title mentions ("the Prime Minister", "the Ukrainian President", "the head of the Office of the President")."""
-    doc, text = work.doc, doc_text(work.doc)
+    text = doc_text(work.doc)
     found: list[PersonMention] = []
     name_starts = sorted(m.start for m in name_mentions if m.how == "name")
     last_end = -1

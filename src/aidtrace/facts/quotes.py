@@ -167,7 +167,6 @@ def word_count(text: str) -> int:
 class _Cue:
     speaker: str | None
     how: str  # "after", "before", "inherited"
-    named: bool  # the speaker slot held a name (even if it resolved to nobody)
 
 
 def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
@@ -262,7 +261,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if name:
             speaker = _speaker_of(doc, start, start + len(name))
             if speaker:
-                return _Cue(speaker, "after", True)
+                return _Cue(speaker, "after")
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
@@ -277,7 +276,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             subject = _subject_after_verb(doc, token.i, region_end)
             if subject is None:
                 return None
-            return _Cue(_speaker_of(doc, *subject), "after", True)
+            return _Cue(_speaker_of(doc, *subject), "after")
         if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
@@ -287,7 +286,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if nominal and 6 < len(before) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in before) \
                 and person_at(doc, before[0].idx, before[-1].idx + len(before[-1].text)) is not None:
             # `"...," the Zionist Union Party's Nachman Shai told`: a long name phrase, still no new clause.
-            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
+            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after")
         if len(before) > 6:
             # `"...," Mariana Olisif, head of the agency for tourism in Ukraine told CNN`: a name, then an apposition.
             first = person_at(doc, before[0].idx, before[0].idx + len(before[0].text))
@@ -295,10 +294,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             if nominal and comma is not None and not any(
                     t.pos_ in ("VERB", "AUX") for t in span[:k] if t.idx > comma.idx):
                 if first is not None and person_at(doc, before[0].idx, comma.idx) is first:
-                    return _Cue(first.name, "after", True)
+                    return _Cue(first.name, "after")
                 head = [t for t in span[:k] if before[0].idx <= t.idx < comma.idx]
                 if first is None and 0 < len(head) <= 4 and all(t.pos_ == "PROPN" for t in head):
-                    return _Cue(_speaker_of(doc, head[0].idx, head[-1].idx + len(head[-1].text)), "after", True)
+                    return _Cue(_speaker_of(doc, head[0].idx, head[-1].idx + len(head[-1].text)), "after")
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
             pre = doc_text(doc)[close + 1: token.idx]
             core = re.sub(r"\([^()]*\)", " ", pre)
@@ -306,18 +305,18 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             if word_count(core) <= 5:
                 head = re.match(r"[\s,”\"’']*", pre).end()
                 stop = close + 1 + head + len(re.split(r"[,(]", pre[head:], maxsplit=1)[0].rstrip())
-                return _Cue(_speaker_of(doc, close + 1 + head, stop), "after", True)
+                return _Cue(_speaker_of(doc, close + 1 + head, stop), "after")
             return None  # too far from the quote: a new clause, not its attribution
         if before and all(t.pos_ in ("CCONJ", "ADV", "PART") for t in before):
             return None  # `" and said ...`: a verb sharing the subject of the clause before the quote
         if before and (before[0].pos_ in ("SCONJ", "ADP") or before[0].tag_ in ("WRB", "WDT", "WP")):
             return None  # `", when Clinton blasted him`: a new clause, not the attribution
         if before:
-            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after", True)
+            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after")
         subject = _subject_after_verb(doc, token.i, region_end)
         if subject is None:
             return None
-        return _Cue(_speaker_of(doc, *subject), "after", True)
+        return _Cue(_speaker_of(doc, *subject), "after")
     return None
 
 
@@ -359,7 +358,7 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             subject = _subject_after_verb(doc, token.i, quote.open_pos)
             if subject is None:
                 return None
-            return _Cue(_speaker_of(doc, *subject), "before", True)
+            return _Cue(_speaker_of(doc, *subject), "before")
         if word not in verbs or (token.pos_ not in ("VERB", "AUX") and not (token.is_sent_start and token.is_title)):
             continue
         subject = _subject_of_verb(doc, token, region_start)
@@ -368,14 +367,14 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             after = _subject_after_verb(doc, token.i, quote.open_pos)
             speaker = _speaker_of(doc, *after) if after else None
             if speaker:
-                return _Cue(speaker, "before", True)
+                return _Cue(speaker, "before")
             # Otherwise the last person named earlier in the same sentence.
             clause_start = region_start
             for end in re.finditer(r"[.!?]\s", doc_text(doc)[region_start: token.idx]):
                 clause_start = region_start + end.end()
             people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx]
             if people:
-                return _Cue(people[-1].person.name, "before", True)
+                return _Cue(people[-1].person.name, "before")
             return None
         speaker = _speaker_of(doc, *subject)
         if speaker is None and (token.tag_ == "VBG" or token.dep_ in ("conj", "advcl", "xcomp")):
@@ -384,7 +383,7 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             main = _subject_of_verb(doc, root, region_start) if root is not token else None
             if main is not None:
                 speaker = _speaker_of(doc, *main)
-        return _Cue(speaker, "before", True)
+        return _Cue(speaker, "before")
     return None
 
 
@@ -417,10 +416,10 @@ def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
         if subject is not None:
             speaker = _speaker_of(doc, *subject)
             if speaker:
-                return _Cue(speaker, "before", True)
+                return _Cue(speaker, "before")
     people = [m for m in doc._.person_mentions or () if start <= m.start < end and m.how != "pronoun"]
     if people:
-        return _Cue(people[-1].person.name, "before", True)
+        return _Cue(people[-1].person.name, "before")
     return None
 
 
@@ -465,7 +464,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         if cue is None and previous is not None and previous[1] is not None and previous[1].how == "after" \
                 and previous[1].speaker and not text[previous[2]: quote.open_pos].strip():
             # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
-            cue = _Cue(previous[1].speaker, "inherited", True)
+            cue = _Cue(previous[1].speaker, "inherited")
         ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
         if cue is None or (ends_sentence and cue.how == "after"):
             # A quote that ends its own sentence is more often attributed before it than after it.
@@ -483,7 +482,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                 and not re.search(r"[.!?:]\s|\n", gap)
             after_attribution = after_attribution or same_sentence
             if continued or after_attribution:
-                cue = _Cue(previous[1].speaker, "inherited", True)
+                cue = _Cue(previous[1].speaker, "inherited")
         # A multi-paragraph run takes its speaker from the attribution found anywhere in the run.
         if quote.close_pos < 0:
             run.append(quote)
