@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import FACT_KINDS
+from .text import fold, surname_key
 
 Fact = Mapping[str, Any]
 # A pairing rule: how well a predicted fact matches a gold fact (higher is better), or None.
@@ -37,29 +37,10 @@ STOP_WORDS = frozenset(
     "new more other some all about as into over under up".split()
 )
 _WORD = re.compile(r"\w+")
-_LETTERS = re.compile(r"[a-z]+")
 
 
 class ScoreInputError(ValueError):
     """A facts file that cannot be read: the message names path:line."""
-
-
-def fold(text: str | None) -> str:
-    """Lower case without diacritics: "Zelenskyy" and "ZELENSKYY" fold alike, "é" becomes "e"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def surname_key(name: str | None) -> str:
-    """The comparable surname of a person name: last word of letters, folded, with a doubled
-    final letter undone (Zelenskyy = Zelensky) when the word is longer than three letters."""
-    words = _LETTERS.findall(fold(name))
-    if not words:
-        return ""
-    last = words[-1]
-    if len(last) > 3 and last[-1] == last[-2]:
-        return last[:-1]
-    return last
 
 
 def word_tokens(text: str | None) -> list[str]:

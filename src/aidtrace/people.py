@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import re
 from difflib import SequenceMatcher
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +22,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .mentions import Person, PersonMention
+from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
+from .text import fold, surname_key
 
 DATA = Path(__file__).parent / "data"
 
@@ -42,32 +42,6 @@ _MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "a
                  "first", "late"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _PRONOUN_WINDOW = 800  # characters: an antecedent further back than this is not trusted
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per Doc (spaCy rebuilds the string from the tokens on every access)."""
-    text = doc.user_data.get("aidtrace_text")
-    if text is None:
-        text = doc.text
-        doc.user_data["aidtrace_text"] = text
-    return text
-
-
-def _fold(text: str) -> str:
-    """Lower-case and strip diacritics, so that "Kälin" and "Kalin" compare equal."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
-def surname_key(name: str) -> str:
-    """The comparison key of a surname: folded, a doubled final letter dropped (Zelenskyy = Zelensky)."""
-    words = re.findall(r"[a-z]+", _fold(name))
-    if not words:
-        return ""
-    last = words[-1]
-    if len(last) > 3 and last[-1] == last[-2]:
-        last = last[:-1]
-    return last
 
 
 def _lines(name: str) -> list[str]:
@@ -104,7 +78,7 @@ def vocab() -> _Vocab:
     for title in titles:
         title_words.update(w for w in re.split(r"[\s-]+", title) if w not in {"of", "the", "'s", "in"})
     title_words -= {"president's"}
-    female = {_fold(n.strip()) for n in _lines("female_first_names.txt")}
+    female = {fold(n.strip()) for n in _lines("female_first_names.txt")}
     pronouns = {}
     for line in _lines("person_words.txt"):
         word, _, gender = line.partition("\t")
@@ -331,15 +305,15 @@ def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
     doc = work.doc
     name = doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
     key = surname_key(name)
-    first = _fold(tokens[0].text)
+    first = fold(tokens[0].text)
     for person in work.people:
         other_key = surname_key(person.surname)
-        if other_key != key and len(tokens) > 1 and _fold(person.name.split()[0]) == first \
+        if other_key != key and len(tokens) > 1 and fold(person.name.split()[0]) == first \
                 and len(key) > 4 and SequenceMatcher(None, other_key, key).ratio() >= 0.85:
             work.aliases.append((key, person))
             return person, False  # one person spelt two ways in one text: "Podoliak" / "Podolyak"
         if other_key == key:
-            other_first = _fold(person.name.split()[0])
+            other_first = fold(person.name.split()[0])
             if other_first == first or other_first.startswith(first.rstrip(".")) or first.startswith(other_first.rstrip(".")):
                 return person, False
     person = Person(name=name, surname=tokens[-1].text, first_start=tokens[0].idx)
@@ -408,7 +382,7 @@ def _collect_names(work: _Work) -> None:
     taken: set[int] = set()
     found: list[list[Token]] = []
     # First names of well-tagged people: a mis-tagged "Mykhailo Podolyak" (FAC) shares one with "Mykhailo Podoliak".
-    first_names = {_fold(ent[0].text) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
+    first_names = {fold(ent[0].text) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
             continue
@@ -419,7 +393,7 @@ def _collect_names(work: _Work) -> None:
             # Only a name that follows a title or actor inside a mis-labelled entity ("Ukraine Volodymyr Zelenskyy").
             prefix = [t for t in ent if t.i < tokens[0].i]
             known = (len(tokens) in (2, 3) and tokens[0].i == ent.start
-                     and (_fold(tokens[0].text) in first_names or _fold(tokens[0].text) in vocab().female)) \
+                     and (fold(tokens[0].text) in first_names or fold(tokens[0].text) in vocab().female)) \
                 or _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
             if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue

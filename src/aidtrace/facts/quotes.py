@@ -19,7 +19,8 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from ..model import Evidence, Quote
-from ..people import doc_text, person_at, vocab
+from ..mentions import doc_text
+from ..people import person_at, vocab
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4

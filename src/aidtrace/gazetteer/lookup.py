@@ -15,10 +15,11 @@ The component sets ``doc._.actors`` (``ActorMention``) and ``doc._.places`` (``P
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from ..text import fold
 
 __all__ = [
     "actor_code",
@@ -110,11 +111,6 @@ def _regions() -> tuple[dict[str, str], dict[str, str]]:
     return aliases, names
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics: "Radosław Sikorski" and "Radoslaw Sikorski" are one person."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=1)
 def _leaders() -> dict[str, tuple[str, str] | None]:
     """Folded full name or surname -> (actor, role). A person listed twice (Rutte: NLD, then NATO)
@@ -124,8 +120,8 @@ def _leaders() -> dict[str, tuple[str, str] | None]:
     by_surname: dict[str, dict[str, tuple[str, str]]] = {}  # surname -> full name -> latest value
     for row in _read("leaders.tsv"):
         value = (row["actor"], row["role"])
-        index[_fold(row["name"])] = value
-        by_surname.setdefault(_fold(row["surname"]), {})[_fold(row["name"])] = value
+        index[fold(row["name"])] = value
+        by_surname.setdefault(fold(row["surname"]), {})[fold(row["name"])] = value
     for surname, people in by_surname.items():
         values = set(people.values())  # spellings of one person share their value
         index.setdefault(surname, values.pop() if len(values) == 1 else None)
@@ -188,7 +184,7 @@ def leader(name: str) -> tuple[str, str] | None:
     """(actor code, role) of a known head of state/government, minister or organisation leader,
     by full name or surname ("Olaf Scholz", "Scholz" -> ("DEU", "Chancellor")); None if unknown.
     A surname shared by two listed people (Johnson, Harris) gives None."""
-    return _leaders().get(_fold(_clean(name)))
+    return _leaders().get(fold(_clean(name)))
 
 
 

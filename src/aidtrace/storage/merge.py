@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from .. import __version__
 from ..model import FACT_KINDS, Document, DocumentFacts, Fact
+from ..text import fold, surname_key
 from . import money
 from .schema import FACT_TABLES, CommitmentFact, Document as DocumentRow, FactMixin, Mention, utcnow
 
@@ -74,22 +75,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def surname_key(name: str) -> str:
-    """A person's surname as FACTS.md compares it: case, diacritics and a doubled final letter ignored."""
-    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", _fold(name))
-    if not words:
-        return ""
-    surname = words[-1]
-    if len(surname) > 2 and surname[-1] == surname[-2]:
-        surname = surname[:-1]  # Zelenskyy = Zelensky
-    return surname
-
-
 @lru_cache(maxsize=1)
 def _item_stopwords() -> frozenset[str]:
     lines = (_DATA / "item_stopwords.txt").read_text(encoding="utf-8").splitlines()
@@ -100,7 +85,7 @@ def item_words(item: str) -> frozenset[str]:
     """Content words of a commitment item: lower-cased, stop words dropped, plural "s" stripped."""
     stop = _item_stopwords()
     words = set()
-    for word in re.findall(r"[a-z0-9]+", _fold(item)):
+    for word in re.findall(r"[a-z0-9]+", fold(item)):
         if word in stop or (len(word) == 1 and not word.isdigit()):  # the "s" of "Ukraine's"
             continue
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -111,7 +96,7 @@ def item_words(item: str) -> frozenset[str]:
 
 def quote_key(speaker: str | None, text: str) -> str:
     """Merge key of a quote: speaker surname and a hash of its lower-cased words."""
-    words = " ".join(re.findall(r"\w+", _fold(text)))
+    words = " ".join(re.findall(r"\w+", fold(text)))
     return f"{surname_key(speaker or '')}|{hashlib.sha1(words.encode('utf-8')).hexdigest()}"
 
 
@@ -196,7 +181,7 @@ def _commitment_score(row: CommitmentFact, fields: dict[str, Any], seen: str | N
         if not mine & theirs:
             return None
     else:  # items made only of generic words ("aid"): the same wording is required
-        if _fold(fields.get("item") or "").strip() != _fold(row.item or "").strip():
+        if fold(fields.get("item") or "").strip() != fold(row.item or "").strip():
             return None
         overlap = 1.0
     quantity = fields.get("quantity")
