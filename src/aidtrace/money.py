@@ -15,19 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .mentions import MoneyMention
+from .wordlists import rows
 
-
-def _rows(name: str) -> list[list[str]]:
-    """The non-comment rows of a tab-separated data file of the package."""
-    text = resources.files("aidtrace").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -41,10 +36,10 @@ def _tables() -> dict[str, Any]:
     symbols: dict[str, str] = {}
     codes: dict[str, str] = {}
     words: dict[str, str] = {}
-    for kind, text, iso in _rows("currencies.tsv"):
+    for kind, text, iso in rows("currencies.tsv"):
         {"symbol": symbols, "code": codes, "word": words}[kind][text.lower()] = iso
-    multipliers = {word.lower(): float(factor) for word, factor in _rows("multipliers.tsv")}
-    numbers = {word.lower(): int(value) for word, value in _rows("numbers.tsv")}
+    multipliers = {word.lower(): float(factor) for word, factor in rows("multipliers.tsv")}
+    numbers = {word.lower(): int(value) for word, value in rows("numbers.tsv")}
 
     number = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     # A range ("EUR6-7 billion") is read as its lower bound; the scale after it applies to both.

@@ -17,7 +17,6 @@ import re
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -25,8 +24,8 @@ from spacy.tokens import Doc, Span, Token
 from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
 from .text import fold, surname_key
+from .wordlists import lines
 
-DATA = Path(__file__).parent / "data"
 
 # Honorifics and articles that may lead a PERSON entity but are not part of the name.
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "the", "former", "ex", "-",
@@ -44,15 +43,6 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _PRONOUN_WINDOW = 800  # characters: an antecedent further back than this is not trusted
 
 
-def _lines(name: str) -> list[str]:
-    path = DATA / name
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].rstrip()
-        if line.strip():
-            out.append(line)
-    return out
-
 
 @dataclass
 class _Vocab:
@@ -69,18 +59,18 @@ class _Vocab:
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
     """The word lists of ``aidtrace/data`` (loaded once)."""
-    titles = sorted({t.strip().lower() for t in _lines("titles.txt")}, key=lambda t: (-len(t), t))
+    titles = sorted({t.strip().lower() for t in lines("titles.txt")}, key=lambda t: (-len(t), t))
     aliases = {}
-    for line in _lines("title_aliases.tsv"):
+    for line in lines("title_aliases.tsv"):
         alias, _, role = line.partition("\t")
         aliases[alias.strip().lower()] = role.strip().lower()
     title_words = set()
     for title in titles:
         title_words.update(w for w in re.split(r"[\s-]+", title) if w not in {"of", "the", "'s", "in"})
     title_words -= {"president's"}
-    female = {fold(n.strip()) for n in _lines("female_first_names.txt")}
+    female = {fold(n.strip()) for n in lines("female_first_names.txt")}
     pronouns = {}
-    for line in _lines("person_words.txt"):
+    for line in lines("person_words.txt"):
         word, _, gender = line.partition("\t")
         pronouns[word.strip()] = gender.strip() or "any"
     alternation = "|".join(re.escape(t).replace("'", "['’]").replace(r"\ ", r"\s+") for t in titles)
@@ -89,8 +79,8 @@ def vocab() -> _Vocab:
         + alternation
         + r"))\b(?!-)"
     )
-    name_stop = {w.strip().lower() for w in _lines("name_stopwords.txt")}
-    honorifics = {w.strip().lower() for w in _lines("honorifics.txt")}
+    name_stop = {w.strip().lower() for w in lines("name_stopwords.txt")}
+    honorifics = {w.strip().lower() for w in lines("honorifics.txt")}
     return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics)
 
 

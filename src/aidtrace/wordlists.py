@@ -9,27 +9,34 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _lines(name: str) -> list[str]:
+@lru_cache(maxsize=None)
+def lines(name: str) -> tuple[str, ...]:
+    """The lines of ``data/<name>`` without comments and blank lines."""
     text = resources.files("aidtrace").joinpath("data", name).read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].rstrip()
         if line.strip():
             out.append(line)
-    return out
+    return tuple(out)
+
+
+def rows(name: str) -> list[list[str]]:
+    """The tab-separated rows of ``data/<name>``."""
+    return [line.split("\t") for line in lines(name)]
 
 
 @lru_cache(maxsize=None)
 def words(name: str) -> frozenset[str]:
     """A set of lower-cased words or phrases, one a line (``data/<name>``)."""
-    return frozenset(line.strip().lower() for line in _lines(name))
+    return frozenset(line.strip().lower() for line in lines(name))
 
 
 @lru_cache(maxsize=None)
 def table(name: str) -> dict[str, str]:
     """A two-column tab-separated table (``data/<name>``): first column lower-cased → second."""
     out: dict[str, str] = {}
-    for line in _lines(name):
+    for line in lines(name):
         key, _, value = line.partition("\t")
         out[key.strip().lower()] = value.strip()
     return out
