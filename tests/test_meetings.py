@@ -43,3 +43,19 @@ def test_visit_to_ukraine_gives_the_country_without_a_place(annotate):
 ])
 def test_planned_meetings_and_speeches_are_not_meetings(annotate, text):
     assert meetings(annotate, text) == []
+
+
+def test_actors_are_the_participants_actors_in_participant_order(annotate):
+    (m,) = meetings(annotate, "President Volodymyr Zelenskyy met Estonian Prime Minister Kaja Kallas in Kyiv on "
+                              "March 3. The talks focused on air defence.")
+    assert m.participants == ["Volodymyr Zelenskyy", "Kaja Kallas"]
+    assert m.actors == ["UKR", "EST"]
+    (m,) = meetings(annotate, "Estonian Prime Minister Kaja Kallas met President Volodymyr Zelenskyy and Prime "
+                              "Minister Denys Shmyhal in Kyiv on March 3.")
+    assert m.actors == ["EST", "UKR"]  # each actor once, however many of its people take part
+
+
+def test_a_participant_without_a_known_actor_adds_none(annotate):
+    (m,) = meetings(annotate, "President Volodymyr Zelenskyy met volunteer Olha Petrenko and Prime Minister Denys "
+                              "Shmyhal in Bucha on March 3.")
+    assert len(m.participants) == 3 and m.actors == ["UKR"]

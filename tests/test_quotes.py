@@ -204,3 +204,28 @@ def test_short_scare_quote_before_does_not_hide_the_verb(nlp):
     text = ('Minister Dmytro Kuleba said the plan was "fair" and that partners should "open the accession '
             'talks without any delay."')
     assert quotes(nlp, text) == [("Dmytro Kuleba", "open the accession talks without any delay.")]
+
+
+def speaker_actors(nlp, text):
+    return [(q.speaker, q.speaker_actor) for q in extract_quotes(nlp(text))]
+
+
+def test_speaker_actor_comes_from_the_apposition_in_the_document(nlp):
+    # The leaders list names Kaja Kallas for both Estonia and the EU: the document's own title decides.
+    estonian = ('Estonian Prime Minister Kaja Kallas visited Kyiv on Monday. "Estonia will keep sending shells '
+                'to Ukraine every month," Kallas said.')
+    assert speaker_actors(nlp, estonian) == [("Kaja Kallas", "EST")]
+    european = ('EU High Representative Kaja Kallas arrived in Kyiv on Monday. "Europe will keep sending shells '
+                'to Ukraine every month," Kallas said.')
+    assert speaker_actors(nlp, european) == [("Kaja Kallas", "EU")]
+
+
+def test_speaker_actor_of_people_outside_the_leaders_list_and_of_organisations(nlp):
+    latvian = ('Latvian Defence Minister Inara Murniece spoke in Riga. "Our howitzers will be delivered by the '
+               'end of the summer," Murniece said.')
+    assert speaker_actors(nlp, latvian) == [("Inara Murniece", "LVA")]
+    commission = '"The next tranche of support will reach Ukraine before the winter," the European Commission said.'
+    assert [actor for _, actor in speaker_actors(nlp, commission)] == ["EU"]
+    # Nobody says whom a teacher speaks for.
+    teacher = '"We will open the new school for the children in September," said Olha Petrenko, a teacher from Bucha.'
+    assert speaker_actors(nlp, teacher) == [("Olha Petrenko", None)]

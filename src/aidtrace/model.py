@@ -80,6 +80,9 @@ class Meeting(Fact):
     date: str | None = None  # YYYY-MM-DD or YYYY-MM
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
+    # Beyond FACTS.md (the scorer ignores it): the distinct actor codes the participants speak
+    # for, in participant order ("UKR", "EST"); a participant whose actor is unknown adds none.
+    actors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +92,9 @@ class Quote(Fact):
     text: str
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
+    # Beyond FACTS.md (the scorer ignores it): the actor code the speaker speaks for ("EST" for
+    # "Estonian Prime Minister Kaja Kallas", "EU" for the European Commission), None when unknown.
+    speaker_actor: str | None = None
 
 
 @dataclass

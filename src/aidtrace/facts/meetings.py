@@ -9,6 +9,7 @@
    "held a meeting", a video conference), the people who speak at it.
 4. Mode, place, region, country and date come from the trigger sentences; a press release that
    gives no other date dates the meeting on its publication day.
+5. ``actors`` lists the actor each participant speaks for (``Person.actor``), once each.
 """
 from __future__ import annotations
 
@@ -126,6 +127,15 @@ def _mode(sentences: list[Span]) -> str:
     return "in_person"
 
 
+def participant_actors(people: list[Person]) -> list[str]:
+    """The distinct actor codes the participants speak for, in participant order."""
+    actors: list[str] = []
+    for person in people:
+        if person.actor and person.actor not in actors:
+            actors.append(person.actor)
+    return actors
+
+
 def extract_meetings(doc: Doc) -> list[Meeting]:
     """Meetings between named people found in an annotated Doc."""
     cue = _cue_pattern()
@@ -168,5 +178,6 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             date=_date(doc, draft.sentences),
             evidence=[evidence_of(doc, s.start_char, s.end_char) for s in draft.sentences],
             confidence=0.6,
+            actors=participant_actors(draft.people),
         ))
     return meetings

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from ..gazetteer import actor_code
 from ..model import Evidence, Quote
 from ..mentions import doc_text
 from ..people import person_at, vocab
@@ -539,7 +540,19 @@ def _add(quotes: list[Quote], doc: Doc, span: QuotedSpan, speaker: str | None, c
     if word_count(text) < MIN_WORDS or looks_like_title(text):
         return
     quotes.append(Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
-                        confidence=confidence))
+                        confidence=confidence, speaker_actor=speaker_actor(doc, speaker)))
 
 
-__all__ = ["extract_quotes", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count", "looks_like_title"]
+def speaker_actor(doc: Doc, speaker: str) -> str | None:
+    """The actor a quote's speaker speaks for: the resolved person's (from the document's own
+    apposition, "Estonian Prime Minister Kaja Kallas", else the leaders list), or for an
+    organisation or country speaking ("the European Commission said") its own code."""
+    # Every cue gives a resolved person's name exactly as ``Person.name``, so the name finds it.
+    person = next((p for p in doc._.people or () if p.name == speaker), None)
+    if person is not None:
+        return person.actor
+    return actor_code(speaker)
+
+
+__all__ = ["extract_quotes", "speaker_actor", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count",
+           "looks_like_title"]
