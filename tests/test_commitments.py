@@ -62,3 +62,8 @@ def test_thanks_for_a_kind_of_aid_names_the_partner(annotate):
 ])
 def test_requests_calls_bare_thanks_and_other_recipients_are_not_commitments(annotate, text):
     assert commitments(annotate, text) == []
+
+
+def test_a_container_noun_takes_its_category_from_the_modifier(annotate):
+    (c,) = commitments(annotate, "Japan has provided demining equipment to Ukraine.")
+    assert (c.donor, c.category, c.item) == ("JPN", "humanitarian", "demining equipment")

@@ -126,14 +126,25 @@ def _anchors(sent: Span) -> list[_Anchor]:
                     described_other = True
                     break
                 token = token.head
+                if head_found and token.lower_ in words("aid_heads.txt"):
+                    # A container noun takes its kind from the modifier: "demining equipment" is
+                    # humanitarian, "medical supplies" medical, "air defense system" military.
+                    head_found = (category, head_found[1])
                 category, countable = head_found or (category, token.lower_ in _COUNTABLE_HEADS)
             if described_other:
                 continue
+            previous = token.doc[token.i - 1] if token.i > token.sent.start else None
+            kind_before = previous is not None and _names_kind_before(previous, token)
+            if kind_before:
+                category = _aid_terms()[0][previous.lower_][0]
             if _owned_by_the_sides(token):
                 continue
             if any(a.token.i == token.i for a in anchors):
                 continue
-            anchors.append(_Anchor(token, category, countable, _item_tokens(token)))
+            item = _item_tokens(token)
+            if kind_before:
+                item = [previous, *item]
+            anchors.append(_Anchor(token, category, countable, item))
     # An aid noun inside another aid noun's phrase ("rounds of artillery shells") is part of it,
     # and one that receives aid ("generators for hospitals") is not given.
     anchor_positions = {a.token.i for a in anchors}
@@ -150,6 +161,13 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if not inside:
             kept.append(anchor)
     return kept
+
+
+def _names_kind_before(previous: Token, token: Token) -> bool:
+    """Whether the word before a container noun names its kind of aid although the parse did not
+    attach it ("demining equipment" read as a verb and its object)."""
+    return (token.lower_ in words("aid_heads.txt") and previous.dep_ not in ("compound", "amod")
+            and previous.lower_ in _aid_terms()[0])
 
 
 _COUNTABLE_HEADS = frozenset({"system", "hospital", "vehicle", "launcher", "battery", "generator", "transformer"})
