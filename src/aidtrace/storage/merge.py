@@ -11,6 +11,8 @@ fact of its kind:
 - a **meeting** joins one on the same day whose participants' surname sets overlap by
   Jaccard >= 0.5 (one meeting per set of participants and day);
 - a **quote** joins one with the same speaker surname and the same wording;
+- a quote's ``speaker_actor`` is the first one a mention knows, a meeting's ``actors`` the union
+  of its mentions' in order;
 - an **endorsement** is one per actor and subject, a **patronage** one per patron and region.
 
 A machine fact's fields are a deterministic fold of its mentions in insertion order, so the
@@ -57,8 +59,12 @@ FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "endorsements": ("actor", "subject"),
     "patronages": ("patron", "region"),
 }
+# Fields computed rather than reviewed: shown and exported with the fact, never corrected by hand.
+# Quotes and meetings carry the actors their people speak for, folded from the mentions.
 DERIVED_FIELDS: dict[str, tuple[str, ...]] = {
     "commitments": ("pledged_date", "delivered_date", "amount_eur", "amount_usd", "eur_rate", "usd_rate", "rate_date"),
+    "meetings": ("actors",),
+    "quotes": ("speaker_actor",),
 }
 
 
@@ -257,6 +263,16 @@ def _first(value: Any, new: Any) -> Any:
     return new if value in (None, "", []) else value
 
 
+def _union(known: list[Any] | None, new: Iterable[Any] | None) -> list[Any]:
+    """``known`` then the items of ``new`` it lacks, in order (a new list: JSON columns are
+    only written back when the attribute is assigned a different object)."""
+    merged = list(known or [])
+    for item in new or ():
+        if item and item not in merged:
+            merged.append(item)
+    return merged
+
+
 def _apply_fields(kind: str, row: FactMixin, fields: dict[str, Any], seen: str | None, fresh: bool) -> None:
     """Fold one mention's fields into a machine fact's fields."""
     if fresh:
@@ -265,6 +281,10 @@ def _apply_fields(kind: str, row: FactMixin, fields: dict[str, Any], seen: str |
             if name == "participants":
                 value = list(value or [])
             setattr(row, name, value)
+        if kind == "meetings":
+            row.actors = _union([], fields.get("actors"))  # type: ignore[attr-defined]
+        elif kind == "quotes":
+            row.speaker_actor = fields.get("speaker_actor") or None  # type: ignore[attr-defined]
     else:
         if kind == "meetings":
             known = _surnames(row.participants)  # type: ignore[attr-defined]
@@ -277,8 +297,10 @@ def _apply_fields(kind: str, row: FactMixin, fields: dict[str, Any], seen: str |
             row.participants = merged  # type: ignore[attr-defined]
             for name in ("mode", "place", "region", "country", "date"):
                 setattr(row, name, _first(getattr(row, name), fields.get(name)))
+            row.actors = _union(row.actors, fields.get("actors"))  # type: ignore[attr-defined]
         elif kind == "quotes":
             row.speaker = _first(row.speaker, fields.get("speaker"))  # type: ignore[attr-defined]
+            row.speaker_actor = _first(row.speaker_actor, fields.get("speaker_actor"))  # type: ignore[attr-defined]
         elif kind == "commitments":
             for name in ("quantity", "region"):
                 setattr(row, name, _first(getattr(row, name), fields.get(name)))

@@ -10,7 +10,8 @@ Layout (every table has an integer surrogate key ``id``):
   / ``last_seen`` (publication dates of the earliest / latest supporting document),
   ``mention_count``, the highest ``confidence`` and a ``review_state`` (``machine``,
   ``accepted``, ``rejected``, ``corrected``). Commitments add ``pledged_date`` /
-  ``delivered_date`` and the amount converted to EUR and USD with the rate used.
+  ``delivered_date`` and the amount converted to EUR and USD with the rate used; quotes add
+  ``speaker_actor`` and meetings ``actors``, the actors their people speak for.
 - ``mentions``: every raw extracted fact, as the extractor produced it (``fields`` JSON,
   ``evidence`` JSON list of ``{start, end, text}``), linked to its document and to the merged
   fact it supports through (``kind``, ``fact_id``); ``kind`` names the fact table
@@ -123,17 +124,28 @@ class MeetingFact(FactMixin, Base):
     region: Mapped[str | None] = mapped_column(String(8), index=True)
     country: Mapped[str | None] = mapped_column(String(3))
     date: Mapped[str | None] = mapped_column(String(10), index=True)
+    # The distinct actor codes the participants speak for, in order, union over mentions (0003);
+    # NULL on rows stored before 0003. The web finds a partner's meetings by it.
+    actors: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class QuoteFact(FactMixin, Base):
     """One quote per speaker and (normalised) wording."""
 
     __tablename__ = "quotes"
-    # (speaker, first_seen): the web's quotes of one person, newest first, without a sort.
-    __table_args__ = (_review_check(), Index("ix_quotes_speaker_first_seen", "speaker", "first_seen"))
+    # (speaker, first_seen): the web's quotes of one person, newest first, without a sort; and
+    # (speaker_actor, first_seen) likewise the quotes of one partner's people.
+    __table_args__ = (
+        _review_check(),
+        Index("ix_quotes_speaker_first_seen", "speaker", "first_seen"),
+        Index("ix_quotes_speaker_actor_first_seen", "speaker_actor", "first_seen"),
+    )
 
     speaker: Mapped[str | None] = mapped_column(String(256), index=True)
     text: Mapped[str] = mapped_column(Text)
+    # The actor code the speaker speaks for, first known over mentions (0003); NULL when unknown
+    # or on rows stored before 0003.
+    speaker_actor: Mapped[str | None] = mapped_column(String(16))
 
 
 class CommitmentFact(FactMixin, Base):
