@@ -14,14 +14,10 @@ from collections.abc import Iterator
 import click
 
 from .model import FACT_KINDS, Document, DocumentFacts
-from .pipeline import DEFAULT_MODEL
+from .clitools import jobs_option, model_option, report_error
 
 FORMATS = ("jsonl", "json", "table")
 
-
-def report_error(error: Exception) -> None:
-    """One line on stderr per failed input, so the run can go on."""
-    click.echo(f"aidtrace: error: {error}", err=True)
 
 
 def _documents(paths: tuple[str, ...], published: str | None) -> Iterator[Document | Exception]:
@@ -33,18 +29,6 @@ def _documents(paths: tuple[str, ...], published: str | None) -> Iterator[Docume
         yield item
 
 
-def _model_option(function):
-    return click.option(
-        "--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME",
-        help="Name of an installed spaCy pipeline to use.",
-    )(function)
-
-
-def _jobs_option(function):
-    return click.option(
-        "--jobs", "-j", type=int, default=0, show_default=True,
-        help="Worker processes (0 = one per CPU, up to 4).",
-    )(function)
 
 
 @click.group()
@@ -57,8 +41,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date for documents that carry none.")
-@_model_option
-@_jobs_option
+@model_option
+@jobs_option(default=0)
 def extract(paths: tuple[str, ...], output_format: str, published: str | None, model: str, jobs: int) -> None:
     """Extract facts from documents: .txt, .html, .jsonl corpora, directories, or - for stdin."""
     from .dates import normalise_published
@@ -124,8 +108,8 @@ def format_table(facts: DocumentFacts) -> str:
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False), help="Documents to extract and score.")
 @click.option("--kinds", default=",".join(FACT_KINDS), show_default=True, help="Comma-separated fact kinds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@_model_option
-@_jobs_option
+@model_option
+@jobs_option(default=0)
 def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str, as_json: bool,
                      model: str, jobs: int) -> None:
     """Score extracted facts against annotated gold (the rules of FACTS.md)."""

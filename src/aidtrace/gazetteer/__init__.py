@@ -8,24 +8,5 @@ settlements) or written by hand (organisations, leaders, extras); see ``data/REA
     actor_name("EU") -> "European Union"  region_name("UA-18") -> "Zhytomyr Oblast"
     leader("Kallas") -> ("EU", "High Representative ...")
 """
-from .lookup import (
-    actor_code,
-    actor_name,
-    all_regions,
-    is_organisation,
-    leader,
-    leaders_of,
-    region_code,
-    region_name,
-)
-
-__all__ = [
-    "actor_code",
-    "actor_name",
-    "region_code",
-    "region_name",
-    "all_regions",
-    "leader",
-    "leaders_of",
-    "is_organisation",
-]
+from .lookup import *  # noqa: F403  (the public lookups, listed in lookup.__all__)
+from .lookup import __all__  # noqa: F401

@@ -18,36 +18,15 @@ import sys
 import click
 
 from ..model import FACT_KINDS
-from ..pipeline import DEFAULT_MODEL
+from ..clitools import db_option, jobs_option, model_option, open_registry, report_error
 
 
-def _db_option(function):
-    return click.option(
-        "--db", "db_url", metavar="URL", default=None,
-        help="Database URL or SQLite file (default: $AIDTRACE_DB, else ./aidtrace.db).",
-    )(function)
 
-
-def _engine(db_url: str | None):
-    from ..storage.database import DatabaseError, ensure_schema, get_engine
-
-    try:
-        engine = get_engine(db_url)
-        ensure_schema(engine)
-    except DatabaseError as error:
-        raise click.ClickException(str(error)) from error
-    return engine
-
-
-def _report_error(error: Exception) -> None:
-    click.echo(f"aidtrace: error: {error}", err=True)
 
 
 def _run_options(function):
-    function = click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME",
-                            help="Name of an installed spaCy pipeline.")(function)
-    function = click.option("--jobs", "-j", type=int, default=1, show_default=True,
-                            help="Extraction worker processes (0 = one per CPU).")(function)
+    function = model_option(function)
+    function = jobs_option(default=0)(function)
     function = click.option("--progress/--no-progress", default=None,
                             help="Show a progress bar with documents per second (default: on a terminal).")(function)
     return function
@@ -55,7 +34,7 @@ def _run_options(function):
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True)
-@_db_option
+@db_option
 @_run_options
 @click.option("--reextract", is_flag=True, help="Extract documents already stored again and replace their mentions.")
 def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, progress: bool | None,
@@ -65,10 +44,10 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
     from ..ingest.run import ingest as run_ingest
     from ..pipeline import ModelNotFound
 
-    engine = _engine(db_url)
+    engine = open_registry(db_url)
     try:
         report = run_ingest(sources, engine, jobs=jobs, model=model, reextract=reextract,
-                            on_error=_report_error, progress=progress)
+                            on_error=report_error, progress=progress)
     except ModelNotFound as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"aidtrace: {report.summary()}", err=True)
@@ -77,16 +56,16 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
 
 
 @click.command()
-@_db_option
+@db_option
 @_run_options
 def reextract(db_url: str | None, jobs: int, model: str, progress: bool | None) -> None:
     """Extract every stored document again; reviewed facts keep their values, rejected ones stay rejected."""
     from ..ingest.run import reextract_all
     from ..pipeline import ModelNotFound
 
-    engine = _engine(db_url)
+    engine = open_registry(db_url)
     try:
-        report = reextract_all(engine, jobs=jobs, model=model, on_error=_report_error, progress=progress)
+        report = reextract_all(engine, jobs=jobs, model=model, on_error=report_error, progress=progress)
     except ModelNotFound as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"aidtrace: {report.summary()}", err=True)
@@ -100,7 +79,7 @@ def db() -> None:
 
 
 @db.command()
-@_db_option
+@db_option
 def upgrade(db_url: str | None) -> None:
     """Create the schema, or upgrade it to this version of aidtrace."""
     from ..storage.database import current_revision, get_engine, upgrade as run_upgrade
@@ -129,7 +108,7 @@ def engine_url(db_url: str | None) -> str:
 
 
 @db.command()
-@_db_option
+@db_option
 def current(db_url: str | None) -> None:
     """Print the schema revision of the database and the newest one this aidtrace ships."""
     from ..storage.database import current_revision, get_engine, head_revision
@@ -140,14 +119,14 @@ def current(db_url: str | None) -> None:
 
 
 @click.command()
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(db_url: str | None, as_json: bool) -> None:
     """Documents, mentions and merged facts per kind (rejected facts not counted as facts)."""
     from ..storage.database import session_scope
     from ..storage.export import format_stats, stats as collect
 
-    engine = _engine(db_url)
+    engine = open_registry(db_url)
     with session_scope(engine) as session:
         data = collect(session)
     click.echo(json.dumps(data, indent=1) if as_json else format_stats(data))
@@ -158,13 +137,13 @@ def stats(db_url: str | None, as_json: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(("csv", "jsonl")), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @click.option("--include-rejected", is_flag=True, help="Also export facts a reviewer rejected.")
-@_db_option
+@db_option
 def export(kind: str, output_format: str, output: str | None, include_rejected: bool, db_url: str | None) -> None:
     """Export merged facts of one kind with their sources (documents and evidence)."""
     from ..storage.database import session_scope
     from ..storage.export import export_rows, write_csv, write_jsonl
 
-    engine = _engine(db_url)
+    engine = open_registry(db_url)
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         with session_scope(engine) as session:
@@ -207,7 +186,7 @@ def _fact_line(kind: str, fact) -> str:  # noqa: ANN001 (any fact row)
 @click.option("--kind", type=click.Choice(FACT_KINDS), required=True)
 @click.option("--state", type=click.Choice(("machine", "accepted", "rejected", "corrected")), default=None)
 @click.option("--limit", type=int, default=50, show_default=True)
-@_db_option
+@db_option
 def review_list(kind: str, state: str | None, limit: int, db_url: str | None) -> None:
     """List merged facts of a kind, most mentioned first."""
     from sqlalchemy import select
@@ -219,7 +198,7 @@ def review_list(kind: str, state: str | None, limit: int, db_url: str | None) ->
     query = select(table).order_by(table.mention_count.desc(), table.id).limit(limit)
     if state:
         query = query.where(table.review_state == state)
-    with session_scope(_engine(db_url)) as session:
+    with session_scope(open_registry(db_url)) as session:
         for fact in session.scalars(query):
             click.echo(_fact_line(kind, fact))
 
@@ -227,14 +206,14 @@ def review_list(kind: str, state: str | None, limit: int, db_url: str | None) ->
 @review.command(name="show")
 @click.argument("kind", type=click.Choice(FACT_KINDS))
 @click.argument("fact_id", type=int)
-@_db_option
+@db_option
 def review_show(kind: str, fact_id: int, db_url: str | None) -> None:
     """Show a fact, its sources with evidence, and its review history."""
     from ..storage import review as reviews
     from ..storage.database import session_scope
     from ..storage.export import fact_sources
 
-    with session_scope(_engine(db_url)) as session:
+    with session_scope(open_registry(db_url)) as session:
         try:
             fact = reviews.get_fact(session, kind, fact_id)
         except reviews.ReviewError as error:
@@ -254,7 +233,7 @@ def _review_action(action: str, kind: str, fact_id: int, reviewer: str | None, n
     from ..storage import review as reviews
     from ..storage.database import session_scope
 
-    with session_scope(_engine(db_url)) as session:
+    with session_scope(open_registry(db_url)) as session:
         try:
             if action == "correct":
                 entry = reviews.correct(session, kind, fact_id, changes or {}, reviewer, note)
@@ -269,7 +248,7 @@ def _review_action(action: str, kind: str, fact_id: int, reviewer: str | None, n
 @click.argument("kind", type=click.Choice(FACT_KINDS))
 @click.argument("fact_id", type=int)
 @_reviewer_option
-@_db_option
+@db_option
 def review_accept(kind: str, fact_id: int, reviewer: str | None, note: str | None, db_url: str | None) -> None:
     """Accept a fact as it is."""
     _review_action("accept", kind, fact_id, reviewer, note, db_url)
@@ -279,7 +258,7 @@ def review_accept(kind: str, fact_id: int, reviewer: str | None, note: str | Non
 @click.argument("kind", type=click.Choice(FACT_KINDS))
 @click.argument("fact_id", type=int)
 @_reviewer_option
-@_db_option
+@db_option
 def review_reject(kind: str, fact_id: int, reviewer: str | None, note: str | None, db_url: str | None) -> None:
     """Reject a fact: hidden from exports and stats, and it stays rejected when found again."""
     _review_action("reject", kind, fact_id, reviewer, note, db_url)
@@ -289,7 +268,7 @@ def review_reject(kind: str, fact_id: int, reviewer: str | None, note: str | Non
 @click.argument("kind", type=click.Choice(FACT_KINDS))
 @click.argument("fact_id", type=int)
 @_reviewer_option
-@_db_option
+@db_option
 def review_reset(kind: str, fact_id: int, reviewer: str | None, note: str | None, db_url: str | None) -> None:
     """Hand a fact back to the machine (its fields are rebuilt from its mentions)."""
     _review_action("reset", kind, fact_id, reviewer, note, db_url)
@@ -300,7 +279,7 @@ def review_reset(kind: str, fact_id: int, reviewer: str | None, note: str | None
 @click.argument("fact_id", type=int)
 @click.argument("changes", nargs=-1, required=True, metavar="FIELD=VALUE...")
 @_reviewer_option
-@_db_option
+@db_option
 def review_correct(kind: str, fact_id: int, changes: tuple[str, ...], reviewer: str | None, note: str | None,
                    db_url: str | None) -> None:
     """Correct fields of a fact, e.g. ``quantity=12 item="155 mm shells"`` (null clears a field;
@@ -322,13 +301,13 @@ def review_correct(kind: str, fact_id: int, changes: tuple[str, ...], reviewer: 
 @review.command(name="history")
 @click.argument("kind", type=click.Choice(FACT_KINDS))
 @click.argument("fact_id", type=int)
-@_db_option
+@db_option
 def review_history(kind: str, fact_id: int, db_url: str | None) -> None:
     """The review history of a fact, oldest first."""
     from ..storage import review as reviews
     from ..storage.database import session_scope
 
-    with session_scope(_engine(db_url)) as session:
+    with session_scope(open_registry(db_url)) as session:
         for entry in reviews.history(session, kind, fact_id):
             click.echo(json.dumps({
                 "at": entry.created_at.isoformat(), "reviewer": entry.reviewer, "action": entry.action,

@@ -3,18 +3,13 @@ from __future__ import annotations
 
 import click
 
-from ..storage.database import DatabaseError, ensure_schema, get_engine
+from ..clitools import db_option, open_registry
+from ..storage.database import DatabaseError
 
-
-def _db_option(function):
-    return click.option(
-        "--db", "db_url", metavar="URL", default=None,
-        help="Database URL or SQLite file (default: $AIDTRACE_DB, else ./aidtrace.db).",
-    )(function)
 
 
 @click.command()
-@_db_option
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -58,7 +53,7 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
-@_db_option
+@db_option
 def token_create(name: str, db_url: str | None) -> None:
     """Create a token called NAME and print it (only its sha256 is stored: keep it now)."""
     from sqlalchemy.exc import IntegrityError
@@ -68,7 +63,7 @@ def token_create(name: str, db_url: str | None) -> None:
     name = name.strip()
     if not name or len(name) > 128:
         raise click.BadParameter("give a name of 1 to 128 characters", param_hint="NAME")
-    engine = _engine(db_url)
+    engine = open_registry(db_url)
     try:
         value = create_token(engine, name)
     except IntegrityError as error:
@@ -78,12 +73,12 @@ def token_create(name: str, db_url: str | None) -> None:
 
 
 @token.command("list")
-@_db_option
+@db_option
 def token_list(db_url: str | None) -> None:
     """List tokens: name, created, last used, revoked (never the token itself)."""
     from .security import list_tokens
 
-    for row in list_tokens(_engine(db_url)):
+    for row in list_tokens(open_registry(db_url)):
         state = "revoked" if row["revoked"] else "active"
         used = row["last_used_at"].isoformat(timespec="seconds") if row["last_used_at"] else "never used"
         click.echo(f"{row['name']}\t{state}\tcreated {row['created_at']:%Y-%m-%d %H:%M}\t{used}")
@@ -91,20 +86,13 @@ def token_list(db_url: str | None) -> None:
 
 @token.command("revoke")
 @click.argument("name")
-@_db_option
+@db_option
 def token_revoke(name: str, db_url: str | None) -> None:
     """Revoke the token called NAME (its review sessions end too)."""
     from .security import revoke_token
 
-    if not revoke_token(_engine(db_url), name):
+    if not revoke_token(open_registry(db_url), name):
         raise click.ClickException(f"no active token called {name!r}")
     click.echo(f"aidtrace: token {name!r} revoked", err=True)
 
 
-def _engine(db_url: str | None):  # -> Engine
-    try:
-        engine = get_engine(db_url)
-        ensure_schema(engine)
-    except DatabaseError as error:
-        raise click.ClickException(str(error)) from error
-    return engine
