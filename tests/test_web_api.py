@@ -149,25 +149,59 @@ def test_partners_and_partner_page(server: Server) -> None:
     assert estonia["eur_total"] == pytest.approx(total)
     assert estonia["eur_pledged"] + estonia["eur_delivered"] == pytest.approx(total)
     assert sum(row["count"] for row in estonia["timeline"]) == estonia["commitments"]
-    # Quotes and meetings of its people: Kaja Kallas is listed as Estonia's prime minister.
     assert estonia["people_basis"] == "people" and "Kaja Kallas" in {p["name"] for p in estonia["people"]}
-    assert estonia["quotes_list"] and {q["speaker"] for q in estonia["quotes_list"]} == {"Kaja Kallas"}
-    assert any("Kaja Kallas" in m["participants"] for m in estonia["meetings_list"])
-    people = {p["name"] for p in estonia["people"]}
-    assert all(people & set(m["participants"]) for m in estonia["meetings_list"])
-    # The facts tables filter meetings and quotes by a partner's people the same way.
-    quotes = httpx.get(server.url + "/api/facts/quotes", params={"partner": "EST"}).json()
-    assert [q["id"] for q in quotes["items"]] == [q["id"] for q in estonia["quotes_list"]]
-    meetings = httpx.get(server.url + "/api/facts/meetings", params={"partner": "est"}).json()
-    assert {m["id"] for m in meetings["items"]} == {m["id"] for m in estonia["meetings_list"]}
-    assert httpx.get(server.url + "/api/facts/quotes", params={"partner": "ZZZ"}).json()["total"] == 0
+    # Quotes and meetings of the people who speak for a partner are those the extractor recorded
+    # as speaking for it (quotes.speaker_actor, meetings.actors), on its page and in the tables.
+    for code in ("EST", "GBR", "DNK", "EU"):
+        detail = httpx.get(server.url + f"/api/partners/{code}").json()
+        expected_quotes = [row[0] for row in db_rows(
+            server.db, "SELECT id FROM quotes WHERE speaker_actor = ? AND review_state != 'rejected' "
+                       "ORDER BY first_seen DESC, id DESC", code)]
+        assert [q["id"] for q in detail["quotes_list"]] == expected_quotes
+        expected_meetings = {fact_id for fact_id, actors in db_rows(
+            server.db, "SELECT id, actors FROM meetings WHERE review_state != 'rejected'")
+            if code in json.loads(actors)}
+        assert {m["id"] for m in detail["meetings_list"]} == expected_meetings
+        quotes = httpx.get(server.url + "/api/facts/quotes", params={"partner": code}).json()
+        assert [q["id"] for q in quotes["items"]] == expected_quotes
+        meetings = httpx.get(server.url + "/api/facts/meetings", params={"partner": code.lower()}).json()
+        assert {m["id"] for m in meetings["items"]} == expected_meetings
     britain = httpx.get(server.url + "/api/partners/GBR").json()
-    assert "Kaja Kallas" not in {q["speaker"] for q in britain["quotes_list"]}
+    assert [(q["speaker"], q["speaker_actor"]) for q in britain["quotes_list"]] == [("Rishi Sunak", "GBR")]
+    assert [(m["participants"], m["actors"]) for m in britain["meetings_list"]] == [
+        (["Volodymyr Zelenskyy", "Rishi Sunak"], ["UKR", "GBR"])]
+    # Zelenskyy meets every partner's leader: each meeting is also Ukraine's.
+    assert httpx.get(server.url + "/api/facts/meetings", params={"partner": "UKR"}).json()["total"] == db_count(
+        server.db, "meetings")
+    assert httpx.get(server.url + "/api/facts/quotes", params={"partner": "ZZZ"}).json()["total"] == 0
     denmark = httpx.get(server.url + "/api/partners/DNK").json()
     assert {p["region"] for p in denmark["patronages_list"]} == {"UA-48"}
+    assert {q["speaker"] for q in denmark["quotes_list"]} == {"Mette Frederiksen"}
     page = httpx.get(server.url + "/partners/EST")
     assert page.status_code == 200 and "Estonia" in page.text and 'class="chart"' in page.text
     assert httpx.get(server.url + "/api/partners/ZZZ").status_code == 404
+
+
+def test_rows_stored_before_actors_were_recorded_fall_back_to_the_leaders_list(fresh_db: Path, tmp_path: Path) -> None:
+    """A registry filled before schema 0003 has no speaker_actor / actors: a partner's quotes and
+    meetings are then those of the people the gazetteer lists for it, as before."""
+    from web_fixtures import _stop, start_server
+
+    with sqlite3.connect(fresh_db) as connection:
+        connection.execute("UPDATE quotes SET speaker_actor = NULL")
+        connection.execute("UPDATE meetings SET actors = NULL")
+    running = start_server(fresh_db, tmp_path / "serve.log")
+    try:
+        with running.client() as client:
+            for code, person in (("GBR", "Rishi Sunak"), ("EST", "Kaja Kallas"), ("DNK", "Mette Frederiksen")):
+                detail = client.get(f"/api/partners/{code}").json()
+                assert {q["speaker"] for q in detail["quotes_list"]} == {person}
+                assert detail["meetings_list"] and all(person in m["participants"] for m in detail["meetings_list"])
+                listed = client.get("/api/facts/quotes", params={"partner": code}).json()["items"]
+                assert [q["id"] for q in listed] == [q["id"] for q in detail["quotes_list"]]
+            assert client.get("/api/facts/quotes", params={"partner": "ZZZ"}).json()["total"] == 0
+    finally:
+        _stop(running)
 
 
 def test_regions_and_map(server: Server) -> None:
@@ -404,6 +438,12 @@ def test_the_same_api_on_postgresql(pg_url: str, tmp_path: Path) -> None:
             estonia = client.get("/api/facts/commitments", params={"partner": "EST", "sort": "-amount_eur"}).json()
             assert estonia["total"] >= 2 and estonia["items"][0]["amount_eur"] is not None  # NULLs last here too
             assert client.get("/api/facts/meetings", params={"person": "Kaja Kallas"}).json()["total"] >= 1
+            # A partner's meetings and quotes by the actors stored with them (a LIKE on the JSON text).
+            britain = client.get("/api/partners/GBR").json()
+            assert [m["actors"] for m in britain["meetings_list"]] == [["UKR", "GBR"]]
+            assert [q["speaker"] for q in britain["quotes_list"]] == ["Rishi Sunak"]
+            assert client.get("/api/facts/meetings", params={"partner": "UKR"}).json()["total"] == 3
+            assert client.get("/api/facts/meetings", params={"partner": "GBR"}).json()["total"] == 1
             assert client.get("/api/facts/commitments", params={"q": "HOWITZ", "date_from": "2023"}).json()["total"] >= 1
             assert "UA-48" in {p["region"] for p in client.get("/api/partners/DNK").json()["patronages_list"]}
             assert len(client.get("/api/regions").json()) == 27

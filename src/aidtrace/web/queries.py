@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, and_, case, cast, false, func, or_, select
+from sqlalchemy import Connection, String, Table, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
@@ -232,6 +232,31 @@ def _json_fragment(name: str) -> str:
     return json.dumps(name)
 
 
+def of_partner(kind: str, code: str) -> ColumnElement[bool]:
+    """Meetings or quotes of a partner: those whose people speak for it.
+
+    The extractor records per document whom each person speaks for ("Estonian Prime Minister
+    Kaja Kallas" speaks for EST): a quote's ``speaker_actor``, a meeting's ``actors``. Rows
+    stored before those columns existed (NULL there) fall back to the people the gazetteer lists
+    for the partner, matched by name, until they are re-extracted.
+    """
+    table = TABLES[kind]
+    names = sorted({name for name, _ in people_of(code)})
+    if kind == "quotes":
+        mine = table.c.speaker_actor == code
+        legacy = and_(table.c.speaker_actor.is_(None), table.c.speaker.in_(names)) if names else None
+    elif kind == "meetings":
+        # A JSON list of codes, read as text: '["UKR", "EST"]' holds '"EST"' (a bound LIKE pattern;
+        # the same on SQLite and PostgreSQL, where the json type keeps the text as written).
+        mine = cast(table.c.actors, String).like(_like(_json_fragment(code)), escape="\\")
+        participants = cast(table.c.participants, String)
+        named = [participants.like(_like(_json_fragment(n)), escape="\\") for n in names]
+        legacy = and_(table.c.actors.is_(None), or_(*named)) if names else None
+    else:
+        raise ValueError(f"{kind} have no people who speak for a partner")
+    return mine if legacy is None else or_(mine, legacy)
+
+
 def visible(table: Table) -> ColumnElement[bool]:
     """Facts that count: all but rejected ones."""
     return table.c.review_state != HIDDEN_STATE
@@ -248,15 +273,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
     if flt.partner and spec.partner:
         where.append(table.c[spec.partner] == flt.partner)
     elif flt.partner:
-        # Meetings and quotes name people, not actors: a partner's are those of its people.
-        names = sorted({name for name, _ in people_of(flt.partner)})
-        if not names:
-            where.append(false())
-        elif kind == "quotes":
-            where.append(table.c.speaker.in_(names))
-        else:
-            participants = cast(table.c.participants, String)
-            where.append(or_(*(participants.like(_like(_json_fragment(n)), escape="\\") for n in names)))
+        where.append(of_partner(kind, flt.partner))
     for name in ("category", "status", "subject", "mode", "region"):
         value = getattr(flt, name)
         if value is not None:
@@ -530,8 +547,7 @@ def _overview(connection: Connection) -> dict[str, Any]:
 
 def partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     """A partner's commitments over time by category, pledged/delivered totals, endorsements,
-    patronages, and the meetings and quotes of its people (the leaders the gazetteer lists for
-    it; for a partner without listed people, those reported in the documents of its facts)."""
+    patronages, and the meetings and quotes of the people who speak for it (:func:`of_partner`)."""
     code = code.upper()
     return cached(connection, ("partner", code), lambda: _partner_detail(connection, code))
 
@@ -560,25 +576,15 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     ]
     endorsements = TABLES["endorsements"]
     patronages = TABLES["patronages"]
-    people = people_of(code)
-    if people:
-        # Its people: the leaders and ministers the gazetteer lists for it.
-        names = sorted({name for name, _ in people})
-        quotes, meetings = TABLES["quotes"], TABLES["meetings"]
-        quotes_list = [fact_row("quotes", r) for r in connection.execute(
-            select(quotes).where(quotes.c.speaker.in_(names), visible(quotes))
-            .order_by(quotes.c.first_seen.desc(), quotes.c.id.desc()).limit(50)).mappings()]
-        participants = cast(meetings.c.participants, String)
-        meetings_list = [fact_row("meetings", r) for r in connection.execute(
-            select(meetings).where(or_(*(participants.like(_like(_json_fragment(n)), escape="\\") for n in names)),
-                                   visible(meetings))
-            .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(50)).mappings()]
-        basis = "people"
-    else:
-        related = _partner_documents(code)
-        quotes_list = _facts_in_documents(connection, "quotes", related)
-        meetings_list = _facts_in_documents(connection, "meetings", related)
-        basis = "documents"
+    # Meetings and quotes of the people who speak for it (the extractor's per-document actors;
+    # the gazetteer's leaders for rows stored before those were recorded).
+    quotes, meetings = TABLES["quotes"], TABLES["meetings"]
+    quotes_list = [fact_row("quotes", r) for r in connection.execute(
+        select(quotes).where(of_partner("quotes", code), visible(quotes))
+        .order_by(quotes.c.first_seen.desc(), quotes.c.id.desc()).limit(50)).mappings()]
+    meetings_list = [fact_row("meetings", r) for r in connection.execute(
+        select(meetings).where(of_partner("meetings", code), visible(meetings))
+        .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(50)).mappings()]
     return {
         **summary,
         "by_category": by_category,
@@ -590,31 +596,11 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
         "patronages_list": [fact_row("patronages", r) for r in connection.execute(
             select(patronages).where(patronages.c.patron == code, visible(patronages))
             .order_by(patronages.c.region)).mappings()],
-        "people": [{"name": name, "role": role} for name, role in people],
-        "people_basis": basis,
+        "people": [{"name": name, "role": role} for name, role in people_of(code)],
+        "people_basis": "people",
         "meetings_list": meetings_list,
         "quotes_list": quotes_list,
     }
-
-
-def _partner_documents(code: str) -> Select:
-    """Ids of the documents that report one of the partner's commitments, endorsements or patronages."""
-    parts = []
-    for kind, column in (("commitments", "donor"), ("endorsements", "actor"), ("patronages", "patron")):
-        table = TABLES[kind]
-        parts.append(
-            select(MENTIONS.c.document_id).join(table, and_(MENTIONS.c.kind == kind, MENTIONS.c.fact_id == table.c.id))
-            .where(table.c[column] == code))
-    return parts[0].union(*parts[1:])
-
-
-def _facts_in_documents(connection: Connection, kind: str, documents: Select, limit: int = 50) -> list[dict[str, Any]]:
-    table = TABLES[kind]
-    ids = select(MENTIONS.c.fact_id).where(MENTIONS.c.kind == kind, MENTIONS.c.document_id.in_(documents))
-    date_column = table.c[SPECS[kind].date]
-    statement = (select(table).where(table.c.id.in_(ids), visible(table))
-                 .order_by(date_column.desc(), table.c.id.desc()).limit(limit))
-    return [fact_row(kind, r) for r in connection.execute(statement).mappings()]
 
 
 # --- regions --------------------------------------------------------------------------------
