@@ -231,8 +231,6 @@ def test_speaker_actor_of_people_outside_the_leaders_list_and_of_organisations(n
     assert speaker_actors(nlp, teacher) == [("Olha Petrenko", None)]
 
 
-@pytest.mark.xfail(strict=True, reason="people.py's leaders-list fallback takes the later listing of a person named "
-                   "for two actors (Kallas: EU) even when the text gives the other role; fix proposed to the lead")
 def test_the_role_in_the_text_picks_between_two_listings_of_a_person(nlp):
     text = ('Estonia has sent more shells to Ukraine. Prime Minister Kaja Kallas visited Kyiv. "Estonia will keep '
             'sending shells to Ukraine every month," Kallas said.')

@@ -21,6 +21,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .gazetteer import actor_code, leader, leaders_of
 from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
 from .text import fold, surname_key
@@ -84,32 +85,20 @@ def vocab() -> _Vocab:
     return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics)
 
 
-def _gazetteer():
-    """The gazetteer module, imported late because it is written concurrently with this one."""
-    from . import gazetteer
-
-    return gazetteer
-
-
-def _leader(name: str) -> tuple[str, str] | None:
-    fn = getattr(_gazetteer(), "leader", None)
-    if fn is None:
+def _listed_in_role(work: "_Work", person: Person) -> tuple[str, str] | None:
+    """(actor, role) of the leaders-list entry for this person in the role the text gives, among
+    the actors the document names: "Prime Minister Kaja Kallas" in a text about Estonia is
+    Estonia's prime minister, though the list also names her for the EU (and ``leader`` gives
+    the later entry)."""
+    if person.role is None:
         return None
-    try:
-        found = fn(name)
-    except Exception:  # a lookup failure must not stop the pipeline
-        return None
-    return tuple(found) if found else None  # type: ignore[return-value]
-
-
-def _actor_code(text: str) -> str | None:
-    fn = getattr(_gazetteer(), "actor_code", None)
-    if fn is None:
-        return None
-    try:
-        return fn(text)
-    except Exception:
-        return None
+    role = normalise_role(person.role)
+    name = fold(person.name)
+    for code in dict.fromkeys(mention.code for mention in work.actors):
+        for listed, listed_role in leaders_of(code):
+            if fold(listed) == name and normalise_role(listed_role) == role:
+                return code, listed_role
+    return None
 
 
 def normalise_role(role: str) -> str:
@@ -147,7 +136,7 @@ class _Work:
                 return mention.code
         for ent in self.doc.ents:
             if ent.start_char >= start and ent.end_char <= end and ent.label_ in ("GPE", "NORP", "ORG"):
-                code = _actor_code(ent.text)
+                code = actor_code(ent.text)
                 if code:
                     return code
         return None
@@ -332,7 +321,7 @@ def _assign_role(work: _Work, person: Person, first: int, last: int, taken: set[
             person.actor = work.actor_in(span.start_char, span.end_char)
         break
     if person.actor is None or person.role is None:
-        found = _leader(person.name)
+        found = _listed_in_role(work, person) or leader(person.name)
         if found:
             actor, role = found
             person.actor = person.actor or actor
@@ -384,7 +373,7 @@ def _collect_names(work: _Work) -> None:
             prefix = [t for t in ent if t.i < tokens[0].i]
             known = (len(tokens) in (2, 3) and tokens[0].i == ent.start
                      and (fold(tokens[0].text) in first_names or fold(tokens[0].text) in vocab().female)) \
-                or _leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
+                or leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
             if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
