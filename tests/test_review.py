@@ -8,11 +8,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from aidtrace.cli import main
-from aidtrace.model import Commitment, Document, DocumentFacts, Endorsement, Evidence
+from aidtrace.model import Commitment, Document, DocumentFacts, Endorsement, Evidence, Quote
 from aidtrace.storage import merge, review
 from aidtrace.storage.database import session_scope
 from aidtrace.storage.export import export_rows, stats
-from aidtrace.storage.schema import CommitmentFact, Document as DocumentRow, EndorsementFact, Review
+from aidtrace.storage.schema import CommitmentFact, Document as DocumentRow, EndorsementFact, QuoteFact, Review
 
 TEXT = "Estonia will send twelve howitzers and backs Ukraine's EU membership."
 
@@ -148,3 +148,21 @@ def test_review_and_export_commands(db_url):
     assert (data["documents"], data["facts"]["commitments"], data["facts"]["endorsements"]) == (1, 1, 0)
     assert data["review"]["endorsements"] == {"rejected": 1}
     engine.dispose()
+
+
+def test_correcting_a_speaker_looks_up_the_new_speakers_actor(engine):
+    text = '"We will send more shells," said Kaja Kallas.'
+    facts = DocumentFacts("q", "2023-03-01", quotes=[
+        Quote("Kaja Kallas", "We will send more shells,", speaker_actor="EST", evidence=[Evidence.of(text, 1, 26)])])
+    with session_scope(engine) as session:
+        merge.store_document(session, Document("q", text, published="2023-03-01"), facts)
+    with session_scope(engine) as session:
+        fact_id = session.scalar(select(QuoteFact.id))
+        assert session.get(QuoteFact, fact_id).speaker_actor == "EST"
+        review.correct(session, "quotes", fact_id, {"speaker": "Olaf Scholz"}, "olena")
+    with session_scope(engine) as session:
+        fact = session.get(QuoteFact, fact_id)
+        assert (fact.speaker, fact.speaker_actor) == ("Olaf Scholz", "DEU")
+        review.correct(session, "quotes", fact_id, {"speaker": "Olha Petrenko"}, "olena")
+    with session_scope(engine) as session:
+        assert session.get(QuoteFact, fact_id).speaker_actor is None

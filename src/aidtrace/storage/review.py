@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..gazetteer import leader
 from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
 from . import merge
 from .schema import FACT_TABLES, FactMixin, Review
@@ -132,6 +133,12 @@ def reject(session: Session, kind: str, fact_id: int, reviewer: str | None = Non
     return _record(session, kind, fact, "reject", "rejected", reviewer, note)
 
 
+def leader_actor(name: str | None) -> str | None:
+    """The actor a person speaks for according to the gazetteer's leaders list, or None."""
+    found = leader(name) if name else None
+    return found[0] if found else None
+
+
 def correct(
     session: Session,
     kind: str,
@@ -158,6 +165,12 @@ def correct(
     for name, value in changes.items():
         setattr(fact, name, value)
     fact.merge_key = new_key
+    if kind == "quotes" and "speaker" in changes:
+        # The actor was the machine's reading of the old speaker; the new one's is looked up.
+        fact.speaker_actor = leader_actor(changes["speaker"])  # type: ignore[attr-defined]
+    if kind == "meetings" and "participants" in changes:
+        actors = [leader_actor(name) for name in changes["participants"] or []]
+        fact.actors = list(dict.fromkeys(a for a in actors if a))  # type: ignore[attr-defined]
     if kind == "commitments" and {"amount", "currency"} & set(changes):
         announced = fact.pledged_date or fact.delivered_date or fact.first_seen  # type: ignore[attr-defined]
         merge._set_money(fact, announced)  # type: ignore[arg-type]  # noqa: SLF001 (same package)

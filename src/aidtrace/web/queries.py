@@ -597,7 +597,6 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
             select(patronages).where(patronages.c.patron == code, visible(patronages))
             .order_by(patronages.c.region)).mappings()],
         "people": [{"name": name, "role": role} for name, role in people_of(code)],
-        "people_basis": "people",
         "meetings_list": meetings_list,
         "quotes_list": quotes_list,
     }

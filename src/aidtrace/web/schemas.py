@@ -151,13 +151,11 @@ class PersonRole(BaseModel):
 class PartnerDetail(PartnerSummary):
     by_category: list[CategoryTotal]
     people: list[PersonRole] = Field(description="the people the gazetteer lists as speaking for the partner")
-    people_basis: Literal["people", "documents"] = Field(
-        description="how meetings and quotes were chosen: by its people, or (none listed) by the documents of its facts")
     timeline: list[MonthTotal]
     commitments_list: list[Fact]
     endorsements_list: list[Fact]
     patronages_list: list[Fact]
-    meetings_list: list[Fact] = Field(description="meetings of its people")
+    meetings_list: list[Fact] = Field(description="meetings in which someone speaking for it took part")
     quotes_list: list[Fact] = Field(description="quotes of its people")
 
 
