@@ -1,6 +1,6 @@
 """End-to-end tests of ``aidtrace serve`` in a real headless Chromium driven by Playwright.
 
-Debian's ``chromium`` (``.ci/browser.sh`` installs it) is launched by path
+Debian's ``chromium`` (``.ci/run`` installs it with apt) is launched by path
 (``$AIDTRACE_TEST_CHROMIUM``, else ``chromium`` on the PATH); nothing is downloaded. Without chromium or the playwright package the tests skip and say why.
 
 Screenshots of every page go to ``$AIDTRACE_SCREENSHOTS`` when it is set (the README's come
@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (run .ci/browser.sh, or set AIDTRACE_TEST_CHROMIUM)",
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium, or set AIDTRACE_TEST_CHROMIUM)",
                 allow_module_level=True)
 
 
