@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -40,6 +41,7 @@ class _Anchor:
     item_tokens: list[Token]
 
 
+@lru_cache(maxsize=1)
 def _aid_terms() -> tuple[dict[str, tuple[str, bool]], dict[tuple[str, str], tuple[str, bool]]]:
     single: dict[str, tuple[str, bool]] = {}
     double: dict[tuple[str, str], tuple[str, bool]] = {}

@@ -34,10 +34,15 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
 
 
-def _blocked(sent: Span) -> bool:
+@lru_cache(maxsize=1)
+def _blockers() -> frozenset[str]:
     # "I want to thank France ..." is thanks, not a request; "the need to introduce sanctions" is a stance.
-    blockers = words("request_words.txt") - {"need", "needs", "needed", "should", "must", "want", "wants"}
-    blockers |= words("endorsement_blockers.txt")
+    requests = words("request_words.txt") - {"need", "needs", "needed", "should", "must", "want", "wants"}
+    return requests | words("endorsement_blockers.txt")
+
+
+def _blocked(sent: Span) -> bool:
+    blockers = _blockers()
     lowered = [t.lower_ for t in sent]
     if any(w in blockers for w in lowered):
         return True

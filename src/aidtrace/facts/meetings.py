@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -57,6 +58,7 @@ def _planned(sent: Span, cue: re.Pattern[str]) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
 def _cue_pattern() -> re.Pattern[str]:
     cues = sorted(words("meeting_cues.txt"), key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
