@@ -17,6 +17,9 @@ def aidtrace(*args, stdin=None):
                           capture_output=True, text=True, timeout=600)
 
 
+FIVE_KINDS = "meetings,quotes,commitments,endorsements,patronages"
+
+
 def jsonl(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -111,7 +114,7 @@ def test_seed_document_gives_every_gold_fact_with_every_field_right(tmp_path):
     gold = next(d for d in jsonl((SHARED / "eval" / "dev.gold.jsonl").read_text()) if d["doc_id"].startswith("seed"))
     (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n")
     report = json.loads(aidtrace("eval", tmp_path / "gold.jsonl", "--corpus", SHARED / "corpora" / "seed.jsonl",
-                                 "--json").stdout)
+                                 "--json", "--kinds", FIVE_KINDS).stdout)
     for kind in ("meetings", "quotes", "commitments", "endorsements", "patronages"):
         assert report[kind]["recall"] == 1.0, kind
         assert all(v in (None, 1.0) for v in report[kind]["fields"].values()), (kind, report[kind]["fields"])
@@ -123,3 +126,30 @@ def test_eval_names_a_broken_gold_file_in_one_line(tmp_path):
     result = aidtrace("eval", tmp_path / "gold.jsonl", "--pred", tmp_path / "gold.jsonl")
     assert result.returncode == 1
     assert "gold.jsonl:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_errors_lists_each_miss_and_false_fact_with_its_sentence(tmp_path):
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text(json.dumps({
+        "id": "d1", "published": "2023-05-10",
+        "text": "Sweden will provide 50 million euros in humanitarian aid. Norway thanked Ukraine's soldiers."}) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc_id": "d1", "commitments": [
+        {"donor": "SWE", "recipient": "UKR", "category": "humanitarian", "item": "humanitarian aid",
+         "status": "pledged", "quantity": None, "amount": 50000000, "currency": "EUR", "region": None},
+        {"donor": "NOR", "recipient": "UKR", "category": "military", "item": "howitzers", "status": "delivered",
+         "quantity": 2, "amount": None, "currency": None, "region": None}]}) + "\n")
+    result = aidtrace("eval", gold, "--corpus", corpus, "--kinds", "commitments", "--errors")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # The table first, then the errors of the kind: the Norwegian howitzers are missed, and the
+    # sentence shown for the miss is the one naming Norway.
+    assert lines[0].split()[:3] == ["kind", "gold", "pred"]
+    heading = next(line for line in lines if line.startswith("== commitments"))
+    assert heading.startswith("== commitments: 1 missed")
+    missed = lines.index(next(line for line in lines if line.startswith("MISSED")))
+    assert '"donor": "NOR"' in lines[missed]
+    assert lines[missed + 1].strip() == "> Norway thanked Ukraine's soldiers."
+    as_json = json.loads(aidtrace("eval", gold, "--corpus", corpus, "--kinds", "commitments", "--errors",
+                                  "--json").stdout)
+    assert [e["error"] for e in as_json["errors"]] == ["missed"]

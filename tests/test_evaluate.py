@@ -13,6 +13,8 @@ import pytest
 from aidtrace.evaluate import (
     ScoreInputError,
     content_words,
+    errors,
+    format_errors,
     format_report,
     load_jsonl_facts,
     match_facts,
@@ -76,7 +78,7 @@ PRED = {
 def test_hand_made_report_numbers():
     report = score(GOLD, PRED)
     assert report["meetings"] == {
-        "gold": 1, "predicted": 1, "matched": 1, "precision": 1.0, "recall": 1.0, "f1": 1.0,
+        "annotated": 1, "gold": 1, "predicted": 1, "matched": 1, "precision": 1.0, "recall": 1.0, "f1": 1.0,
         "fields": {"mode": 0.0, "country": 0.0, "region": 0.0, "date": 1.0},
     }
     quotes = report["quotes"]
@@ -91,12 +93,81 @@ def test_hand_made_report_numbers():
     assert commitments["fields"] == {"status": 0.5, "quantity": 1.0, "amount": 1.0, "currency": 1.0, "region": None}
     assert report["endorsements"]["matched"] == 0
     assert (report["endorsements"]["precision"], report["endorsements"]["recall"]) == (0.0, 0.0)
-    # Document "b" is missing from the prediction: its patronage is missed; "c" adds nothing.
+    # Only "b" is annotated for patronages, and the prediction lacks it: its patronage is
+    # missed; "c" (not in gold) adds nothing.
     assert report["patronages"] == {
-        "gold": 1, "predicted": 0, "matched": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0, "fields": {},
+        "annotated": 1, "gold": 1, "predicted": 0, "matched": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0, "fields": {},
     }
+    # No gold document carries events: reported as not annotated, and left out of the average.
+    assert report["events"] == {"annotated": 0}
     # Micro-average: 4 matched of 7 predicted and 7 gold.
     assert report["overall"] == {"precision": 0.5714, "recall": 0.5714, "f1": 0.5714}
+
+
+def test_a_kind_is_scored_only_where_gold_annotates_it():
+    gold = {"x": {"doc_id": "x", "patronages": [{"patron": "POL", "region": "UA-46"}]},
+            "y": {"doc_id": "y", "quotes": []}}
+    # y's patronage is not scored: y was not annotated for patronages.
+    pred = {"x": {"patronages": [{"patron": "POL", "region": "UA-46"}]},
+            "y": {"patronages": [{"patron": "NZL", "region": "UA-18"}], "quotes": []}}
+    report = score(gold, pred, kinds=("patronages", "quotes"))
+    assert report["patronages"]["annotated"] == 1
+    assert (report["patronages"]["predicted"], report["patronages"]["precision"]) == (1, 1.0)
+    assert report["quotes"]["annotated"] == 1 and report["quotes"]["gold"] == 0
+
+
+def test_meeting_topics_are_scored_over_codes_of_matched_meetings():
+    gold = {"m": {"doc_id": "m", "meetings": [
+        {"participants": ["Volodymyr Zelenskyy", "Kaja Kallas"], "mode": "in_person",
+         "topics": ["defence", "sanctions", "nato"]},
+        {"participants": ["Olaf Scholz", "Emmanuel Macron"], "mode": "phone"},  # no topics key: not scored
+    ]}}
+    pred = {"m": {"meetings": [
+        {"participants": ["Zelensky", "Kallas"], "mode": "in_person", "topics": ["defence", "energy"]},
+        {"participants": ["Scholz", "Macron"], "mode": "phone", "topics": ["trade"]},
+        {"participants": ["Nobody Else", "Anyone"], "mode": "phone", "topics": ["peace"]},  # unmatched
+    ]}}
+    topics = score(gold, pred, kinds=("meetings",))["meetings"]["topics"]
+    # 1 shared code of 2 predicted and 3 gold.
+    assert topics == {"precision": 0.5, "recall": 0.3333, "f1": 0.4}
+
+
+def test_events_match_on_a_shared_name_word_and_dates_that_agree():
+    gold = {"e": {"doc_id": "e", "events": [
+        {"name": "NATO summit", "organiser": "NATO", "place": "Vilnius", "country": "LTU", "date": "2023-07"},
+        {"name": "European Council", "organiser": "EU", "date": "2022-06"},
+    ]}}
+    pred = {"e": {"events": [
+        {"name": "summit of NATO", "organiser": "NATO", "country": "LTU", "date": "2023-07-11"},
+        {"name": "European Council", "organiser": "EU", "date": "2022-07"},  # dates disagree: no match
+    ]}}
+    events = score(gold, pred, kinds=("events",))["events"]
+    assert (events["matched"], events["precision"], events["recall"]) == (1, 0.5, 0.5)
+    # The seven-day date is not the gold month: matched (prefix), but the date field is wrong.
+    assert events["fields"] == {"organiser": 1.0, "country": 1.0, "date": 0.0}
+
+
+def test_errors_list_misses_false_predictions_and_mismatches_with_their_sentences():
+    text = ("Estonia handed over two mobile military hospitals. Officials met in Tallinn. "
+            "Kallas said Estonia backs NATO membership for Ukraine.")
+    found = errors(GOLD, PRED, kinds=("commitments", "endorsements"), texts={"a": text})
+    by_error = {(e.kind, e.error): e for e in found}
+    # The pledged "military hospital" matches the delivered gold one: a status mismatch.
+    mismatch = by_error[("commitments", "mismatch")]
+    assert mismatch.mismatch == {"status": ("delivered", "pledged")}
+    # The military "budget support" has no gold twin: a false prediction.
+    assert by_error[("commitments", "false")].pred["category"] == "military"
+    # The EST/nato endorsement is missed; its sentence is the one with most of its words.
+    missed = [e for e in found if e.kind == "endorsements" and e.error == "missed"]
+    assert {e.doc_id for e in missed} == {"a", "b"}
+    assert [e.sentence for e in missed if e.doc_id == "a"] == [
+        "Kallas said Estonia backs NATO membership for Ukraine."]
+    assert [e.sentence for e in missed if e.doc_id == "b"] == [None]  # no text given for b
+    listing = format_errors(found, ("commitments", "endorsements"))
+    assert listing.splitlines()[0] == "== commitments: 0 missed, 1 false, 1 mismatched"
+    assert "MISMATCH  a  status: gold 'delivered', pred 'pledged'" in listing
+    # A perfect prediction has no errors at all.
+    assert errors(GOLD, GOLD) == []
 
 
 def test_amount_outside_one_percent_is_wrong():
@@ -106,10 +177,10 @@ def test_amount_outside_one_percent_is_wrong():
 
 
 def test_empty_prediction_and_empty_gold():
-    report = score({"x": {"doc_id": "x"}}, {}, kinds=("patronages",))
+    report = score({"x": {"doc_id": "x", "patronages": []}}, {}, kinds=("patronages",))
     assert report["patronages"]["precision"] == 1.0 and report["patronages"]["recall"] == 1.0
     assert report["overall"]["f1"] == 1.0
-    report = score({"x": {"doc_id": "x"}}, {"x": {"patronages": [{"patron": "POL", "region": "UA-46"}]}},
+    report = score({"x": {"doc_id": "x", "patronages": []}}, {"x": {"patronages": [{"patron": "POL", "region": "UA-46"}]}},
                    kinds=("patronages",))
     assert (report["patronages"]["precision"], report["patronages"]["recall"]) == (0.0, 1.0)
 

@@ -1,7 +1,7 @@
 """The ``aidtrace`` command line: a thin layer over the library.
 
     aidtrace extract [--format jsonl|json|table] [--published DATE] [--model NAME] [--jobs N] PATH... | -
-    aidtrace eval GOLD.jsonl (--pred PRED.jsonl | --corpus CORPUS.jsonl) [--kinds K,K] [--json]
+    aidtrace eval GOLD.jsonl [--pred PRED.jsonl] [--corpus CORPUS.jsonl] [--kinds K,K] [--json] [--errors]
 
 Storage and web commands live in their own packages and are registered at the end of this file.
 """
@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 import click
 
-from .model import FACT_KINDS, Document, DocumentFacts
+from .evaluate import SCORED_KINDS
+from .model import Document, DocumentFacts
 from .clitools import jobs_option, model_option, report_error
 
 FORMATS = ("jsonl", "json", "table")
@@ -105,20 +106,27 @@ def format_table(facts: DocumentFacts) -> str:
 @main.command(name="eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Predicted facts (JSONL).")
-@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), help="Documents to extract and score.")
-@click.option("--kinds", default=",".join(FACT_KINDS), show_default=True, help="Comma-separated fact kinds.")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False),
+              help="The gold documents (JSONL): extracted and scored, or with --pred only read for --errors.")
+@click.option("--kinds", default=",".join(SCORED_KINDS), show_default=True, help="Comma-separated fact kinds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also list every missed gold fact and every false or mismatched prediction, with its sentence.")
 @model_option
 @jobs_option(default=0)
 def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str, as_json: bool,
-                     model: str, jobs: int) -> None:
-    """Score extracted facts against annotated gold (the rules of FACTS.md)."""
-    from .evaluate import ScoreInputError, format_report, load_jsonl_facts, score
+                     show_errors: bool, model: str, jobs: int) -> None:
+    """Score extracted facts against annotated gold (the rules of FACTS.md).
 
-    if bool(pred) == bool(corpus):
-        raise click.UsageError("give exactly one of --pred PRED.jsonl or --corpus CORPUS.jsonl")
+    Give --pred PRED.jsonl to score a prediction, --corpus DOCS.jsonl to extract the documents
+    and score them, or both: then --corpus only supplies the texts that --errors quotes.
+    """
+    from .evaluate import ScoreInputError, errors, format_errors, format_report, load_jsonl_facts, score
+
+    if not pred and not corpus:
+        raise click.UsageError("give --pred PRED.jsonl, --corpus CORPUS.jsonl, or both")
     chosen = tuple(k for k in kinds.split(",") if k)
-    unknown = set(chosen) - set(FACT_KINDS)
+    unknown = set(chosen) - set(SCORED_KINDS)
     if unknown:
         raise click.BadParameter(f"unknown kinds: {', '.join(sorted(unknown))}", param_hint="--kinds")
     try:
@@ -126,16 +134,31 @@ def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str
         pred_docs = load_jsonl_facts(pred) if pred else {}
     except ScoreInputError as error:
         raise click.ClickException(str(error)) from error
+    texts: dict[str, str] = {}
     if corpus:
-        from .runner import extract_stream
+        documents = [item for item in _documents((corpus,), None)]
+        for item in documents:
+            if isinstance(item, Document):
+                texts[item.id] = item.text
+        if not pred:
+            from .runner import extract_stream
 
-        for item in extract_stream(_documents((corpus,), None), model=model, jobs=jobs):
-            if isinstance(item, Exception):
-                report_error(item)
-            else:
-                pred_docs[item.doc_id] = item.to_dict()
+            for item in extract_stream(iter(documents), model=model, jobs=jobs):
+                if isinstance(item, Exception):
+                    report_error(item)
+                else:
+                    pred_docs[item.doc_id] = item.to_dict()
     report = score(gold_docs, pred_docs, chosen)
-    click.echo(json.dumps(report, indent=1) if as_json else format_report(report, chosen))
+    found = errors(gold_docs, pred_docs, chosen, texts) if show_errors else []
+    if as_json:
+        if show_errors:
+            report = {**report, "errors": [entry.to_dict() for entry in found]}
+        click.echo(json.dumps(report, indent=1, ensure_ascii=False))
+        return
+    click.echo(format_report(report, chosen))
+    if show_errors:
+        click.echo()
+        click.echo(format_errors(found, chosen))
 
 
 # --- commands of the storage and web packages (registered here, defined there) ---

@@ -3,28 +3,31 @@
     gold = load_jsonl_facts("dev.gold.jsonl")
     pred = load_jsonl_facts("pred.jsonl")
     report = score(gold, pred)
-    print(format_report(report, FACT_KINDS))
+    print(format_report(report))
 
-The report has the structure of the reference ``score.py``: per kind ``gold``, ``predicted``,
-``matched``, ``precision``, ``recall``, ``f1`` and ``fields`` (the share of matched pairs whose
-field is right, counted only where gold's value is not null; the quote ``speaker`` is always
-counted), quotes also ``attributed`` (P/R/F1 of quotes matched *and* rightly attributed), and
-``overall`` (micro-averaged over the kinds scored). Numbers are rounded to four places.
+The report has the structure of the reference ``score.py``: per kind ``annotated`` (how many
+gold documents carry the kind's key; a document without it is not scored for that kind, and a
+kind no document annotates is reported as ``{"annotated": 0}`` and left out of ``overall``),
+``gold``, ``predicted``, ``matched``, ``precision``, ``recall``, ``f1`` and ``fields`` (the share
+of matched pairs whose field is right, counted only where gold's value is not null; the quote
+``speaker`` is always counted), meetings also ``topics`` (P/R/F1 over topic codes of matched
+meetings whose gold lists topics), quotes also ``attributed`` (P/R/F1 of quotes matched *and*
+rightly attributed), and ``overall`` (micro-averaged over the kinds scored). Numbers are rounded
+to four places.
 
 Documents that the prediction lacks count as all missed; predicted documents absent from gold
-are ignored.
+are ignored. :func:`errors` lists what went wrong, fact by fact, with the sentence behind it.
 """
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import FACT_KINDS
 from .text import fold, surname_key
 
 Fact = Mapping[str, Any]
@@ -97,6 +100,18 @@ def pair_commitments(gold: Fact, pred: Fact) -> float | None:
     return len(shared) + 0.1 if shared else None
 
 
+def pair_events(gold: Fact, pred: Fact) -> float | None:
+    """Names sharing a content word and dates that do not disagree (one a prefix of the other,
+    or either unknown); more shared words rank higher."""
+    shared = content_words(gold.get("name")) & content_words(pred.get("name"))
+    if not shared:
+        return None
+    gold_date, pred_date = gold.get("date") or "", pred.get("date") or ""
+    if gold_date and pred_date and not (gold_date.startswith(pred_date) or pred_date.startswith(gold_date)):
+        return None
+    return len(shared) + 0.1
+
+
 def pair_on_keys(*keys: str) -> PairRule:
     """A rule that matches facts equal on all ``keys``."""
 
@@ -120,7 +135,10 @@ RULES: dict[str, KindRule] = {
     "commitments": KindRule(pair_commitments, ("status", "quantity", "amount", "currency", "region")),
     "endorsements": KindRule(pair_on_keys("actor", "subject"), ()),
     "patronages": KindRule(pair_on_keys("patron", "region"), ()),
+    "events": KindRule(pair_events, ("organiser", "country", "date")),
 }
+# Every kind the scorer knows, in the order of the reference score.py.
+SCORED_KINDS: tuple[str, ...] = tuple(RULES)
 
 # Fields checked even when gold holds null: a quote whose gold speaker is unknown is still checked.
 ALWAYS_CHECKED = frozenset({"speaker"})
@@ -139,9 +157,19 @@ def field_right(name: str, gold: Fact, pred: Fact) -> bool:
     return gold_value == pred_value
 
 
+def checked_fields(rule: KindRule, gold: Fact) -> list[str]:
+    """The fields of a matched pair that are scored: those gold gives, and the speaker always."""
+    return [name for name in rule.fields if gold.get(name) is not None or name in ALWAYS_CHECKED]
+
+
 def match_facts(golds: list[Fact], preds: list[Fact], rule: PairRule) -> list[tuple[Fact, Fact]]:
     """One-to-one pairs of gold and predicted facts, best pairing score first (ties broken by
     gold order, then prediction order)."""
+    return [(golds[g], preds[p]) for g, p in match_indices(golds, preds, rule)]
+
+
+def match_indices(golds: list[Fact], preds: list[Fact], rule: PairRule) -> list[tuple[int, int]]:
+    """:func:`match_facts` as (gold index, prediction index) pairs."""
     candidates: list[tuple[float, int, int]] = []
     for gold_index, gold in enumerate(golds):
         for pred_index, pred in enumerate(preds):
@@ -151,13 +179,13 @@ def match_facts(golds: list[Fact], preds: list[Fact], rule: PairRule) -> list[tu
     candidates.sort()
     gold_used: set[int] = set()
     pred_used: set[int] = set()
-    pairs: list[tuple[Fact, Fact]] = []
+    pairs: list[tuple[int, int]] = []
     for _, gold_index, pred_index in candidates:
         if gold_index in gold_used or pred_index in pred_used:
             continue
         gold_used.add(gold_index)
         pred_used.add(pred_index)
-        pairs.append((golds[gold_index], preds[pred_index]))
+        pairs.append((gold_index, pred_index))
     return pairs
 
 
@@ -174,10 +202,21 @@ def _prf_dict(matched: int, predicted: int, gold: int) -> dict[str, float]:
     return dict(zip(("precision", "recall", "f1"), precision_recall_f1(matched, predicted, gold)))
 
 
+def _rule(kind: str) -> KindRule:
+    if kind not in RULES:
+        raise ValueError(f"unknown fact kinds: {kind}; known: {', '.join(RULES)}")
+    return RULES[kind]
+
+
+def _annotated(gold: Mapping[str, Mapping[str, Any]], kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The gold documents annotated for ``kind`` (those that carry its key)."""
+    return ((doc_id, doc) for doc_id, doc in gold.items() if kind in doc)
+
+
 def score(
     gold: Mapping[str, Mapping[str, Any]],
     pred: Mapping[str, Mapping[str, Any]],
-    kinds: Iterable[str] = FACT_KINDS,
+    kinds: Iterable[str] = SCORED_KINDS,
 ) -> dict[str, Any]:
     """Score predicted documents against gold documents (both keyed by doc id) for ``kinds``."""
     kinds = tuple(kinds)
@@ -188,10 +227,12 @@ def score(
     total_matched = total_predicted = total_gold = 0
     for kind in kinds:
         rule = RULES[kind]
-        matched = predicted = gold_count = 0
+        matched = predicted = gold_count = annotated = 0
         right = {name: 0 for name in rule.fields}
         checked = {name: 0 for name in rule.fields}
-        for doc_id, gold_doc in gold.items():
+        topics = Counter()  # shared, predicted and gold topic codes over matched meetings
+        for doc_id, gold_doc in _annotated(gold, kind):
+            annotated += 1
             golds = list(gold_doc.get(kind) or [])
             preds = list((pred.get(doc_id) or {}).get(kind) or [])
             pairs = match_facts(golds, preds, rule.pair)
@@ -199,16 +240,24 @@ def score(
             predicted += len(preds)
             gold_count += len(golds)
             for gold_fact, pred_fact in pairs:
-                for name in rule.fields:
-                    if gold_fact.get(name) is None and name not in ALWAYS_CHECKED:
-                        continue
+                if kind == "meetings" and gold_fact.get("topics") is not None:
+                    gold_topics, pred_topics = set(gold_fact["topics"]), set(pred_fact.get("topics") or [])
+                    topics.update(shared=len(gold_topics & pred_topics), predicted=len(pred_topics),
+                                  gold=len(gold_topics))
+                for name in checked_fields(rule, gold_fact):
                     checked[name] += 1
                     right[name] += field_right(name, gold_fact, pred_fact)
-        entry: dict[str, Any] = {"gold": gold_count, "predicted": predicted, "matched": matched}
+        if not annotated:
+            report[kind] = {"annotated": 0}
+            continue
+        entry: dict[str, Any] = {"annotated": annotated, "gold": gold_count, "predicted": predicted,
+                                 "matched": matched}
         entry.update(_prf_dict(matched, predicted, gold_count))
         entry["fields"] = {
             name: round(right[name] / checked[name], 4) if checked[name] else None for name in rule.fields
         }
+        if topics["gold"]:
+            entry["topics"] = _prf_dict(topics["shared"], topics["predicted"], topics["gold"])
         if kind == "quotes":
             entry["attributed"] = _prf_dict(right["speaker"], predicted, gold_count)
         report[kind] = entry
@@ -240,17 +289,162 @@ def load_jsonl_facts(path: str | Path) -> dict[str, dict]:
     return documents
 
 
-def format_report(report: Mapping[str, Any], kinds: Iterable[str] = FACT_KINDS) -> str:
+def format_report(report: Mapping[str, Any], kinds: Iterable[str] = SCORED_KINDS) -> str:
     """The report as a plain-text table: one row per kind with counts, P/R/F1 and field
-    accuracies, then the overall micro-averaged row."""
+    accuracies (and the meetings' topics F1), then the overall micro-averaged row."""
     lines = [f"{'kind':<13}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}  fields"]
     for kind in kinds:
         entry = report[kind]
+        if not entry["annotated"]:
+            lines.append(f"{kind:<13}  not annotated in this gold file")
+            continue
         fields = " ".join(f"{name}={value}" for name, value in entry["fields"].items() if value is not None)
+        if "topics" in entry:
+            fields += f" topics_f1={entry['topics']['f1']}"
         lines.append(
             f"{kind:<13}{entry['gold']:>6}{entry['predicted']:>6}"
             f"{entry['precision']:>8}{entry['recall']:>8}{entry['f1']:>8}  {fields}".rstrip()
         )
     overall = report["overall"]
     lines.append(f"{'overall':<25}{overall['precision']:>8}{overall['recall']:>8}{overall['f1']:>8}")
+    return "\n".join(lines)
+
+
+# --- errors: what went wrong, fact by fact --------------------------------------------------
+
+@dataclass
+class ScoringError:
+    """One scoring error: a gold fact missed, a prediction with no gold fact, or a matched pair
+    that disagrees on checked fields (``mismatch``: field -> (gold value, predicted value))."""
+
+    kind: str
+    doc_id: str
+    error: str  # "missed", "false" or "mismatch"
+    gold: Fact | None
+    pred: Fact | None
+    sentence: str | None
+    mismatch: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "doc_id": self.doc_id, "error": self.error, "gold": _bare(self.gold),
+                "pred": _bare(self.pred), "sentence": self.sentence,
+                "mismatch": {name: list(values) for name, values in self.mismatch.items()}}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+(?=[\"“‘'(A-Z0-9])|\n+")
+# Fields that only make the sentence search noisy (codes and vocabulary values rarely appear as written).
+_NOT_SEARCHED = frozenset({"mode", "status", "category", "currency", "date", "region", "country",
+                           "recipient", "evidence", "confidence", "topics"})
+
+
+def _bare(fact: Fact | None) -> dict[str, Any] | None:
+    """A fact without its evidence and bookkeeping, as it is shown in an error list."""
+    if fact is None:
+        return None
+    return {key: value for key, value in fact.items() if key not in ("evidence", "confidence")}
+
+
+def sentences(text: str) -> list[str]:
+    """A plain split of a document into sentences and lines (for showing errors, not for extraction)."""
+    return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]
+
+
+def _search_words(kind: str, fact: Fact) -> set[str]:
+    """The words of a gold fact to look for in the document: names, items, quote words, and the
+    names of the actor codes it holds."""
+    from .gazetteer import actor_name
+
+    words: set[str] = set()
+    for key, value in fact.items():
+        if key in _NOT_SEARCHED or value is None:
+            continue
+        for part in value if isinstance(value, list) else [value]:
+            text = str(part)
+            if key in ("donor", "actor", "patron", "organiser"):
+                text = actor_name(text)
+            elif key == "subject":  # "nato_membership" is written "NATO membership"
+                text = text.replace("_", " ")
+            words |= content_words(text)
+    return words
+
+
+def best_sentence(text: str | None, kind: str, fact: Fact) -> str | None:
+    """The sentence of ``text`` that holds most of a gold fact's words (ties: the first)."""
+    if not text:
+        return None
+    wanted = _search_words(kind, fact)
+    best, best_hits = None, 0
+    for sentence in sentences(text):
+        hits = len(wanted & content_words(sentence))
+        if hits > best_hits:
+            best, best_hits = sentence, hits
+    return best
+
+
+def _evidence_text(fact: Fact) -> str | None:
+    spans = [e.get("text") for e in fact.get("evidence") or [] if isinstance(e, Mapping) and e.get("text")]
+    return " … ".join(" ".join(span.split()) for span in spans) or None
+
+
+def errors(
+    gold: Mapping[str, Mapping[str, Any]],
+    pred: Mapping[str, Mapping[str, Any]],
+    kinds: Iterable[str] = SCORED_KINDS,
+    texts: Mapping[str, str] | None = None,
+) -> list[ScoringError]:
+    """Every scoring error, by the same matching as :func:`score`: per kind and document, the
+    gold facts left unmatched (with the sentence that best holds their words, when the
+    document's text is in ``texts``), the predictions left unmatched, and the matched pairs
+    that disagree on a checked field (both with the prediction's evidence)."""
+    found: list[ScoringError] = []
+    texts = texts or {}
+    for kind in kinds:
+        rule = _rule(kind)
+        for doc_id, gold_doc in _annotated(gold, kind):
+            golds = list(gold_doc.get(kind) or [])
+            preds = list((pred.get(doc_id) or {}).get(kind) or [])
+            pairs = match_indices(golds, preds, rule.pair)
+            matched_gold = {g for g, _ in pairs}
+            matched_pred = {p for _, p in pairs}
+            for index, gold_fact in enumerate(golds):
+                if index not in matched_gold:
+                    found.append(ScoringError(kind, doc_id, "missed", gold_fact, None,
+                                              best_sentence(texts.get(doc_id), kind, gold_fact)))
+            for g, p in pairs:
+                wrong = {name: (golds[g].get(name), preds[p].get(name)) for name in checked_fields(rule, golds[g])
+                         if not field_right(name, golds[g], preds[p])}
+                if kind == "meetings" and golds[g].get("topics") is not None:
+                    if set(golds[g]["topics"]) != set(preds[p].get("topics") or []):
+                        wrong["topics"] = (sorted(golds[g]["topics"]), sorted(preds[p].get("topics") or []))
+                if wrong:
+                    found.append(ScoringError(kind, doc_id, "mismatch", golds[g], preds[p],
+                                              _evidence_text(preds[p]), wrong))
+            for index, pred_fact in enumerate(preds):
+                if index not in matched_pred:
+                    found.append(ScoringError(kind, doc_id, "false", None, pred_fact, _evidence_text(pred_fact)))
+    return found
+
+
+def _compact(fact: Fact | None) -> str:
+    bare = _bare(fact) or {}
+    return json.dumps({k: v for k, v in bare.items() if v not in (None, [], "")}, ensure_ascii=False)
+
+
+def format_errors(found: list[ScoringError], kinds: Iterable[str] = SCORED_KINDS) -> str:
+    """The errors as text: per kind a heading with the counts, then one entry per error with
+    its document id, the fact and the sentence behind it."""
+    lines: list[str] = []
+    for kind in kinds:
+        mine = [e for e in found if e.kind == kind]
+        tally = Counter(e.error for e in mine)
+        lines.append(f"== {kind}: {tally['missed']} missed, {tally['false']} false, {tally['mismatch']} mismatched")
+        for entry in mine:
+            if entry.error == "missed":
+                lines.append(f"MISSED    {entry.doc_id}  {_compact(entry.gold)}")
+            elif entry.error == "false":
+                lines.append(f"FALSE     {entry.doc_id}  {_compact(entry.pred)}")
+            else:
+                diff = "; ".join(f"{name}: gold {g!r}, pred {p!r}" for name, (g, p) in entry.mismatch.items())
+                lines.append(f"MISMATCH  {entry.doc_id}  {diff}  {_compact(entry.pred)}")
+            lines.append(f"          > {entry.sentence}" if entry.sentence else "          > (no sentence)")
     return "\n".join(lines)
