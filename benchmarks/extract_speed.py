@@ -106,7 +106,8 @@ def main() -> None:
     import spacy
 
     from aidtrace.model import Document
-    from aidtrace.pipeline import DEFAULT_MODEL, UNUSED_COMPONENTS, load_pipeline
+    from aidtrace import DEFAULT_MODEL
+    from aidtrace.pipeline import UNUSED_COMPONENTS, load_pipeline
     from aidtrace.runner import extract_stream
 
     rows = load_texts(args.corpus, args.limit)

@@ -12,17 +12,18 @@ import pytest
 
 from aidtrace.evaluate import (
     ScoreInputError,
-    content_words,
     errors,
     format_errors,
     format_report,
     load_jsonl_facts,
     match_facts,
-    pair_quotes,
     score,
-    surname_key,
 )
-from aidtrace.model import FACT_KINDS
+from aidtrace.facts import KINDS
+from aidtrace.text import content_words, surname_key
+
+pair_quotes = KINDS["quotes"].pair
+from aidtrace.facts import FACT_KINDS
 
 SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 

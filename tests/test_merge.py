@@ -3,10 +3,17 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from aidtrace.model import Commitment, Document, DocumentFacts, Endorsement, Evidence, Meeting, Patronage, Quote
+from aidtrace.model import Document, Evidence
+from aidtrace.facts import DocumentFacts
+from aidtrace.facts.commitments import Commitment, item_words
+from aidtrace.facts.endorsements import Endorsement
+from aidtrace.facts.meetings import Meeting
+from aidtrace.facts.patronages import Patronage
+from aidtrace.facts.quotes import Quote
 from aidtrace.storage import merge
 from aidtrace.storage.database import session_scope
-from aidtrace.storage.schema import CommitmentFact, EndorsementFact, MeetingFact, Mention, PatronageFact, QuoteFact
+from aidtrace.storage.schema import FACT_TABLES, Document as DocumentRow, Mention
+from aidtrace.text import surname_key
 
 
 def _evidence(text: str, phrase: str) -> list[Evidence]:
@@ -34,7 +41,7 @@ def test_same_commitment_from_three_documents_is_one_fact_with_three_mentions(en
     store(engine, "b", "2023-03-03", "Tallinn pledged 12 howitzers for Kyiv.", commitments=[howitzers("pledged", item="howitzers")])
     store(engine, "c", "2023-03-20", "Estonian howitzers promised this month.", commitments=[howitzers("pledged", quantity=None, item="howitzer")])
     with session_scope(engine) as session:
-        facts = session.scalars(select(CommitmentFact)).all()
+        facts = session.scalars(select(FACT_TABLES["commitments"])).all()
         assert len(facts) == 1
         fact = facts[0]
         assert (fact.item, fact.quantity, fact.mention_count) == ("155 mm howitzers", 12, 3)
@@ -50,7 +57,7 @@ def test_pledge_then_delivery_months_later_shows_both_dates(engine):
     store(engine, "p", "2023-01-10", "Estonia will send twelve howitzers.", commitments=[howitzers("pledged")])
     store(engine, "d", "2023-06-02", "Estonia has delivered twelve howitzers.", commitments=[howitzers("delivered")])
     with session_scope(engine) as session:
-        fact = session.scalars(select(CommitmentFact)).one()
+        fact = session.scalars(select(FACT_TABLES["commitments"])).one()
         assert (fact.status, fact.pledged_date, fact.delivered_date) == ("delivered", "2023-01-10", "2023-06-02")
         assert fact.mention_count == 2
 
@@ -68,7 +75,7 @@ def test_incompatible_commitments_stay_apart(engine):
           commitments=[howitzers("pledged", quantity=None, item="military hospital")])
     store(engine, "g", "2023-03-02", "Estonia sent military aid.", commitments=[howitzers("pledged", quantity=None, item="military aid")])
     with session_scope(engine) as session:
-        assert session.scalar(select(func.count()).select_from(CommitmentFact)) == 7
+        assert session.scalar(select(func.count()).select_from(FACT_TABLES["commitments"])) == 7
 
 
 def test_amounts_merge_within_one_percent_and_are_converted_at_the_announcement_date(engine):
@@ -83,7 +90,7 @@ def test_amounts_merge_within_one_percent_and_are_converted_at_the_announcement_
 
     usd_per_eur = CurrencyConverter().convert(1, "EUR", "USD", date=datetime.date(2022, 3, 4))
     with session_scope(engine) as session:
-        facts = session.scalars(select(CommitmentFact).order_by(CommitmentFact.id)).all()
+        facts = session.scalars(select(FACT_TABLES["commitments"]).order_by(FACT_TABLES["commitments"].id)).all()
         assert [f.mention_count for f in facts] == [2, 1]
         first = facts[0]
         assert (first.amount, first.currency, first.amount_eur, first.eur_rate, first.rate_date) == (
@@ -101,7 +108,7 @@ def test_one_meeting_per_participants_and_day(engine):
     store(engine, "c", "2023-04-26", "Zelensky met Kallas again in Kyiv.",
           meetings=[Meeting(["Volodymyr Zelensky", "Kaja Kallas"], "in_person", "Kyiv", "UA-30", "UKR", "2023-04-26")])
     with session_scope(engine) as session:
-        facts = session.scalars(select(MeetingFact).order_by(MeetingFact.id)).all()
+        facts = session.scalars(select(FACT_TABLES["meetings"]).order_by(FACT_TABLES["meetings"].id)).all()
         assert [(f.date, f.mention_count) for f in facts] == [("2023-04-24", 2), ("2023-04-26", 1)]
         assert facts[0].participants == ["Volodymyr Zelenskyy", "Kaja Kallas", "Andriy Yermak"]
         assert (facts[0].place, facts[0].region) == ("Zhytomyr", "UA-18")
@@ -116,12 +123,12 @@ def test_endorsements_patronages_and_quotes_merge_with_first_and_last_seen(engin
     store(engine, "d", "2022-10-01", "Estonia backs sanctions. \"We stand with Ukraine to the end!\" said Kallas.",
           endorsements=[Endorsement("EST", "sanctions")], quotes=[Quote("Kallas", "We stand with Ukraine to the end!")])
     with session_scope(engine) as session:
-        endorsements = session.scalars(select(EndorsementFact).order_by(EndorsementFact.id)).all()
+        endorsements = session.scalars(select(FACT_TABLES["endorsements"]).order_by(FACT_TABLES["endorsements"].id)).all()
         assert [(e.subject, e.first_seen, e.last_seen, e.mention_count) for e in endorsements] == [
             ("eu_membership", "2022-02-11", "2022-09-30", 3), ("sanctions", "2022-10-01", "2022-10-01", 1)]
-        patronage = session.scalars(select(PatronageFact)).one()
+        patronage = session.scalars(select(FACT_TABLES["patronages"])).one()
         assert (patronage.patron, patronage.region, patronage.mention_count) == ("EST", "UA-18", 3)
-        quote = session.scalars(select(QuoteFact)).one()
+        quote = session.scalars(select(FACT_TABLES["quotes"])).one()
         assert (quote.speaker, quote.mention_count) == ("Kaja Kallas", 4)
 
 
@@ -137,7 +144,7 @@ def test_same_document_twice_adds_nothing(engine):
     assert again.document_id == first.document_id == same_url.document_id
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Mention)) == 1
-        assert session.scalar(select(CommitmentFact.mention_count)) == 1
+        assert session.scalar(select(FACT_TABLES["commitments"].mention_count)) == 1
 
 
 def test_reextraction_replaces_machine_mentions_and_recomputes_facts(engine):
@@ -145,11 +152,11 @@ def test_reextraction_replaces_machine_mentions_and_recomputes_facts(engine):
     store(engine, "b", "2023-03-05", "Estonia has sent twelve howitzers and drones.",
           commitments=[howitzers("delivered"), howitzers("delivered", quantity=None, item="drones")])
     with session_scope(engine) as session:
-        row = session.scalars(select(merge.DocumentRow).where(merge.DocumentRow.doc_id == "b")).one()
+        row = session.scalars(select(DocumentRow).where(DocumentRow.doc_id == "b")).one()
         # A newer extractor finds only the howitzers, and now as pledged.
         merge.replace_facts(session, row, DocumentFacts("b", "2023-03-05", commitments=[howitzers("pledged")]), "v2")
     with session_scope(engine) as session:
-        facts = session.scalars(select(CommitmentFact)).all()
+        facts = session.scalars(select(FACT_TABLES["commitments"])).all()
         assert len(facts) == 1  # the drones fact lost its only mention and is gone
         fact = facts[0]
         assert (fact.status, fact.delivered_date, fact.mention_count, fact.last_seen) == ("pledged", None, 2, "2023-03-05")
@@ -158,9 +165,9 @@ def test_reextraction_replaces_machine_mentions_and_recomputes_facts(engine):
 
 
 def test_helpers_follow_the_facts_contract():
-    assert merge.surname_key("Volodymyr Zelenskyy") == merge.surname_key("ZELENSKY") == "zelensky"
-    assert merge.surname_key("Kaja Kállas") == "kallas"  # diacritics ignored, inner double kept
-    assert merge.item_words("the 155 mm Shells") == {"155", "mm", "shell"}
-    assert merge.item_words("Ukraine's military hospitals") == {"hospital"}
+    assert surname_key("Volodymyr Zelenskyy") == surname_key("ZELENSKY") == "zelensky"
+    assert surname_key("Kaja Kállas") == "kallas"  # diacritics ignored, inner double kept
+    assert item_words("the 155 mm Shells") == {"155", "mm", "shell"}
+    assert item_words("Ukraine's military hospitals") == {"hospital"}
     assert merge.content_hash("a  b\n") == merge.content_hash("a b")
     assert merge.content_hash("a b") != merge.content_hash("a c")

@@ -11,8 +11,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from aidtrace.cli import main
-from aidtrace.model import Document, DocumentFacts, Endorsement, Evidence
-from aidtrace.storage import merge, money
+from aidtrace.model import Document, Evidence
+from aidtrace.facts import DocumentFacts
+from aidtrace.facts.endorsements import Endorsement
+from aidtrace import exchange as money
+from aidtrace.storage import merge
 from aidtrace.storage.database import (
     DatabaseError,
     current_revision,
@@ -23,7 +26,7 @@ from aidtrace.storage.database import (
     session_scope,
     table_names,
 )
-from aidtrace.storage.schema import ApiToken, Document as DocumentRow, EndorsementFact, Mention
+from aidtrace.storage.schema import FACT_TABLES, ApiToken, Document as DocumentRow, Mention
 
 WEB_TABLES = {"documents", "meetings", "quotes", "commitments", "endorsements", "patronages", "mentions",
               "reviews", "api_tokens"}
@@ -83,10 +86,10 @@ def test_unusable_database_is_one_clear_error(tmp_path):
 
 def test_unique_constraints_hold_in_the_database(engine):
     with session_scope(engine) as session:
-        session.add(EndorsementFact(actor="EST", subject="sanctions", merge_key="EST|sanctions"))
+        session.add(FACT_TABLES["endorsements"](actor="EST", subject="sanctions", merge_key="EST|sanctions"))
     with pytest.raises(IntegrityError):
         with session_scope(engine) as session:
-            session.add(EndorsementFact(actor="EST", subject="sanctions", merge_key="EST|sanctions"))
+            session.add(FACT_TABLES["endorsements"](actor="EST", subject="sanctions", merge_key="EST|sanctions"))
     with session_scope(engine) as session:
         session.add(ApiToken(name="ci", token_sha256="a" * 64))
     with pytest.raises(IntegrityError):

@@ -3,18 +3,24 @@
     aidtrace extract [--format jsonl|json|table] [--published DATE] [--model NAME] [--jobs N] PATH... | -
     aidtrace eval GOLD.jsonl [--pred PRED.jsonl] [--corpus CORPUS.jsonl] [--kinds K,K] [--json] [--errors]
 
-Storage and web commands live in their own packages and are registered at the end of this file.
+The commands that ingest (``ingest/commands.py``), manage the registry (``storage/commands.py``:
+db, stats, review, export) and serve it (``web/commands.py``: serve, token) live with what they
+act on and are registered at the end of this file. Only extraction commands import spaCy, and
+only when they run.
 """
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
-from .evaluate import SCORED_KINDS
-from .model import Document, DocumentFacts
+from .model import Document
+
+if TYPE_CHECKING:
+    from .facts import DocumentFacts
 from .clitools import jobs_option, model_option, report_error
 
 FORMATS = ("jsonl", "json", "table")
@@ -108,7 +114,7 @@ def format_table(facts: DocumentFacts) -> str:
 @click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Predicted facts (JSONL).")
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False),
               help="The gold documents (JSONL): extracted and scored, or with --pred only read for --errors.")
-@click.option("--kinds", default=",".join(SCORED_KINDS), show_default=True, help="Comma-separated fact kinds.")
+@click.option("--kinds", default=None, help="Comma-separated fact kinds (default: every kind the scorer knows).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--errors", "show_errors", is_flag=True,
               help="Also list every missed gold fact and every false or mismatched prediction, with its sentence.")
@@ -121,11 +127,11 @@ def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str
     Give --pred PRED.jsonl to score a prediction, --corpus DOCS.jsonl to extract the documents
     and score them, or both: then --corpus only supplies the texts that --errors quotes.
     """
-    from .evaluate import ScoreInputError, errors, format_errors, format_report, load_jsonl_facts, score
+    from .evaluate import SCORED_KINDS, ScoreInputError, errors, format_errors, format_report, load_jsonl_facts, score
 
     if not pred and not corpus:
         raise click.UsageError("give --pred PRED.jsonl, --corpus CORPUS.jsonl, or both")
-    chosen = tuple(k for k in kinds.split(",") if k)
+    chosen = tuple(k for k in kinds.split(",") if k) if kinds else SCORED_KINDS
     unknown = set(chosen) - set(SCORED_KINDS)
     if unknown:
         raise click.BadParameter(f"unknown kinds: {', '.join(sorted(unknown))}", param_hint="--kinds")
@@ -161,17 +167,10 @@ def evaluate_command(gold: str, pred: str | None, corpus: str | None, kinds: str
         click.echo(format_errors(found, chosen))
 
 
-# --- commands of the storage and web packages (registered here, defined there) ---
-from .ingest import commands as _registry  # noqa: E402  (registered after main exists)
+# --- the commands of the other layers, grouped by what they act on (defined there) ---------
+from .ingest import commands as _ingest  # noqa: E402  (registered after main exists)
+from .storage import commands as _registry  # noqa: E402
+from .web import commands as _web  # noqa: E402
 
-main.add_command(_registry.ingest)
-main.add_command(_registry.reextract)
-main.add_command(_registry.db)
-main.add_command(_registry.stats)
-main.add_command(_registry.review)
-main.add_command(_registry.export)
-from .web import commands as _web  # noqa: E402  (registered after main exists)
-
-main.add_command(_web.serve)
-main.add_command(_web.token)
-# --- end of registered commands ---
+for _command in (_ingest.ingest, _ingest.reextract, *_registry.COMMANDS, _web.serve, _web.token):
+    main.add_command(_command)

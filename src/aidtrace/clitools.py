@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .pipeline import DEFAULT_MODEL
+from . import DEFAULT_MODEL
 
 
 def db_option(function):
@@ -32,6 +32,27 @@ def jobs_option(default: int):
             help="Extraction worker processes (0 = one per CPU, up to 4).",
         )(function)
     return decorate
+
+
+class KindChoice(click.Choice):
+    """A fact kind's name, checked against the registry only when a command runs: importing the
+    kinds for every ``--help`` would cost more than the help itself."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=True)
+
+    @property
+    def choices(self):  # noqa: ANN201 (click's own attribute)
+        from .facts import FACT_KINDS
+
+        return FACT_KINDS
+
+    @choices.setter
+    def choices(self, value) -> None:  # noqa: ANN001 (click sets it in __init__)
+        pass
+
+    def get_metavar(self, param, ctx=None) -> str:  # noqa: ANN001
+        return "KIND"
 
 
 def report_error(error: Exception) -> None:

@@ -14,14 +14,17 @@ week") or numbers that are not dates of ours.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from .mentions import DateMention
+
+if TYPE_CHECKING:  # spaCy only for the annotations; pipeline.py registers the component
+    from spacy.tokens import Doc
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -280,7 +283,6 @@ def find_dates(doc: Doc, published: str | None) -> list[DateMention]:
     return mentions
 
 
-@Language.component("aidtrace_dates")
 def annotate_dates(doc: Doc) -> Doc:
     """spaCy component: ``doc._.dates`` = resolved date mentions (see ``find_dates``)."""
     doc._.dates = find_dates(doc, doc._.published)

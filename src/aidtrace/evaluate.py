@@ -23,143 +23,56 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import fold, surname_key
+from .facts import KINDS
+from .facts.kind import PairRule
+from .text import content_words, fold, surname_key, word_tokens
 
 Fact = Mapping[str, Any]
-# A pairing rule: how well a predicted fact matches a gold fact (higher is better), or None.
-PairRule = Callable[[Fact, Fact], float | None]
-
-# Words that carry no content when comparing commitment items (FACTS.md: "stop words dropped").
-STOP_WORDS = frozenset(
-    "a an the of for to and or in on at by with from its their his her this that these those "
-    "new more other some all about as into over under up".split()
-)
-_WORD = re.compile(r"\w+")
 
 
 class ScoreInputError(ValueError):
     """A facts file that cannot be read: the message names path:line."""
 
 
-def word_tokens(text: str | None) -> list[str]:
-    """The folded word tokens of a text, in order, repeats kept."""
-    return _WORD.findall(fold(text))
+class _EventsRule:
+    """How events are scored (FACTS.md, "event"), until the events kind joins the registry:
+    names sharing a content word and dates that do not disagree."""
+
+    name = "events"
+    scored_fields = ("organiser", "country", "date")
+    always_checked: tuple[str, ...] = ()
+    scored_sets: tuple[str, ...] = ()
+    attribution_field = None
+
+    def pair(self, gold: Fact, pred: Fact) -> float | None:
+        shared = content_words(gold.get("name")) & content_words(pred.get("name"))
+        if not shared:
+            return None
+        gold_date, pred_date = gold.get("date") or "", pred.get("date") or ""
+        if gold_date and pred_date and not (gold_date.startswith(pred_date) or pred_date.startswith(gold_date)):
+            return None
+        return len(shared) + 0.1
+
+    def field_right(self, name: str, gold: Fact, pred: Fact) -> bool:
+        return gold.get(name) == pred.get(name)
 
 
-def content_words(text: str | None) -> set[str]:
-    """Folded words of a text without stop words and with a plural "s" stripped
-    ("shells" → "shell"; "ss" words and words of up to three letters stay as they are)."""
-    words: set[str] = set()
-    for word in word_tokens(text):
-        if word in STOP_WORDS:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.add(word)
-    return words
-
-
-# --- pairing rules ------------------------------------------------------------------------
-
-
-def pair_meetings(gold: Fact, pred: Fact) -> float | None:
-    """Jaccard overlap of the participants' surnames, when at least 0.5."""
-    gold_names = {surname_key(name) for name in gold.get("participants") or []}
-    pred_names = {surname_key(name) for name in pred.get("participants") or []}
-    if not gold_names or not pred_names:
-        return None
-    jaccard = len(gold_names & pred_names) / len(gold_names | pred_names)
-    return jaccard if jaccard >= 0.5 else None
-
-
-def pair_quotes(gold: Fact, pred: Fact) -> float | None:
-    """Token overlap coefficient (shared tokens / tokens of the shorter text), when at least 0.5
-    and at least half of the gold quote's tokens are covered."""
-    gold_tokens, pred_tokens = word_tokens(gold.get("text")), word_tokens(pred.get("text"))
-    if not gold_tokens or not pred_tokens:
-        return None
-    shared = sum((Counter(gold_tokens) & Counter(pred_tokens)).values())
-    overlap = shared / min(len(gold_tokens), len(pred_tokens))
-    if overlap < 0.5 or shared / len(gold_tokens) < 0.5:
-        return None
-    return overlap
-
-
-def pair_commitments(gold: Fact, pred: Fact) -> float | None:
-    """Same donor and category, and at least one shared content word in the item; more shared
-    words rank higher."""
-    if gold.get("donor") != pred.get("donor") or gold.get("category") != pred.get("category"):
-        return None
-    shared = content_words(gold.get("item")) & content_words(pred.get("item"))
-    # The +0.1 keeps the ranking of score.py (its sort keys are shared + 0.1); only order matters.
-    return len(shared) + 0.1 if shared else None
-
-
-def pair_events(gold: Fact, pred: Fact) -> float | None:
-    """Names sharing a content word and dates that do not disagree (one a prefix of the other,
-    or either unknown); more shared words rank higher."""
-    shared = content_words(gold.get("name")) & content_words(pred.get("name"))
-    if not shared:
-        return None
-    gold_date, pred_date = gold.get("date") or "", pred.get("date") or ""
-    if gold_date and pred_date and not (gold_date.startswith(pred_date) or pred_date.startswith(gold_date)):
-        return None
-    return len(shared) + 0.1
-
-
-def pair_on_keys(*keys: str) -> PairRule:
-    """A rule that matches facts equal on all ``keys``."""
-
-    def rule(gold: Fact, pred: Fact) -> float | None:
-        return 1.0 if all(gold.get(key) == pred.get(key) for key in keys) else None
-
-    return rule
-
-
-@dataclass(frozen=True)
-class KindRule:
-    """How one fact kind is scored: its pairing rule and the fields checked on matched pairs."""
-
-    pair: PairRule
-    fields: tuple[str, ...]
-
-
-RULES: dict[str, KindRule] = {
-    "meetings": KindRule(pair_meetings, ("mode", "country", "region", "date")),
-    "quotes": KindRule(pair_quotes, ("speaker",)),
-    "commitments": KindRule(pair_commitments, ("status", "quantity", "amount", "currency", "region")),
-    "endorsements": KindRule(pair_on_keys("actor", "subject"), ()),
-    "patronages": KindRule(pair_on_keys("patron", "region"), ()),
-    "events": KindRule(pair_events, ("organiser", "country", "date")),
-}
+# How each kind is scored: its pairing rule (``pair``), the fields checked on matched pairs and
+# how (``scored_fields``, ``always_checked``, ``field_right``), list fields scored over their
+# codes (``scored_sets``) and the field of ``attributed`` — each kind's own (aidtrace.facts).
+RULES: dict[str, Any] = {**KINDS, "events": _EventsRule()}
 # Every kind the scorer knows, in the order of the reference score.py.
 SCORED_KINDS: tuple[str, ...] = tuple(RULES)
 
-# Fields checked even when gold holds null: a quote whose gold speaker is unknown is still checked.
-ALWAYS_CHECKED = frozenset({"speaker"})
 
-
-def field_right(name: str, gold: Fact, pred: Fact) -> bool:
-    """Whether a matched pair agrees on one field (speakers by surname, amounts within 1 %)."""
-    gold_value, pred_value = gold.get(name), pred.get(name)
-    if name == "speaker":
-        return surname_key(gold_value) == surname_key(pred_value)
-    if name == "amount" and gold_value is not None and pred_value is not None:
-        try:
-            return abs(float(gold_value) - float(pred_value)) <= 0.01 * abs(float(gold_value))
-        except (TypeError, ValueError):
-            return False
-    return gold_value == pred_value
-
-
-def checked_fields(rule: KindRule, gold: Fact) -> list[str]:
-    """The fields of a matched pair that are scored: those gold gives, and the speaker always."""
-    return [name for name in rule.fields if gold.get(name) is not None or name in ALWAYS_CHECKED]
+def checked_fields(rule: Any, gold: Fact) -> list[str]:
+    """The fields of a matched pair that are scored: those gold gives, and some always."""
+    return [name for name in rule.scored_fields if gold.get(name) is not None or name in rule.always_checked]
 
 
 def match_facts(golds: list[Fact], preds: list[Fact], rule: PairRule) -> list[tuple[Fact, Fact]]:
@@ -202,7 +115,7 @@ def _prf_dict(matched: int, predicted: int, gold: int) -> dict[str, float]:
     return dict(zip(("precision", "recall", "f1"), precision_recall_f1(matched, predicted, gold)))
 
 
-def _rule(kind: str) -> KindRule:
+def _rule(kind: str) -> Any:
     if kind not in RULES:
         raise ValueError(f"unknown fact kinds: {kind}; known: {', '.join(RULES)}")
     return RULES[kind]
@@ -228,9 +141,10 @@ def score(
     for kind in kinds:
         rule = RULES[kind]
         matched = predicted = gold_count = annotated = 0
-        right = {name: 0 for name in rule.fields}
-        checked = {name: 0 for name in rule.fields}
-        topics = Counter()  # shared, predicted and gold topic codes over matched meetings
+        right = {name: 0 for name in rule.scored_fields}
+        checked = {name: 0 for name in rule.scored_fields}
+        # Per list field: shared, predicted and gold codes over matched pairs whose gold lists them.
+        codes = {name: Counter() for name in rule.scored_sets}
         for doc_id, gold_doc in _annotated(gold, kind):
             annotated += 1
             golds = list(gold_doc.get(kind) or [])
@@ -240,13 +154,14 @@ def score(
             predicted += len(preds)
             gold_count += len(golds)
             for gold_fact, pred_fact in pairs:
-                if kind == "meetings" and gold_fact.get("topics") is not None:
-                    gold_topics, pred_topics = set(gold_fact["topics"]), set(pred_fact.get("topics") or [])
-                    topics.update(shared=len(gold_topics & pred_topics), predicted=len(pred_topics),
-                                  gold=len(gold_topics))
+                for name in rule.scored_sets:
+                    if gold_fact.get(name) is not None:
+                        gold_codes, pred_codes = set(gold_fact[name]), set(pred_fact.get(name) or [])
+                        codes[name].update(shared=len(gold_codes & pred_codes), predicted=len(pred_codes),
+                                           gold=len(gold_codes))
                 for name in checked_fields(rule, gold_fact):
                     checked[name] += 1
-                    right[name] += field_right(name, gold_fact, pred_fact)
+                    right[name] += rule.field_right(name, gold_fact, pred_fact)
         if not annotated:
             report[kind] = {"annotated": 0}
             continue
@@ -254,12 +169,13 @@ def score(
                                  "matched": matched}
         entry.update(_prf_dict(matched, predicted, gold_count))
         entry["fields"] = {
-            name: round(right[name] / checked[name], 4) if checked[name] else None for name in rule.fields
+            name: round(right[name] / checked[name], 4) if checked[name] else None for name in rule.scored_fields
         }
-        if topics["gold"]:
-            entry["topics"] = _prf_dict(topics["shared"], topics["predicted"], topics["gold"])
-        if kind == "quotes":
-            entry["attributed"] = _prf_dict(right["speaker"], predicted, gold_count)
+        for name, tally in codes.items():
+            if tally["gold"]:
+                entry[name] = _prf_dict(tally["shared"], tally["predicted"], tally["gold"])
+        if rule.attribution_field:
+            entry["attributed"] = _prf_dict(right[rule.attribution_field], predicted, gold_count)
         report[kind] = entry
         total_matched += matched
         total_predicted += predicted
@@ -299,8 +215,9 @@ def format_report(report: Mapping[str, Any], kinds: Iterable[str] = SCORED_KINDS
             lines.append(f"{kind:<13}  not annotated in this gold file")
             continue
         fields = " ".join(f"{name}={value}" for name, value in entry["fields"].items() if value is not None)
-        if "topics" in entry:
-            fields += f" topics_f1={entry['topics']['f1']}"
+        for name in RULES[kind].scored_sets:
+            if name in entry:
+                fields += f" {name}_f1={entry[name]['f1']}"
         lines.append(
             f"{kind:<13}{entry['gold']:>6}{entry['predicted']:>6}"
             f"{entry['precision']:>8}{entry['recall']:>8}{entry['f1']:>8}  {fields}".rstrip()
@@ -412,10 +329,10 @@ def errors(
                                               best_sentence(texts.get(doc_id), kind, gold_fact)))
             for g, p in pairs:
                 wrong = {name: (golds[g].get(name), preds[p].get(name)) for name in checked_fields(rule, golds[g])
-                         if not field_right(name, golds[g], preds[p])}
-                if kind == "meetings" and golds[g].get("topics") is not None:
-                    if set(golds[g]["topics"]) != set(preds[p].get("topics") or []):
-                        wrong["topics"] = (sorted(golds[g]["topics"]), sorted(preds[p].get("topics") or []))
+                         if not rule.field_right(name, golds[g], preds[p])}
+                for name in rule.scored_sets:
+                    if golds[g].get(name) is not None and set(golds[g][name]) != set(preds[p].get(name) or []):
+                        wrong[name] = (sorted(golds[g][name]), sorted(preds[p].get(name) or []))
                 if wrong:
                     found.append(ScoringError(kind, doc_id, "mismatch", golds[g], preds[p],
                                               _evidence_text(preds[p]), wrong))

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ class MoneyMention:
 
 
 def register_extensions() -> None:
-    """Register the ``Doc`` extensions aidtrace uses; safe to call more than once."""
+    """Register the ``Doc`` extensions aidtrace uses; safe to call more than once (the pipeline
+    and the gazetteer component call it before any Doc is annotated)."""
+    from spacy.tokens import Doc
+
     for name, default in (
         ("doc_id", None),
         ("published", None),  # "YYYY-MM-DD" or None
@@ -91,8 +97,6 @@ def register_extensions() -> None:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
 
-
-register_extensions()
 
 
 def within(mentions, start: int, end: int) -> list:

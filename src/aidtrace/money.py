@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from .mentions import MoneyMention
 from .wordlists import rows
+
+if TYPE_CHECKING:  # spaCy only for the annotations; pipeline.py registers the component
+    from spacy.tokens import Doc
 
 
 
@@ -191,7 +192,6 @@ def parse_quantity(text: str) -> int | None:
     return value
 
 
-@Language.component("aidtrace_money")
 def annotate_money(doc: Doc) -> Doc:
     """spaCy component: ``doc._.money`` = the money values of ``doc.text``, sorted by offset."""
     doc._.money = find_money(doc.text)

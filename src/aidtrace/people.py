@@ -12,20 +12,23 @@ holding that role, a pronoun to the most recent compatible person mentioned outs
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import bisect
 import re
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import actor_code, leader, leaders_of
 from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
 from .text import fold, surname_key
 from .wordlists import lines
+
+if TYPE_CHECKING:  # spaCy only for the annotations; pipeline.py registers the component
+    from spacy.tokens import Doc, Span, Token
 
 
 # Honorifics and articles that may lead a PERSON entity but are not part of the name.
@@ -633,11 +636,6 @@ def annotate(doc: Doc) -> Doc:
     doc._.people = work.people
     doc._.person_mentions = work.mentions
     return doc
-
-
-@Language.component("aidtrace_people")
-def _annotate(doc: Doc) -> Doc:
-    return annotate(doc)
 
 
 def person_at(doc: Doc, start: int, end: int) -> Person | None:

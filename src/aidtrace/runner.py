@@ -11,8 +11,10 @@ import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from .model import Document, DocumentFacts
-from .pipeline import DEFAULT_MODEL, facts_from_doc, load_pipeline, make_doc
+from . import DEFAULT_MODEL
+from .facts import DocumentFacts
+from .model import Document
+from .pipeline import facts_from_doc, load_pipeline, make_doc
 
 # Documents handed to a worker at a time: large enough to amortise pickling and let
 # nlp.pipe batch, small enough that output keeps flowing on long corpora.

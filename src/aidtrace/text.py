@@ -4,6 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Words that carry no content when comparing items and names (FACTS.md: "stop words dropped").
+STOP_WORDS = frozenset(
+    "a an the of for to and or in on at by with from its their his her this that these those "
+    "new more other some all about as into over under up".split()
+)
+_WORD = re.compile(r"\w+")
+
 
 def fold(text: str | None) -> str:
     """Lower case without diacritics: "Kälin" and "KALIN" fold alike, "é" becomes "e"."""
@@ -21,3 +28,21 @@ def surname_key(name: str | None) -> str:
     if len(last) > 3 and last[-1] == last[-2]:
         last = last[:-1]
     return last
+
+
+def word_tokens(text: str | None) -> list[str]:
+    """The folded word tokens of a text, in order, repeats kept."""
+    return _WORD.findall(fold(text))
+
+
+def content_words(text: str | None, stop_words: frozenset[str] = STOP_WORDS) -> set[str]:
+    """Folded words of a text without stop words and with a plural "s" stripped
+    ("shells" → "shell"; "ss" words and words of up to three letters stay as they are)."""
+    words: set[str] = set()
+    for word in word_tokens(text):
+        if word in stop_words:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return words

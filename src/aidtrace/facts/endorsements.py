@@ -11,13 +11,41 @@ evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from spacy.tokens import Doc, Span
 
-from ..model import Endorsement
+from .. import checks
+from ..gazetteer import actor_name
+from ..model import Evidence, Fact
 from ..wordlists import table, words
 from .common import NOT_ALLIES, actors_in, evidence_of, main_partner
+from .kind import Column, FactKind, Listing
+
+if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
+    from spacy.tokens import Doc, Span
+
+ENDORSEMENT_SUBJECTS = (
+    "nato_membership",
+    "eu_membership",
+    "sanctions",
+    "territorial_integrity",
+    "accountability",
+    "peace_formula",
+)
+
+
+@dataclass
+class Endorsement(Fact):
+    """A named actor's stated political support for a Ukrainian goal (FACTS.md, "endorsement")."""
+
+    kind: ClassVar[str] = "endorsements"
+    actor: str
+    subject: str  # one of ENDORSEMENT_SUBJECTS
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.5
 
 COLLECTIVE_SUBJECTS = re.compile(
     r"\b(the parties|the sides|both sides|the two leaders|the leaders agreed|the interlocutors agreed|"
@@ -95,3 +123,38 @@ def extract_endorsements(doc: Doc) -> list[Endorsement]:
                 else:
                     by_key[key] = Endorsement(actor=actor, subject=subject, evidence=[evidence], confidence=0.6)
     return list(by_key.values())
+
+
+# --- the kind: storage, merging, review, listing and scoring of endorsements ----------------
+
+
+class EndorsementKind(FactKind):
+    """One endorsement per actor and subject, with first and last seen."""
+
+    name = "endorsements"
+    label = "Endorsements"
+    fact_class = Endorsement
+    columns = (
+        Column("actor", "str", 16, required=True, index=True),
+        Column("subject", "str", 32, required=True, index=True),
+    )
+    unique = ("actor", "subject")
+    key_fields = ("actor", "subject")
+    editable = {"actor": checks.actor(), "subject": checks.choice(ENDORSEMENT_SUBJECTS)}
+    listing = Listing(
+        date="first_seen",
+        columns=("id", "first_seen", "last_seen", "actor", "subject", "mention_count", "confidence", "review_state"),
+        sorts=("first_seen", "last_seen", "actor", "subject", "mention_count", "id"),
+        text=("actor", "subject"),
+        partner="actor",
+        choices={"subject": ENDORSEMENT_SUBJECTS},
+    )
+
+    def extract(self, doc: Doc) -> list[Endorsement]:
+        return extract_endorsements(doc)
+
+    def describe(self, fact: Mapping[str, Any]) -> str:
+        return f"{actor_name(fact.get('actor') or '')} supports {str(fact.get('subject') or '').replace('_', ' ')}"
+
+
+KIND = EndorsementKind()

@@ -16,13 +16,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from spacy.tokens import Doc, Span
 
+from .. import checks
 from ..mentions import Person, doc_text
-from ..model import Meeting
+from ..model import Evidence, Fact
+from ..text import surname_key
 from ..wordlists import words
 from .common import evidence_of, person_mentions_in
+from .kind import Column, FactKind, Listing, first_filled, union
+
+if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
+    from spacy.tokens import Doc, Span
+
+MEETING_MODES = ("in_person", "phone", "video")
+# The topic codes of FACTS.md: what a meeting was about.
+MEETING_TOPICS = (
+    "defence", "sanctions", "finance", "trade", "reconstruction", "energy", "nuclear_safety", "humanitarian",
+    "eu_integration", "nato", "security_guarantees", "cybersecurity", "food_security", "accountability", "peace",
+    "prisoners",
+)
+
+
+@dataclass
+class Meeting(Fact):
+    """A reported interaction between named people (FACTS.md, "meeting")."""
+
+    kind: ClassVar[str] = "meetings"
+    participants: list[str]
+    mode: str  # one of MEETING_MODES
+    place: str | None = None
+    region: str | None = None  # ISO 3166-2:UA
+    country: str | None = None  # ISO 3166-1 alpha-3
+    date: str | None = None  # YYYY-MM-DD or YYYY-MM
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.5
+    # Beyond FACTS.md (the scorer ignores it): the distinct actor codes the participants speak
+    # for, in participant order ("UKR", "EST"); a participant whose actor is unknown adds none.
+    actors: list[str] = field(default_factory=list)
+    # What the document says was discussed at this meeting: codes of MEETING_TOPICS.
+    topics: list[str] = field(default_factory=list)
 
 FUTURE = re.compile(r"\b(will|would|shall|upcoming|next|planned|plans? to|scheduled|to be held|is to)\b", re.I)
 VIDEO = re.compile(r"\b(video|videoconference|online|video link|via video|virtual)\b", re.I)
@@ -183,3 +218,104 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             actors=participant_actors(draft.people),
         ))
     return meetings
+
+
+# --- the kind: storage, merging, review, listing and scoring of meetings --------------------
+
+MIN_JACCARD = 0.5  # FACTS.md matches meetings whose participants' surnames overlap this much
+
+
+def surnames(participants: list[str] | None) -> set[str]:
+    return {key for key in (surname_key(name) for name in participants or []) if key}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    union_ = a | b
+    return len(a & b) / len(union_) if union_ else 0.0
+
+
+class MeetingKind(FactKind):
+    """One meeting per set of participants and day: mentions on the same day whose participants'
+    surnames overlap by Jaccard >= 0.5 are one meeting (FACTS.md's own matching rule)."""
+
+    name = "meetings"
+    label = "Meetings"
+    fact_class = Meeting
+    columns = (
+        Column("participants", "json", required=True, doc="person names, union over mentions"),
+        Column("mode", "str", 16),
+        Column("place", "str", 256),
+        Column("region", "str", 8, index=True),
+        Column("country", "str", 3),
+        Column("date", "str", 10, index=True),
+        Column("actors", "json", doc="the actor codes the participants speak for, union over mentions (0003)"),
+        Column("topics", "json", doc="topic codes discussed at the meeting, union over mentions (0004)"),
+    )
+    # (region, date): the web's meetings list filtered by region walks it in date order.
+    indexes = (("region", "date"),)
+    clustered = True
+    editable = {
+        "participants": checks.people(2), "mode": checks.choice(MEETING_MODES, required=False),
+        "place": checks.text(256), "region": checks.region(), "country": checks.actor(required=False),
+        "date": checks.date, "actors": checks.people(0), "topics": checks.codes(MEETING_TOPICS),
+    }
+    listing = Listing(
+        date="date",
+        columns=("id", "date", "participants", "mode", "place", "region", "country", "topics", "mention_count",
+                 "confidence", "review_state"),
+        sorts=("date", "mode", "place", "region", "country", "mention_count", "id"),
+        text=("participants", "place"),
+        partner="actors", partner_list=True, person="participants", person_list=True, region="region",
+        choices={"mode": MEETING_MODES, "topic": MEETING_TOPICS},
+    )
+    scored_fields = ("mode", "country", "region", "date")
+    scored_sets = ("topics",)
+
+    def extract(self, doc: Doc) -> list[Meeting]:
+        return extract_meetings(doc)
+
+    def seen(self, fields: Mapping[str, Any], published: str | None) -> str | None:
+        """A meeting is reported for its own day when it has one, else its document's."""
+        date = fields.get("date")
+        return str(date) if date and len(str(date)) == 10 else published
+
+    def merge_key(self, fields: Mapping[str, Any], seen: str | None) -> str:
+        return str(fields.get("date") or seen or "")
+
+    def rank(self, fact: Any, fields: Mapping[str, Any], seen: str | None) -> tuple | None:
+        score = jaccard(surnames(fields.get("participants")), surnames(fact.participants))
+        return (score,) if score >= MIN_JACCARD else None
+
+    def fold(self, fact: Any, fields: Mapping[str, Any], seen: str | None, fresh: bool) -> None:
+        if fresh:
+            super().fold(fact, fields, seen, fresh)
+            fact.actors = union([], fields.get("actors"))
+            fact.topics = union([], fields.get("topics"))
+            return
+        known = surnames(fact.participants)
+        merged = list(fact.participants or [])
+        for person in fields.get("participants") or []:
+            key = surname_key(person)
+            if key and key not in known:
+                known.add(key)
+                merged.append(person)
+        fact.participants = merged
+        for name in ("mode", "place", "region", "country", "date"):
+            setattr(fact, name, first_filled(getattr(fact, name), fields.get(name)))
+        fact.actors = union(fact.actors, fields.get("actors"))
+        fact.topics = union(fact.topics, fields.get("topics"))
+
+    def describe(self, fact: Mapping[str, Any]) -> str:
+        people = fact.get("participants") or []
+        return f"{' + '.join(people)} ({fact.get('mode') or 'meeting'})"
+
+    def pair(self, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> float | None:
+        """Jaccard overlap of the participants' surnames, when at least 0.5."""
+        gold_names, pred_names = surnames(gold.get("participants")), surnames(pred.get("participants"))
+        if not gold_names or not pred_names:
+            return None
+        score = jaccard(gold_names, pred_names)
+        return score if score >= MIN_JACCARD else None
+
+
+KIND = MeetingKind()

@@ -10,18 +10,40 @@ A quote with no cue of its own that directly follows the attribution of another 
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from spacy.tokens import Doc, Span
 
+from .. import checks
 from ..gazetteer import actor_code
-from ..model import Evidence, Quote
 from ..mentions import doc_text
+from ..model import Evidence, Fact
 from ..people import person_at, vocab
+from ..text import fold, surname_key, word_tokens
+from .kind import Column, FactKind, Listing
+
+if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
+    from spacy.tokens import Doc, Span
+
+
+@dataclass
+class Quote(Fact):
+    """A direct quotation attributed to a named speaker (FACTS.md, "quote")."""
+
+    kind: ClassVar[str] = "quotes"
+    speaker: str | None
+    text: str
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.5
+    # Beyond FACTS.md (the scorer ignores it): the actor code the speaker speaks for ("EST" for
+    # "Estonian Prime Minister Kaja Kallas", "EU" for the European Commission), None when unknown.
+    speaker_actor: str | None = None
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
@@ -554,5 +576,104 @@ def speaker_actor(doc: Doc, speaker: str) -> str | None:
     return actor_code(speaker)
 
 
-__all__ = ["extract_quotes", "speaker_actor", "quoted_spans", "QuotedSpan", "speech_verbs", "word_count",
-           "looks_like_title"]
+# --- the kind: storage, merging, review, listing and scoring of quotes ----------------------
+
+
+def quote_key(speaker: str | None, text: str) -> str:
+    """Merge key of a quote: speaker surname and a hash of its folded words (the same words with
+    other punctuation or case are the same quote)."""
+    words = " ".join(re.findall(r"\w+", fold(text)))
+    return f"{surname_key(speaker or '')}|{hashlib.sha1(words.encode('utf-8')).hexdigest()}"
+
+
+def _fullest(a: str | None, b: str | None) -> str | None:
+    """Of two spellings of one name, the longer one (then the first in code-point order), so the
+    choice does not depend on which document came first."""
+    if not a or not b:
+        return a or b
+    return max((a, b), key=lambda name: (len(name), [-ord(c) for c in name]))
+
+
+def _smallest(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+class QuoteKind(FactKind):
+    """One quote per speaker surname and wording."""
+
+    name = "quotes"
+    label = "Quotes"
+    fact_class = Quote
+    columns = (
+        Column("speaker", "str", 256, index=True),
+        Column("text", "text", required=True),
+        Column("speaker_actor", "str", 16, doc="the actor code the speaker speaks for (0003)"),
+    )
+    # (speaker, first_seen): the quotes of one person, newest first, without a sort; and
+    # (speaker_actor, first_seen) likewise the quotes of one partner's people.
+    indexes = (("speaker", "first_seen"), ("speaker_actor", "first_seen"))
+    editable = {"speaker": checks.text(256), "text": checks.text(20000, required=True),
+                "speaker_actor": checks.actor(required=False)}
+    listing = Listing(
+        date="first_seen",
+        columns=("id", "first_seen", "speaker", "text", "mention_count", "confidence", "review_state"),
+        sorts=("first_seen", "speaker", "text", "mention_count", "id"),
+        text=("text", "speaker"),
+        partner="speaker_actor", person="speaker",
+    )
+    scored_fields = ("speaker",)
+    always_checked = ("speaker",)  # a quote whose gold speaker is unknown is still checked
+    attribution_field = "speaker"
+
+    def extract(self, doc: Doc) -> list[Quote]:
+        return extract_quotes(doc)
+
+    def merge_key(self, fields: Mapping[str, Any], seen: str | None) -> str:
+        return quote_key(fields.get("speaker"), fields.get("text") or "")
+
+    def fold(self, fact: Any, fields: Mapping[str, Any], seen: str | None, fresh: bool) -> None:
+        # Commutative: whatever order the documents come in, the same quote reads the same.
+        if fresh:
+            fact.speaker, fact.text, fact.speaker_actor = (
+                fields.get("speaker"), fields.get("text"), fields.get("speaker_actor") or None)
+            return
+        fact.speaker = _fullest(fact.speaker, fields.get("speaker"))
+        fact.text = _smallest(fact.text, fields.get("text"))
+        fact.speaker_actor = _smallest(fact.speaker_actor, fields.get("speaker_actor") or None)
+
+    def after_correction(self, fact: Any, changes: Mapping[str, Any], mentions: list[Mapping[str, Any]]) -> None:
+        if "speaker" in changes and "speaker_actor" not in changes:
+            # The actor the extractor read for this person in the fact's own documents, when they
+            # agree on one; otherwise unknown (a reviewer may set it), never a guess from elsewhere.
+            key = surname_key(changes["speaker"])
+            actors = {m.get("speaker_actor") for m in mentions
+                      if m.get("speaker_actor") and surname_key(m.get("speaker")) == key}
+            fact.speaker_actor = actors.pop() if len(actors) == 1 else None
+
+    def describe(self, fact: Mapping[str, Any]) -> str:
+        text = fact.get("text") or ""
+        shown = text[:80] + ("…" if len(text) > 80 else "")
+        return f"{fact.get('speaker') or 'Unattributed'}: “{shown}”"
+
+    def pair(self, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> float | None:
+        """Token overlap coefficient (shared tokens / tokens of the shorter text), when at least 0.5
+        and at least half of the gold quote's tokens are covered."""
+        gold_tokens, pred_tokens = word_tokens(gold.get("text")), word_tokens(pred.get("text"))
+        if not gold_tokens or not pred_tokens:
+            return None
+        shared = sum((Counter(gold_tokens) & Counter(pred_tokens)).values())
+        overlap = shared / min(len(gold_tokens), len(pred_tokens))
+        if overlap < 0.5 or shared / len(gold_tokens) < 0.5:
+            return None
+        return overlap
+
+    def field_right(self, name: str, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+        if name == "speaker":  # FACTS.md compares names by surname
+            return surname_key(gold.get(name)) == surname_key(pred.get(name))
+        return super().field_right(name, gold, pred)
+
+
+KIND = QuoteKind()
+
+__all__ = ["Quote", "KIND", "extract_quotes", "speaker_actor", "quoted_spans", "QuotedSpan", "speech_verbs",
+           "word_count", "looks_like_title", "quote_key"]

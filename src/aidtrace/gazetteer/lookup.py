@@ -30,6 +30,7 @@ __all__ = [
     "leader",
     "leaders_of",
     "is_organisation",
+    "is_actor",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -152,6 +153,12 @@ def actor_name(code: str) -> str:
     return _actor_names().get(code.upper(), code)
 
 
+def is_actor(code: str) -> bool:
+    """Whether a code is an actor the gazetteer knows: a country's ISO 3166-1 alpha-3 code or an
+    organisation of FACTS.md ("EST", "EU"; not "XYZ")."""
+    return code.upper() in _actor_names()
+
+
 def is_organisation(code: str) -> bool:
     """Whether an actor code is one of the organisations of FACTS.md rather than a country."""
     return code.upper() in ORGANISATION_NAMES
@@ -187,8 +194,14 @@ def leader(name: str) -> tuple[str, str] | None:
     return _leaders().get(fold(_clean(name)))
 
 
+@lru_cache(maxsize=1)
+def _leaders_by_actor() -> dict[str, tuple[tuple[str, str], ...]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for row in _read("leaders.tsv"):
+        grouped.setdefault(row["actor"], []).append((row["name"], row["role"]))
+    return {actor: tuple(people) for actor, people in grouped.items()}
 
 
 def leaders_of(actor: str) -> list[tuple[str, str]]:
     """The people the leaders list names for an actor, as (full name, role), in file order."""
-    return [(row["name"], row["role"]) for row in _read("leaders.tsv") if row["actor"] == actor.upper()]
+    return list(_leaders_by_actor().get(actor.upper(), ()))

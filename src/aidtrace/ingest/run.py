@@ -24,8 +24,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..model import Document, DocumentFacts
-from ..pipeline import DEFAULT_MODEL
+from ..facts import DocumentFacts
+from ..model import Document
+from .. import DEFAULT_MODEL
 from ..storage import merge
 from ..storage.database import ensure_schema, make_sessionmaker
 from ..storage.schema import Document as DocumentRow

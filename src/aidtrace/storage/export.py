@@ -9,11 +9,11 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..model import FACT_KINDS
+from ..facts import FACT_KINDS, KINDS
+from ..spreadsheet import csv_cell
 from . import merge
 from .schema import FACT_TABLES, Document, Mention
 
-EXPORT_FORMATS = ("csv", "jsonl")
 BOOKKEEPING = ("id", "review_state", "first_seen", "last_seen", "mention_count", "confidence")
 
 
@@ -74,20 +74,20 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
 
 
 def write_csv(kind: str, rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    """A CSV table of facts; sources are flattened into ``source_*`` columns joined by " | "."""
-    columns = list(BOOKKEEPING) + list(merge.FACT_FIELDS[kind]) + list(merge.DERIVED_FIELDS.get(kind, ()))
+    """A CSV table of facts; sources are flattened into ``source_*`` columns joined by " | ".
+    Every cell is formula-safe (:func:`aidtrace.spreadsheet.csv_cell`): document text is hostile."""
+    columns = list(BOOKKEEPING) + list(KINDS[kind].field_names) + list(KINDS[kind].derived_names)
     columns += ["source_doc_ids", "source_urls", "source_published", "evidence"]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
     count = 0
     for row in rows:
         sources = row.pop("sources")
-        flat = {key: (", ".join(value) if isinstance(value, list) else value) for key, value in row.items()}
-        flat["source_doc_ids"] = " | ".join(str(s["doc_id"]) for s in sources)
-        flat["source_urls"] = " | ".join(s["url"] or "" for s in sources)
-        flat["source_published"] = " | ".join(s["published"] or "" for s in sources)
-        flat["evidence"] = " | ".join(" ".join(e["text"].split()) for s in sources for e in s["evidence"][:1])
-        writer.writerow(flat)
+        row["source_doc_ids"] = " | ".join(str(s["doc_id"]) for s in sources)
+        row["source_urls"] = " | ".join(s["url"] or "" for s in sources)
+        row["source_published"] = " | ".join(s["published"] or "" for s in sources)
+        row["evidence"] = " | ".join(" ".join(e["text"].split()) for s in sources for e in s["evidence"][:1])
+        writer.writerow([csv_cell(row.get(name)) for name in columns])
         count += 1
     return count
 

@@ -1,71 +1,41 @@
 """Storing documents and merging their extracted facts into one fact per real-world event.
 
 Every extracted fact becomes a :class:`~aidtrace.storage.schema.Mention` linked to one merged
-fact of its kind:
+fact of its kind. How mentions merge is the kind's own rule (``aidtrace.facts.<kind>.KIND``):
 
-- a **commitment** joins an existing one with the same donor and category whose item shares a
-  content word, whose quantity, amount and region are compatible, and whose announcement dates
-  (publication days of the reporting documents) are within :data:`COMMITMENT_WINDOW_DAYS`; a
-  delivery report joins the earlier pledge of the same thing up to
-  :data:`DELIVERY_WINDOW_DAYS` later, so the fact shows both ``pledged_date`` and ``delivered_date``;
-- a **meeting** joins one on the same day whose participants' surname sets overlap by
-  Jaccard >= 0.5 (one meeting per set of participants and day);
-- a **quote** joins one with the same speaker surname and the same wording;
-- a quote's ``speaker_actor`` is the first one a mention knows, a meeting's ``actors`` the union
-  of its mentions' in order;
-- an **endorsement** is one per actor and subject, a **patronage** one per patron and region.
+- a **keyed** kind (quotes, endorsements, patronages) is one fact per merge key, and its fold
+  is commutative, so a new mention is folded into the fact of its key;
+- a **clustered** kind (meetings, commitments) is re-clustered within the merge key's bucket
+  whenever the bucket gains or loses mentions: every mention of the bucket, in *canonical
+  order* (the day it reports, its document's publication day and content hash, its position),
+  joins the best-ranked fact so far or starts one. The merged facts are therefore a function
+  of the mentions alone, whatever order the documents were ingested in.
 
-A machine fact's fields are a deterministic fold of its mentions in insertion order, so the
-incremental update at ingest and the full recomputation after a re-extraction agree. Reviewed
-facts (accepted, corrected, rejected) keep their fields whatever the extractor says; a mention
-that merges into a rejected fact stays attached to it, hidden.
+Reviewed facts (accepted, corrected, rejected) are pinned: their fields never change, their
+mentions stay theirs, and a new mention that fits one joins it (a rejected fact stays hidden).
+Machine facts are reused where they keep most of their mentions, so ids stay stable.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
-from ..model import FACT_KINDS, Document, DocumentFacts, Fact
-from ..text import fold, surname_key
-from . import money
-from .schema import FACT_TABLES, CommitmentFact, Document as DocumentRow, FactMixin, Mention, utcnow
+from ..facts import KINDS, DocumentFacts, FactKind
+from ..model import Document
+from .schema import FACT_TABLES, Document as DocumentRow, FactMixin, Mention, utcnow
 
 EXTRACTOR_VERSION = f"aidtrace-{__version__}"
-COMMITMENT_WINDOW_DAYS = 30
-DELIVERY_WINDOW_DAYS = 365
-MEETING_MIN_JACCARD = 0.5
-AMOUNT_TOLERANCE = 0.01  # FACTS.md compares amounts within 1 %
-REVIEWED_STATES = ("accepted", "corrected", "rejected")
 ID_MAX = 512  # lengths of documents.doc_id / source and documents.url in the schema
 URL_MAX = 2048
-_DATA = Path(__file__).with_name("data")
-
-# The fields of each kind that a fact row carries (the rest of the row is bookkeeping).
-FACT_FIELDS: dict[str, tuple[str, ...]] = {
-    "meetings": ("participants", "mode", "place", "region", "country", "date"),
-    "quotes": ("speaker", "text"),
-    "commitments": ("donor", "recipient", "category", "item", "status", "quantity", "amount", "currency", "region"),
-    "endorsements": ("actor", "subject"),
-    "patronages": ("patron", "region"),
-}
-# Fields computed rather than reviewed: shown and exported with the fact, never corrected by hand.
-# Quotes and meetings carry the actors their people speak for, folded from the mentions.
-DERIVED_FIELDS: dict[str, tuple[str, ...]] = {
-    "commitments": ("pledged_date", "delivered_date", "amount_eur", "amount_usd", "eur_rate", "usd_rate", "rate_date"),
-    "meetings": ("actors",),
-    "quotes": ("speaker_actor",),
-}
+MACHINE = "machine"
 
 
 # ---------------------------------------------------------------------------- normalisation
@@ -81,302 +51,232 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _item_stopwords() -> frozenset[str]:
-    lines = (_DATA / "item_stopwords.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def item_words(item: str) -> frozenset[str]:
-    """Content words of a commitment item: lower-cased, stop words dropped, plural "s" stripped."""
-    stop = _item_stopwords()
-    words = set()
-    for word in re.findall(r"[a-z0-9]+", fold(item)):
-        if word in stop or (len(word) == 1 and not word.isdigit()):  # the "s" of "Ukraine's"
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.add(word)
-    return frozenset(words)
-
-
-def quote_key(speaker: str | None, text: str) -> str:
-    """Merge key of a quote: speaker surname and a hash of its lower-cased words."""
-    words = " ".join(re.findall(r"\w+", fold(text)))
-    return f"{surname_key(speaker or '')}|{hashlib.sha1(words.encode('utf-8')).hexdigest()}"
-
-
-def _day(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10] if len(value) >= 10 else value + "-01")
-    except ValueError:
-        return None
-
-
-def _days_apart(a: str | None, b: str | None) -> int | None:
-    first, second = _day(a), _day(b)
-    if first is None or second is None:
-        return None
-    return abs((first - second).days)
-
-
-def _min(a: str | None, b: str | None) -> str | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _max(a: str | None, b: str | None) -> str | None:
-    return b if a is None else a if b is None else max(a, b)
-
-
-# ---------------------------------------------------------------------------- merge keys and matching
-
-
-def mention_fields(fact: Fact) -> dict[str, Any]:
-    """A fact's fields as stored on its mention: everything but evidence and confidence."""
-    data = fact.to_dict()
-    data.pop("evidence", None)
-    data.pop("confidence", None)
-    return data
-
-
-def merge_key(kind: str, fields: dict[str, Any], seen: str | None) -> str:
-    """The indexed key under which candidates for merging are looked up."""
-    if kind == "commitments":
-        return f"{fields.get('donor')}|{fields.get('category')}"
-    if kind == "meetings":
-        return str(fields.get("date") or seen or "")
-    if kind == "quotes":
-        return quote_key(fields.get("speaker"), fields.get("text") or "")
-    if kind == "endorsements":
-        return f"{fields.get('actor')}|{fields.get('subject')}"
-    if kind == "patronages":
-        return f"{fields.get('patron')}|{fields.get('region')}"
-    raise ValueError(f"unknown fact kind {kind!r}")
-
-
-def _surnames(participants: Iterable[str] | None) -> set[str]:
-    return {key for key in (surname_key(name) for name in participants or []) if key}
-
-
-def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
-    union = a | b
-    return len(a & b) / len(union) if union else 0.0
-
-
-def _amounts_compatible(row: CommitmentFact, fields: dict[str, Any], seen: str | None) -> bool:
-    amount = fields.get("amount")
-    if amount is None or row.amount is None:
-        return True
-    currency = (fields.get("currency") or "").upper()
-    if currency == (row.currency or "").upper():
-        return abs(amount - row.amount) <= AMOUNT_TOLERANCE * max(abs(amount), abs(row.amount))
-    # Different currencies: compare in EUR, with a wider margin for rate differences between days.
-    mine = money.convert(amount, currency, seen).amount_eur
-    if mine is None or row.amount_eur is None:
-        return False
-    return abs(mine - row.amount_eur) <= 0.05 * max(abs(mine), abs(row.amount_eur))
-
-
-def _commitment_score(row: CommitmentFact, fields: dict[str, Any], seen: str | None) -> tuple | None:
-    """How well a commitment mention fits a commitment fact (higher is better), None if it does not."""
-    mine, theirs = item_words(fields.get("item") or ""), item_words(row.item or "")
-    if mine or theirs:
-        overlap = _jaccard(mine, theirs)
-        if not mine & theirs:
-            return None
-    else:  # items made only of generic words ("aid"): the same wording is required
-        if fold(fields.get("item") or "").strip() != fold(row.item or "").strip():
-            return None
-        overlap = 1.0
-    quantity = fields.get("quantity")
-    if quantity is not None and row.quantity is not None and quantity != row.quantity:
-        return None
-    region = fields.get("region")
-    if region and row.region and region != row.region:
-        return None
-    if not _amounts_compatible(row, fields, seen):
-        return None
-    gap_first, gap_last = _days_apart(seen, row.first_seen), _days_apart(seen, row.last_seen)
-    gap = min(g for g in (gap_first, gap_last) if g is not None) if gap_first is not None else None
-    if gap is not None and gap > COMMITMENT_WINDOW_DAYS:
-        # A later delivery of an earlier pledge: same thing (same quantity or amount, or the same
-        # item words), reported delivered after the pledge, within the delivery window.
-        pledged = row.pledged_date
-        same_thing = (
-            (quantity is not None and quantity == row.quantity)
-            or (fields.get("amount") is not None and row.amount is not None)
-            or (mine and mine == theirs)
-        )
-        late = _days_apart(seen, pledged)
-        if not (
-            fields.get("status") == "delivered"
-            and row.delivered_date is None
-            and pledged is not None
-            and (seen or "") >= pledged
-            and late is not None
-            and late <= DELIVERY_WINDOW_DAYS
-            and same_thing
-        ):
-            return None
-    return (overlap, -(gap or 0))
-
-
-def find_match(session: Session, kind: str, fields: dict[str, Any], seen: str | None) -> FactMixin | None:
-    """The merged fact a new mention belongs to, or None when it is a new fact."""
-    table = FACT_TABLES[kind]
-    key = merge_key(kind, fields, seen)
-    query = select(table).where(table.merge_key == key).order_by(table.id)
-    day = _day(seen)
-    if kind == "commitments" and day is not None:
-        # Facts last reported before the longest window cannot match: don't load them.
-        horizon = (day - dt.timedelta(days=DELIVERY_WINDOW_DAYS)).isoformat()
-        query = query.where(or_(table.last_seen.is_(None), table.last_seen >= horizon))
-    candidates = session.scalars(query).all()
-    if not candidates:
-        return None
-    if kind in ("endorsements", "patronages", "quotes"):
-        return candidates[0]
-    best: tuple | None = None
-    chosen = None
-    for row in candidates:
-        if kind == "meetings":
-            score = _jaccard(_surnames(fields.get("participants")), _surnames(row.participants))  # type: ignore[attr-defined]
-            if score < MEETING_MIN_JACCARD:
-                continue
-            rank: tuple = (score,)
-        else:
-            maybe = _commitment_score(row, fields, seen)  # type: ignore[arg-type]
-            if maybe is None:
-                continue
-            rank = maybe
-        if best is None or rank > best:  # ties keep the oldest fact: deterministic
-            best, chosen = rank, row
-    return chosen
-
-
-# ---------------------------------------------------------------------------- folding mentions into facts
-
-
-def _first(value: Any, new: Any) -> Any:
-    return new if value in (None, "", []) else value
-
-
-def _union(known: list[Any] | None, new: Iterable[Any] | None) -> list[Any]:
-    """``known`` then the items of ``new`` it lacks, in order (a new list: JSON columns are
-    only written back when the attribute is assigned a different object)."""
-    merged = list(known or [])
-    for item in new or ():
-        if item and item not in merged:
-            merged.append(item)
-    return merged
-
-
-def _apply_fields(kind: str, row: FactMixin, fields: dict[str, Any], seen: str | None, fresh: bool) -> None:
-    """Fold one mention's fields into a machine fact's fields."""
-    if fresh:
-        for name in FACT_FIELDS[kind]:
-            value = fields.get(name)
-            if name == "participants":
-                value = list(value or [])
-            setattr(row, name, value)
-        if kind == "meetings":
-            row.actors = _union([], fields.get("actors"))  # type: ignore[attr-defined]
-        elif kind == "quotes":
-            row.speaker_actor = fields.get("speaker_actor") or None  # type: ignore[attr-defined]
-    else:
-        if kind == "meetings":
-            known = _surnames(row.participants)  # type: ignore[attr-defined]
-            merged = list(row.participants or [])  # type: ignore[attr-defined]
-            for name in fields.get("participants") or []:
-                key = surname_key(name)
-                if key and key not in known:
-                    known.add(key)
-                    merged.append(name)
-            row.participants = merged  # type: ignore[attr-defined]
-            for name in ("mode", "place", "region", "country", "date"):
-                setattr(row, name, _first(getattr(row, name), fields.get(name)))
-            row.actors = _union(row.actors, fields.get("actors"))  # type: ignore[attr-defined]
-        elif kind == "quotes":
-            row.speaker = _first(row.speaker, fields.get("speaker"))  # type: ignore[attr-defined]
-            row.speaker_actor = _first(row.speaker_actor, fields.get("speaker_actor"))  # type: ignore[attr-defined]
-        elif kind == "commitments":
-            for name in ("quantity", "region"):
-                setattr(row, name, _first(getattr(row, name), fields.get(name)))
-            if fields.get("status") == "delivered":
-                row.status = "delivered"  # type: ignore[attr-defined]
-            if row.amount is None and fields.get("amount") is not None:  # type: ignore[attr-defined]
-                row.amount, row.currency = fields.get("amount"), fields.get("currency")  # type: ignore[attr-defined]
-    if kind == "commitments":
-        status = fields.get("status")
-        if status == "pledged":
-            row.pledged_date = _min(row.pledged_date, seen)  # type: ignore[attr-defined]
-        elif status == "delivered":
-            row.delivered_date = _min(row.delivered_date, seen)  # type: ignore[attr-defined]
-        if row.amount is not None and row.amount_eur is None and fields.get("amount") is not None:  # type: ignore[attr-defined]
-            _set_money(row, seen)  # type: ignore[arg-type]
-
-
-def _set_money(row: CommitmentFact, announced: str | None) -> None:
-    conversion = money.convert(row.amount, row.currency, announced)
-    row.amount_eur, row.amount_usd = conversion.amount_eur, conversion.amount_usd
-    row.eur_rate, row.usd_rate, row.rate_date = conversion.eur_rate, conversion.usd_rate, conversion.rate_date
-
-
-def _apply_bookkeeping(row: FactMixin, seen: str | None, confidence: float, fresh: bool) -> None:
-    if fresh:
-        row.first_seen, row.last_seen, row.mention_count, row.confidence = seen, seen, 1, confidence
-    else:
-        row.first_seen, row.last_seen = _min(row.first_seen, seen), _max(row.last_seen, seen)
-        row.mention_count = (row.mention_count or 0) + 1
-        row.confidence = max(row.confidence or 0.0, confidence)
-
-
 def fact_values(kind: str, row: FactMixin) -> dict[str, Any]:
-    """The fields of a merged fact (what review compares and export writes)."""
-    names = FACT_FIELDS[kind] + DERIVED_FIELDS.get(kind, ())
-    return {name: getattr(row, name) for name in names}
+    """The fields and derived fields of a merged fact (what review compares and export writes)."""
+    return KINDS[kind].values(row)
 
 
-def recompute(session: Session, kind: str, row: FactMixin) -> bool:
-    """Rebuild a fact from its remaining mentions (after some were removed).
+# ---------------------------------------------------------------------------- one mention
 
-    A machine fact's fields are folded again from its mentions in insertion order; a reviewed
-    fact keeps its fields and only its bookkeeping (first/last seen, count, confidence) changes.
-    Returns False when the fact was deleted: a machine fact left without mentions.
-    """
-    mentions = session.execute(
-        select(Mention, DocumentRow.published)
-        .join(DocumentRow, DocumentRow.id == Mention.document_id)
-        .where(Mention.kind == kind, Mention.fact_id == row.id)
-        .order_by(Mention.id)
-    ).all()
-    machine = row.review_state == "machine"
-    if not mentions:
-        if machine:
-            session.delete(row)
-            return False
-        row.mention_count, row.first_seen, row.last_seen, row.confidence = 0, None, None, 0.0
-        return True
-    if machine and kind == "commitments":
-        for name in DERIVED_FIELDS["commitments"]:
-            setattr(row, name, None)
-    for index, (mention, published) in enumerate(mentions):
-        seen = _seen(kind, mention.fields, published)
-        if machine:
-            _apply_fields(kind, row, mention.fields, seen, fresh=index == 0)
-        _apply_bookkeeping(row, seen, mention.confidence, fresh=index == 0)
-    if machine:
-        row.merge_key = merge_key(kind, fact_values(kind, row), row.first_seen)
+
+@dataclass
+class _Item:
+    """A mention on its way into a fact: stored already (``row``) or new (``fact`` and ``position``)."""
+
+    fields: dict[str, Any]
+    seen: str | None
+    order: tuple  # canonical order
+    confidence: float
+    row: Mention | None = None
+    fact_id: int | None = None  # the fact a stored mention belongs to now
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    position: int = 0
+    document_id: int | None = None
+    extractor_version: str = EXTRACTOR_VERSION
+
+
+def _canonical(seen: str | None, published: str | None, text_hash: str, position: int) -> tuple:
+    return (seen or "9999", published or "9999", text_hash, position)
+
+
+class _Draft:
+    """A fact being built from mentions in memory: the kind's columns plus bookkeeping."""
+
+    def __init__(self, kind: FactKind) -> None:
+        for name in kind.field_names + kind.derived_names:
+            setattr(self, name, None)
+        self.first_seen: str | None = None
+        self.last_seen: str | None = None
+        self.items: list[_Item] = []
+        self.row: FactMixin | None = None  # the stored fact it is written to
+
+
+def _see(fact: Any, seen: str | None) -> None:
+    """Widen a fact's first/last seen by one report."""
+    if seen is None:
+        return
+    fact.first_seen = seen if fact.first_seen is None else min(fact.first_seen, seen)
+    fact.last_seen = seen if fact.last_seen is None else max(fact.last_seen, seen)
+
+
+def _bookkeeping(row: FactMixin, items: list[_Item]) -> None:
+    seen = [item.seen for item in items if item.seen]
+    row.first_seen, row.last_seen = (min(seen), max(seen)) if seen else (None, None)
+    row.mention_count = len(items)
+    row.confidence = max((item.confidence for item in items), default=0.0)
+
+
+# ---------------------------------------------------------------------------- keyed kinds
+
+
+def _fold_keyed(session: Session, kind: FactKind, item: _Item) -> tuple[FactMixin, bool]:
+    """Fold a mention into the fact of its key (created when there is none)."""
+    table = FACT_TABLES[kind.name]
+    key = kind.merge_key(item.fields, item.seen)
+    row = session.scalars(select(table).where(table.merge_key == key).order_by(table.id).limit(1)).first()
+    fresh = row is None
+    if row is None:
+        row = table(review_state=MACHINE, merge_key=key, mention_count=0, confidence=0.0)
+        session.add(row)
+    if row.review_state == MACHINE:
+        kind.fold(row, item.fields, item.seen, fresh)
+    _see(row, item.seen)
+    row.mention_count = (row.mention_count or 0) + 1
+    row.confidence = max(row.confidence or 0.0, item.confidence)
+    return row, fresh
+
+
+def _refold_keyed(session: Session, kind: FactKind, row: FactMixin) -> bool:
+    """Rebuild a keyed fact from its remaining mentions; False when it was deleted (a machine
+    fact left with none)."""
+    items = _stored_items(session, kind, [row.id])
+    if not items and row.review_state == MACHINE:
+        session.delete(row)
+        return False
+    items.sort(key=lambda item: item.order)
+    if row.review_state == MACHINE:
+        kind.clear_derived(row)
+        for index, item in enumerate(items):
+            kind.fold(row, item.fields, item.seen, fresh=index == 0)
+    _bookkeeping(row, items)
     return True
 
 
-def _seen(kind: str, fields: dict[str, Any], published: str | None) -> str | None:
-    """The day a mention reports its fact: a meeting's own date, else the publication day."""
-    if kind == "meetings" and fields.get("date") and len(str(fields["date"])) == 10:
-        return str(fields["date"])
-    return published
+# ---------------------------------------------------------------------------- clustered kinds
+
+
+def _stored_items(session: Session, kind: FactKind, fact_ids: list[int]) -> list[_Item]:
+    """The stored mentions of some facts of a kind, as items."""
+    if not fact_ids:
+        return []
+    rows = session.execute(
+        select(Mention, DocumentRow.published, DocumentRow.content_hash)
+        .join(DocumentRow, DocumentRow.id == Mention.document_id)
+        .where(Mention.kind == kind.name, Mention.fact_id.in_(fact_ids))
+    ).all()
+    items = []
+    for mention, published, text_hash in rows:
+        seen = kind.seen(mention.fields, published)
+        items.append(_Item(mention.fields, seen, _canonical(seen, published, text_hash, mention.position),
+                           mention.confidence, row=mention, fact_id=mention.fact_id))
+    return items
+
+
+def _recluster(session: Session, kind: FactKind, key: str, new: list[_Item]) -> int:
+    """Cluster every mention of one bucket again (with ``new`` ones) and write the facts back;
+    returns how many facts were created."""
+    table = FACT_TABLES[kind.name]
+    rows = session.scalars(select(table).where(table.merge_key == key).order_by(table.id)).all()
+    pinned = [row for row in rows if row.review_state != MACHINE]
+    machine = [row for row in rows if row.review_state == MACHINE]
+    stored = _stored_items(session, kind, [row.id for row in rows])
+    pinned_ids = {row.id for row in pinned}
+    kept = defaultdict(list)  # a pinned fact's own mentions stay its own
+    free: list[_Item] = []
+    for item in stored:
+        (kept[item.fact_id] if item.fact_id in pinned_ids else free).append(item)
+    free.extend(new)
+    free.sort(key=lambda item: item.order)
+
+    joined: dict[int, list[_Item]] = defaultdict(list)  # pinned fact id -> mentions that joined it
+    drafts: list[_Draft] = []
+    for item in free:
+        best_rank, best = None, None
+        for candidate in [*pinned, *drafts]:  # pinned first; ties keep the earlier candidate
+            rank = kind.rank(candidate, item.fields, item.seen)
+            if rank is not None and (best_rank is None or rank > best_rank):
+                best_rank, best = rank, candidate
+        if best is None:
+            best = _Draft(kind)
+            drafts.append(best)
+            kind.fold(best, item.fields, item.seen, fresh=True)
+        elif isinstance(best, _Draft):
+            kind.fold(best, item.fields, item.seen, fresh=False)
+        else:
+            joined[best.id].append(item)
+            continue
+        _see(best, item.seen)
+        best.items.append(item)
+
+    # Reuse the machine row that keeps most of a draft's mentions (then the oldest row).
+    pairs = []
+    for index, draft in enumerate(drafts):
+        counts = defaultdict(int)
+        for item in draft.items:
+            if item.fact_id is not None:
+                counts[item.fact_id] += 1
+        pairs.extend((-count, fact_id, index) for fact_id, count in counts.items())
+    machine_by_id = {row.id: row for row in machine}
+    assigned: dict[int, FactMixin] = {}
+    used: set[int] = set()
+    for _, fact_id, index in sorted(pairs):
+        if index not in assigned and fact_id not in used and fact_id in machine_by_id:
+            assigned[index] = machine_by_id[fact_id]
+            used.add(fact_id)
+    created = 0
+    for index, draft in enumerate(drafts):
+        row = assigned.get(index)
+        if row is None:
+            row = table(review_state=MACHINE, merge_key=key)
+            session.add(row)
+            created += 1
+        for name in kind.field_names + kind.derived_names:
+            value = getattr(draft, name)
+            if getattr(row, name) != value:
+                setattr(row, name, list(value) if isinstance(value, list) else value)
+        row.merge_key = key
+        _bookkeeping(row, draft.items)
+        draft.row = row
+    for row in machine:
+        if row.id not in used:
+            session.delete(row)
+    session.flush()  # new facts need their ids before their mentions point at them
+    for draft in drafts:
+        _point(session, kind, draft.items, draft.row.id)
+    for row in pinned:
+        _point(session, kind, joined[row.id], row.id)
+        _bookkeeping(row, kept[row.id] + joined[row.id])
+    return created
+
+
+def _point(session: Session, kind: FactKind, items: Iterable[_Item], fact_id: int) -> None:
+    """Attach mentions to a fact: stored ones move, new ones are written."""
+    for item in items:
+        if item.row is not None:
+            if item.row.fact_id != fact_id:
+                item.row.fact_id = fact_id
+        else:
+            session.add(_mention_row(kind, item, fact_id))
+
+
+def _mention_row(kind: FactKind, item: _Item, fact_id: int) -> Mention:
+    evidence = item.evidence
+    return Mention(
+        document_id=item.document_id, kind=kind.name, fact_id=fact_id, position=item.position,
+        fields=item.fields, evidence=evidence,
+        evidence_start=evidence[0]["start"] if evidence else None,
+        evidence_end=evidence[0]["end"] if evidence else None,
+        confidence=item.confidence, extractor_version=item.extractor_version,
+    )
+
+
+def recompute(session: Session, kind: str, row: FactMixin) -> bool:
+    """Rebuild a fact from its mentions (after a reset or after some were removed).
+
+    A keyed fact is folded again from its mentions; a clustered fact's bucket is clustered
+    again. Returns False when the fact is gone (a machine fact without mentions, or one whose
+    mentions now belong to other facts).
+    """
+    fact_kind = KINDS[kind]
+    if not fact_kind.clustered:
+        return _refold_keyed(session, fact_kind, row)
+    fact_id = row.id
+    buckets = {row.merge_key}
+    buckets.update(fact_kind.merge_key(item.fields, item.seen) for item in _stored_items(session, fact_kind, [fact_id]))
+    for key in sorted(buckets):
+        _recluster(session, fact_kind, key, [])
+    session.flush()
+    return session.get(FACT_TABLES[kind], fact_id) is not None
 
 
 # ---------------------------------------------------------------------------- documents
@@ -415,41 +315,32 @@ def find_document(session: Session, url: str | None, text_hash: str) -> Document
     return session.scalars(select(DocumentRow).where(condition).order_by(DocumentRow.id).limit(1)).first()
 
 
-def attach_facts(session: Session, row: DocumentRow, facts: DocumentFacts, extractor_version: str = EXTRACTOR_VERSION) -> tuple[int, int]:
-    """Store every fact of a document as a mention and merge it; returns (mentions, new facts)."""
-    published = row.published
+def attach_facts(session: Session, row: DocumentRow, facts: DocumentFacts, extractor_version: str = EXTRACTOR_VERSION,
+                 also: dict[str, set[str]] | None = None) -> tuple[int, int]:
+    """Store every fact of a document as a mention and merge it; returns (mentions, new facts).
+
+    ``also`` names more buckets per clustered kind to cluster again (those that lost mentions).
+    """
     mentions = new_facts = 0
-    for kind in FACT_KINDS:
-        table = FACT_TABLES[kind]
-        for position, fact in enumerate(getattr(facts, kind)):
-            fields = mention_fields(fact)
-            seen = _seen(kind, fields, published)
-            target = find_match(session, kind, fields, seen)
-            fresh = target is None
-            if target is None:
-                target = table(review_state="machine", merge_key=merge_key(kind, fields, seen))
-                session.add(target)
-                new_facts += 1
-            if target.review_state == "machine":
-                _apply_fields(kind, target, fields, seen, fresh)
-            _apply_bookkeeping(target, seen, float(fact.confidence), fresh)
-            session.flush()  # the fact needs its id before the mention points at it
+    for name, kind in KINDS.items():
+        buckets: dict[str, list[_Item]] = {key: [] for key in (also or {}).get(name, ())}
+        for position, fact in enumerate(getattr(facts, name)):
+            fields = kind.mention_fields(fact)
+            seen = kind.seen(fields, row.published)
             evidence = [{"start": e.start, "end": e.end, "text": e.text} for e in fact.evidence]  # type: ignore[attr-defined]
-            session.add(
-                Mention(
-                    document_id=row.id,
-                    kind=kind,
-                    fact_id=target.id,
-                    position=position,
-                    fields=fields,
-                    evidence=evidence,
-                    evidence_start=evidence[0]["start"] if evidence else None,
-                    evidence_end=evidence[0]["end"] if evidence else None,
-                    confidence=float(fact.confidence),  # type: ignore[attr-defined]
-                    extractor_version=extractor_version,
-                )
-            )
+            item = _Item(fields, seen, _canonical(seen, row.published, row.content_hash, position),
+                         float(fact.confidence), evidence=evidence, position=position,  # type: ignore[attr-defined]
+                         document_id=row.id, extractor_version=extractor_version)
             mentions += 1
+            if kind.clustered:
+                buckets.setdefault(kind.merge_key(fields, seen), []).append(item)
+                continue
+            target, fresh = _fold_keyed(session, kind, item)
+            new_facts += fresh
+            session.flush()  # the fact needs its id before the mention points at it
+            session.add(_mention_row(kind, item, target.id))
+        for key in sorted(buckets):
+            new_facts += _recluster(session, kind, key, buckets[key])
     row.extractor_version = extractor_version
     row.extracted_at = utcnow()
     session.flush()
@@ -460,7 +351,7 @@ def store_document(
     session: Session,
     document: Document,
     facts: DocumentFacts | None,
-    fetched_at: dt.datetime | None = None,
+    fetched_at: Any = None,
     extractor_version: str = EXTRACTOR_VERSION,
 ) -> StoreResult:
     """Store a document and merge its facts, unless the same url or text is already stored.
@@ -499,9 +390,10 @@ def replace_facts(
 ) -> StoreResult:
     """Re-extraction: replace a stored document's mentions with new ones and merge them again.
 
-    Facts that lose mentions are recomputed from the rest (machine facts without any left are
-    deleted); reviewed facts keep their fields and a rejected one stays rejected, so a fact
-    found again merges into it and stays hidden.
+    Keyed facts that lose mentions are folded again from the rest (machine facts without any
+    left are deleted); the buckets of clustered facts that lose mentions are clustered again
+    together with the new mentions. Reviewed facts keep their fields and a rejected one stays
+    rejected, so a fact found again merges into it and stays hidden.
     """
     lock_registry(session)
     affected = session.execute(
@@ -509,15 +401,25 @@ def replace_facts(
     ).all()
     session.execute(delete(Mention).where(Mention.document_id == row.id))
     session.flush()
-    for kind, fact_id in sorted(affected):
-        fact = session.get(FACT_TABLES[kind], fact_id)
-        if fact is not None:
-            recompute(session, kind, fact)
+    also: dict[str, set[str]] = defaultdict(set)
+    for kind_name, fact_id in sorted(affected):
+        fact = session.get(FACT_TABLES[kind_name], fact_id)
+        if fact is None:
+            continue
+        if KINDS[kind_name].clustered:
+            also[kind_name].add(fact.merge_key)
+        else:
+            _refold_keyed(session, KINDS[kind_name], fact)
     session.flush()
-    mentions, new_facts = attach_facts(session, row, facts, extractor_version)
+    mentions, new_facts = attach_facts(session, row, facts, extractor_version, also)
     return StoreResult(row.id, added=False, mentions=mentions, new_facts=new_facts)
 
 
 def stored_document_model(row: DocumentRow) -> Document:
     """A stored document as the extraction model's Document (for re-extraction)."""
     return Document(id=row.doc_id, text=row.text, title=row.title, url=row.url, published=row.published, source=row.source)
+
+
+__all__ = ["EXTRACTOR_VERSION", "StoreResult", "attach_facts", "content_hash", "fact_values", "find_document",
+           "lock_registry", "normalise_text", "recompute", "replace_facts", "store_document",
+           "stored_document_model"]

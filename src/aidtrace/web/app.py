@@ -6,82 +6,22 @@ a Content-Security-Policy that allows nothing from elsewhere and no inline scrip
 """
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode, urlsplit
-
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..storage.database import ensure_schema, get_engine
 from . import security
-from .names import actor_name, region_name, regions
-from .queries import KIND_LABELS, SPECS, BadFilter, UnknownKind
+from .pages import PACKAGE_DIR, make_templates, render
+from .queries import BadFilter, UnknownKind
+from .routers import documents, facts, overview, partners, persons, regions as region_routes, review
 
-PACKAGE_DIR = Path(str(resources.files("aidtrace.web")))
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-def _money(value: Any, currency: str = "EUR") -> str:
-    """1234567.8 → "€1.2M"; None → "–"."""
-    if value is None:
-        return "–"
-    value = float(value)
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency or "", "")
-    suffix = f" {currency}" if not symbol and currency else ""
-    for limit, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{symbol}{value / limit:,.1f}{unit}{suffix}"
-    return f"{symbol}{value:,.0f}{suffix}"
-
-
-def _web_url(value: Any) -> str | None:
-    """A document's link only when it is http(s): ``javascript:`` and ``data:`` URLs are dropped."""
-    text = str(value or "").strip()
-    return text if urlsplit(text).scheme in ("http", "https") else None
-
-
-def _query(params: dict[str, Any], **changes: Any) -> str:
-    """A query string from a dict, with changes; empty values dropped."""
-    values = {**params, **changes}
-    return urlencode({k: v for k, v in values.items() if v not in (None, "")})
-
-
-def make_templates() -> Environment:
-    """The Jinja2 environment: autoescape on for every template, strict about undefined names."""
-    environment = Environment(
-        loader=FileSystemLoader(str(PACKAGE_DIR / "templates")),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    environment.globals.update(
-        actor_name=actor_name, region_name=region_name, regions=regions, kind_labels=KIND_LABELS, specs=SPECS,
-        version=__version__, query=_query,
-    )
-    environment.filters["money"] = _money
-    environment.filters["actor"] = actor_name
-    environment.filters["region"] = region_name
-    environment.filters["web_url"] = _web_url
-    return environment
-
-
-def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """Render a page with the login state (and the session's CSRF token for forms)."""
-    app = request.app
-    session = security.session_from_request(request, app.state.signer, app.state.engine)
-    html = app.state.templates.get_template(template).render(
-        request=request, session=session, csrf=session.csrf if session else None, path=request.url.path,
-        **context)
-    return HTMLResponse(html, status_code=status_code)
 
 
 def create_app(db_url: str | None = None, engine: Engine | None = None, secret: bytes | None = None) -> FastAPI:
@@ -89,8 +29,6 @@ def create_app(db_url: str | None = None, engine: Engine | None = None, secret: 
 
     The schema is created or upgraded on start, so ``aidtrace serve`` works on a fresh file.
     """
-    from .routers import documents, facts, overview, partners, persons, regions as region_routes, review
-
     engine = engine or get_engine(db_url)
     ensure_schema(engine)
     app = FastAPI(
@@ -136,9 +74,12 @@ def create_app(db_url: str | None = None, engine: Engine | None = None, secret: 
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):  # noqa: ANN202
+        # A parameter of the wrong type or out of range (page=99999999999999999999) is the
+        # client's mistake: 400 with one line per parameter, never a 500.
+        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+                            for e in error.errors())
         if _wants_json(request):
-            return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
-        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors())
-        return render(request, "error.html", {"status": 422, "message": message}, 422)
+            return JSONResponse({"detail": message}, status_code=400)
+        return render(request, "error.html", {"status": 400, "message": message}, 400)
 
     return app

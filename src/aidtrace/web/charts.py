@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model import COMMITMENT_CATEGORIES
+from ..facts.commitments import COMMITMENT_CATEGORIES
 
 SVG_NS = "http://www.w3.org/2000/svg"
 

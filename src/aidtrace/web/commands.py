@@ -4,8 +4,6 @@ from __future__ import annotations
 import click
 
 from ..clitools import db_option, open_registry
-from ..storage.database import DatabaseError
-
 
 
 @click.command()
@@ -20,6 +18,7 @@ def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from ..storage.database import DatabaseError
     from .app import create_app
 
     if workers > 1:

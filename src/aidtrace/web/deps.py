@@ -23,8 +23,3 @@ def api_reviewer(request: Request) -> security.Reviewer:
                                  "create one with `aidtrace token create NAME`)",
                             headers={"WWW-Authenticate": "Bearer"})
     return reviewer
-
-
-def page_session(request: Request) -> security.Session | None:
-    """The logged-in session of a page request, if any."""
-    return security.session_from_request(request, request.app.state.signer, request.app.state.engine)

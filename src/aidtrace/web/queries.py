@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, and_, case, cast, func, or_, select
+from sqlalchemy import JSON, Connection, String, Table, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
-from ..model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, FACT_KINDS, MEETING_MODES
+from ..facts import FACT_KINDS, KINDS
+from ..facts.kind import Listing
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
-from .names import actor_name, people_of, region_name, regions
+from .names import actor_name, people_of, regions
 
 DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 MENTIONS: Table = Mention.__table__  # type: ignore[assignment]
@@ -32,60 +33,12 @@ TABLES: dict[str, Table] = {kind: cls.__table__ for kind, cls in FACT_TABLES.ite
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 HIDDEN_STATE = "rejected"
-KIND_LABELS = {
-    "commitments": "Commitments", "meetings": "Meetings", "quotes": "Quotes",
-    "endorsements": "Endorsements", "patronages": "Patronages",
-}
+KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
+LISTINGS = {name: kind.listing for name, kind in KINDS.items()}
 # Columns that are bookkeeping rather than facts: left out of lists and exports.
 INTERNAL_COLUMNS = ("merge_key", "created_at", "updated_at")
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    """How one fact table is listed: its columns, filters, sort keys and searchable text."""
-
-    kind: str
-    partner: str | None  # the actor column ("donor", "actor", "patron")
-    date: str  # the column date filters and the default sort use
-    text: tuple[str, ...]  # columns full-text search looks in
-    columns: tuple[str, ...]  # shown in tables and exports, in order
-    sorts: tuple[str, ...]
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filter -> allowed values
-
-
-SPECS: dict[str, KindSpec] = {
-    "commitments": KindSpec(
-        "commitments", "donor", "first_seen", ("item",),
-        ("id", "first_seen", "donor", "category", "item", "status", "quantity", "amount", "currency",
-         "amount_eur", "region", "pledged_date", "delivered_date", "mention_count", "confidence", "review_state"),
-        ("first_seen", "donor", "category", "item", "status", "amount", "amount_eur", "quantity", "region",
-         "mention_count", "id"),
-        {"category": COMMITMENT_CATEGORIES, "status": COMMITMENT_STATUSES},
-    ),
-    "meetings": KindSpec(
-        "meetings", None, "date", ("participants", "place"),
-        ("id", "date", "participants", "mode", "place", "region", "country", "mention_count", "confidence",
-         "review_state"),
-        ("date", "mode", "place", "region", "country", "mention_count", "id"),
-        {"mode": MEETING_MODES},
-    ),
-    "quotes": KindSpec(
-        "quotes", None, "first_seen", ("text", "speaker"),
-        ("id", "first_seen", "speaker", "text", "mention_count", "confidence", "review_state"),
-        ("first_seen", "speaker", "text", "mention_count", "id"),
-    ),
-    "endorsements": KindSpec(
-        "endorsements", "actor", "first_seen", ("actor", "subject"),
-        ("id", "first_seen", "last_seen", "actor", "subject", "mention_count", "confidence", "review_state"),
-        ("first_seen", "last_seen", "actor", "subject", "mention_count", "id"),
-        {"subject": ENDORSEMENT_SUBJECTS},
-    ),
-    "patronages": KindSpec(
-        "patronages", "patron", "first_seen", ("patron", "region"),
-        ("id", "first_seen", "last_seen", "patron", "region", "mention_count", "confidence", "review_state"),
-        ("first_seen", "patron", "region", "mention_count", "id"),
-    ),
-}
+# The filters a listing understands beyond its kind's choices (which are filters too).
+COMMON_FILTERS = ("partner", "region", "person", "state", "date_from", "date_to", "q", "sort")
 STATE_CHOICES = ("all",) + REVIEW_STATES
 
 
@@ -140,14 +93,15 @@ class UnknownKind(BadFilter):
 
 @dataclass
 class FactFilter:
-    """What a facts table shows: the query string of its page, validated."""
+    """What a facts table shows: the query string of its page, validated.
 
+    ``choices`` holds the filters of the kind's closed vocabularies in use (``category``,
+    ``status``, ``topic`` ...); the rest are the filters every listing has.
+    """
+
+    choices: dict[str, str] = field(default_factory=dict)
     partner: str | None = None
-    category: str | None = None
-    status: str | None = None
     region: str | None = None
-    subject: str | None = None
-    mode: str | None = None
     person: str | None = None
     state: str | None = None  # a review state, "all", or None (everything but rejected)
     date_from: str | None = None
@@ -157,68 +111,105 @@ class FactFilter:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
+    def __getitem__(self, name: str) -> Any:
+        """A filter's value by name, a choice filter or a common one (templates read ``flt[name]``)."""
+        if name in self.choices:
+            return self.choices[name]
+        return getattr(self, name, None)
+
     def as_query(self, **changes: Any) -> dict[str, str]:
         """The non-empty parameters as a query-string dict, with ``changes`` applied."""
-        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values: dict[str, Any] = dict(self.choices)
+        values.update({name: getattr(self, name) for name in self.__dataclass_fields__ if name != "choices"})
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE}
         return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
 
+    def cache_key(self) -> str:
+        """The filter without sort and paging: what its count depends on."""
+        return repr((sorted(self.choices.items()), self.partner, self.region, self.person, self.state,
+                     self.date_from, self.date_to, self.q))
 
-def _clean(value: str | None, limit: int = 200) -> str | None:
-    value = (value or "").strip()
+
+def _clean(value: Any, limit: int = 200) -> str | None:
+    value = str(value if value is not None else "").strip()
     return value[:limit] if value else None
+
+
+MAX_PAGE = 1_000_000  # deeper than any listing; past it a page number is refused, not overflowed
+MAX_ID = 2**63 - 1  # the largest row id a database holds; a larger one is refused before it overflows
+
+
+def _whole_number(params: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 9:
+        raise BadFilter(f"{name} must be a whole number from {low} to {high}, not {text[:40]!r}")
+    number = int(text)
+    if not low <= number <= high:
+        raise BadFilter(f"{name} must be a whole number from {low} to {high}, not {number}")
+    return number
 
 
 def make_filter(kind: str, params: Mapping[str, Any]) -> FactFilter:
     """Validate the filter parameters of a facts listing; raise :class:`BadFilter` on nonsense."""
-    spec = spec_for(kind)
-    result = FactFilter(**{name: _clean(params.get(name)) for name in (
-        "partner", "category", "status", "region", "subject", "mode", "person", "state",
-        "date_from", "date_to", "q", "sort")})
-    for name, allowed in spec.choices.items():
-        value = getattr(result, name)
-        if value is not None and value not in allowed:
-            raise BadFilter(f"{name} must be one of {', '.join(allowed)}")
-    for name in ("category", "status", "subject", "mode"):
-        if getattr(result, name) is not None and name not in spec.choices:
+    listing = spec_for(kind)
+    result = FactFilter(**{name: _clean(params.get(name)) for name in COMMON_FILTERS})
+    for name, allowed in listing.choices.items():
+        value = _clean(params.get(name))
+        if value is not None:
+            if value not in allowed:
+                raise BadFilter(f"{name} must be one of {', '.join(allowed)}")
+            result.choices[name] = value
+    for name in sorted(set(params) & ALL_CHOICE_FILTERS - set(listing.choices)):
+        if _clean(params.get(name)) is not None:
             raise BadFilter(f"{kind} cannot be filtered by {name}")
     if result.partner is not None:
         result.partner = result.partner.upper()
     if result.region is not None:
         result.region = result.region.upper()
-        if "region" not in TABLES[kind].c:
+        if not listing.region:
             raise BadFilter(f"{kind} cannot be filtered by region")
-    if result.person is not None and kind not in ("meetings", "quotes"):
+    if result.person is not None and not listing.person:
         raise BadFilter(f"{kind} cannot be filtered by person")
     if result.state is not None and result.state not in STATE_CHOICES:
         raise BadFilter(f"state must be one of {', '.join(STATE_CHOICES)}")
     for name in ("date_from", "date_to"):
         value = getattr(result, name)
-        if value is not None and not _is_partial_date(value):
-            raise BadFilter(f"{name} must be a date YYYY[-MM[-DD]]")
-    if result.sort is not None and result.sort.lstrip("-") not in spec.sorts:
-        raise BadFilter(f"sort must be one of {', '.join(spec.sorts)} (prefix - for descending)")
-    try:
-        result.page = max(1, int(params.get("page") or 1))
-        result.per_page = min(MAX_PER_PAGE, max(1, int(params.get("per_page") or DEFAULT_PER_PAGE)))
-    except (TypeError, ValueError) as error:
-        raise BadFilter("page and per_page must be whole numbers") from error
+        if value is not None and not is_partial_date(value):
+            raise BadFilter(f"{name} must be a date YYYY[-MM[-DD]], not {value[:40]!r}")
+    if result.sort is not None and result.sort.lstrip("-") not in listing.sorts:
+        raise BadFilter(f"sort must be one of {', '.join(listing.sorts)} (prefix - for descending)")
+    result.page = _whole_number(params, "page", 1, 1, MAX_PAGE)
+    result.per_page = _whole_number(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     return result
 
 
-def _is_partial_date(value: str) -> bool:
+def is_partial_date(value: str) -> bool:
+    """A real calendar date YYYY-MM-DD, or a month YYYY-MM, or a year YYYY (2022-13-45 is none)."""
     parts = value.split("-")
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
         return False
-    return all(len(p) == 2 for p in parts[1:])
+    if not all(len(p) == 2 for p in parts[1:]):
+        return False
+    try:
+        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
 
 
-def spec_for(kind: str) -> KindSpec:
-    """The listing spec of a fact kind; :class:`BadFilter` for an unknown kind."""
-    if kind not in SPECS:
+def spec_for(kind: str) -> Listing:
+    """The listing spec of a fact kind; :class:`UnknownKind` for an unknown kind."""
+    if kind not in KINDS:
         raise UnknownKind(f"unknown fact kind {kind!r}; one of {', '.join(FACT_KINDS)}")
-    return SPECS[kind]
+    return KINDS[kind].listing
+
+
+# Every choice filter of any kind: asking one kind for another's is refused by name.
+ALL_CHOICE_FILTERS = frozenset(name for kind in KINDS.values() for name in kind.listing.choices)
 
 
 def _like(text: str) -> str:
@@ -232,29 +223,28 @@ def _json_fragment(name: str) -> str:
     return json.dumps(name)
 
 
-def of_partner(kind: str, code: str) -> ColumnElement[bool]:
-    """Meetings or quotes of a partner: those whose people speak for it.
+def _holds(column: ColumnElement[Any], value: str) -> ColumnElement[bool]:
+    """A JSON list column that holds ``value``: '["UKR", "EST"]' holds '"EST"' (a bound LIKE
+    pattern on the JSON text, the same on SQLite and PostgreSQL, where json keeps the text)."""
+    return cast(column, String).like(_like(_json_fragment(value)), escape="\\")
 
-    The extractor records per document whom each person speaks for ("Estonian Prime Minister
-    Kaja Kallas" speaks for EST): a quote's ``speaker_actor``, a meeting's ``actors``. Rows
-    stored before those columns existed (NULL there) fall back to the people the gazetteer lists
-    for the partner, matched by name, until they are re-extracted.
-    """
-    table = TABLES[kind]
-    names = sorted({name for name, _ in people_of(code)})
-    if kind == "quotes":
-        mine = table.c.speaker_actor == code
-        legacy = and_(table.c.speaker_actor.is_(None), table.c.speaker.in_(names)) if names else None
-    elif kind == "meetings":
-        # A JSON list of codes, read as text: '["UKR", "EST"]' holds '"EST"' (a bound LIKE pattern;
-        # the same on SQLite and PostgreSQL, where the json type keeps the text as written).
-        mine = cast(table.c.actors, String).like(_like(_json_fragment(code)), escape="\\")
-        participants = cast(table.c.participants, String)
-        named = [participants.like(_like(_json_fragment(n)), escape="\\") for n in names]
-        legacy = and_(table.c.actors.is_(None), or_(*named)) if names else None
-    else:
-        raise ValueError(f"{kind} have no people who speak for a partner")
-    return mine if legacy is None else or_(mine, legacy)
+
+def _equals_or_holds(table: Table, column: str, is_list: bool, value: str) -> ColumnElement[bool]:
+    return _holds(table.c[column], value) if is_list else table.c[column] == value
+
+
+def of_partner(kind: str, code: str) -> ColumnElement[bool]:
+    """The facts of a kind that belong to a partner, by the column the kind names for it: a
+    commitment's donor, an endorsement's actor, a quote's ``speaker_actor`` or a meeting's
+    ``actors`` (whom the extractor found each person speaking for, per document)."""
+    listing = KINDS[kind].listing
+    return _equals_or_holds(TABLES[kind], listing.partner, listing.partner_list, code)
+
+
+def of_person(kind: str, name: str) -> ColumnElement[bool]:
+    """The facts of a kind that name a person (a speaker, a participant), by the name as shown."""
+    listing = KINDS[kind].listing
+    return _equals_or_holds(TABLES[kind], listing.person, listing.person_list, name)
 
 
 def visible(table: Table) -> ColumnElement[bool]:
@@ -263,27 +253,26 @@ def visible(table: Table) -> ColumnElement[bool]:
 
 
 def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
-    spec = SPECS[kind]
+    listing = KINDS[kind].listing
     table = TABLES[kind]
     where: list[ColumnElement[bool]] = []
     if flt.state in (None, ""):
         where.append(visible(table))
     elif flt.state != "all":
         where.append(table.c.review_state == flt.state)
-    if flt.partner and spec.partner:
-        where.append(table.c[spec.partner] == flt.partner)
-    elif flt.partner:
+    if flt.partner and listing.partner:
         where.append(of_partner(kind, flt.partner))
-    for name in ("category", "status", "subject", "mode", "region"):
-        value = getattr(flt, name)
-        if value is not None:
-            where.append(table.c[name] == value)
-    if flt.person:
-        if kind == "quotes":
-            where.append(table.c.speaker == flt.person)  # the name as shown: the speaker index serves it
+    for name, value in flt.choices.items():
+        column = name if name in table.c else f"{name}s"  # the "topic" filter reads the "topics" list
+        if isinstance(table.c[column].type, JSON):
+            where.append(_holds(table.c[column], value))
         else:
-            where.append(cast(table.c.participants, String).like(_like(_json_fragment(flt.person)), escape="\\"))
-    date_column = table.c[spec.date]
+            where.append(table.c[column] == value)
+    if flt.region is not None:
+        where.append(table.c[listing.region] == flt.region)
+    if flt.person:
+        where.append(of_person(kind, flt.person))
+    date_column = table.c[listing.date]
     if flt.date_from:
         where.append(date_column >= flt.date_from)
     if flt.date_to:
@@ -291,14 +280,14 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
         where.append(date_column <= flt.date_to + ("-99" if len(flt.date_to) < 10 else ""))
     if flt.q:
         pattern = _like(flt.q)
-        where.append(or_(*(cast(table.c[name], String).ilike(pattern, escape="\\") for name in spec.text)))
+        where.append(or_(*(cast(table.c[name], String).ilike(pattern, escape="\\") for name in listing.text)))
     return where
 
 
 def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnElement[Any]]:
-    spec = SPECS[kind]
+    listing = KINDS[kind].listing
     table = TABLES[kind]
-    sort = flt.sort or f"-{spec.date}"
+    sort = flt.sort or f"-{listing.date}"
     column = table.c[sort.lstrip("-")]
     # NULLs last either way, then newest id first so pages are stable. SQLite already puts
     # NULLs last when descending, and saying nothing more lets it walk an index in order.
@@ -312,7 +301,7 @@ def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnEl
 def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite") -> Select:
     """The SELECT of a filtered, sorted facts listing (no paging)."""
     table = TABLES[kind]
-    return select(*(table.c[name] for name in SPECS[kind].columns)).where(*_conditions(kind, flt)).order_by(
+    return select(*(table.c[name] for name in KINDS[kind].listing.columns)).where(*_conditions(kind, flt)).order_by(
         *_order(kind, flt, dialect))
 
 
@@ -348,8 +337,7 @@ def count_facts(connection: Connection, kind: str, flt: FactFilter) -> int:
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
     """One page of a facts listing with the total number of matches."""
     # The same filter is counted again for every page and every sort: count it once.
-    count_key = replace(flt, sort=None, page=1, per_page=DEFAULT_PER_PAGE)
-    total = cached(connection, ("count", kind, repr(count_key)), lambda: count_facts(connection, kind, flt))
+    total = cached(connection, ("count", kind, flt.cache_key()), lambda: count_facts(connection, kind, flt))
     statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
         (flt.page - 1) * flt.per_page)
     items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
@@ -376,35 +364,14 @@ def fact_row(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A fact row as a JSON-ready dict with a readable ``label``."""
     data = {key: _plain(value) for key, value in row.items() if key not in INTERNAL_COLUMNS}
     data["kind"] = kind
-    data["label"] = fact_label(kind, data)
+    data["label"] = KINDS[kind].describe(data)
     return data
-
-
-def fact_label(kind: str, fact: Mapping[str, Any]) -> str:
-    """One line that says what a fact is."""
-    if kind == "commitments":
-        bits = [actor_name(fact.get("donor")), fact.get("status") or "", fact.get("item") or ""]
-        if fact.get("quantity"):
-            bits.append(f"×{fact['quantity']}")
-        if fact.get("amount") is not None:
-            bits.append(f"{fact['amount']:,.0f} {fact.get('currency') or ''}".strip())
-        return " ".join(b for b in bits if b)
-    if kind == "meetings":
-        people = fact.get("participants") or []
-        return f"{' + '.join(people)} ({fact.get('mode') or 'meeting'})"
-    if kind == "quotes":
-        text = fact.get("text") or ""
-        return f"{fact.get('speaker') or 'Unattributed'}: “{text[:80]}{'…' if len(text) > 80 else ''}”"
-    if kind == "endorsements":
-        return f"{actor_name(fact.get('actor'))} supports {str(fact.get('subject') or '').replace('_', ' ')}"
-    if kind == "patronages":
-        return f"{actor_name(fact.get('patron'))} patron of {region_name(fact.get('region'))}"
-    return kind
 
 
 def get_fact(connection: Connection, kind: str, fact_id: int) -> dict[str, Any] | None:
     """One fact with every column, its sources (mentions with their documents) and its review history."""
-    table = TABLES[spec_for(kind).kind]
+    spec_for(kind)
+    table = TABLES[kind]
     row = connection.execute(select(table).where(table.c.id == fact_id)).mappings().first()
     if row is None:
         return None
@@ -576,8 +543,7 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     ]
     endorsements = TABLES["endorsements"]
     patronages = TABLES["patronages"]
-    # Meetings and quotes of the people who speak for it (the extractor's per-document actors;
-    # the gazetteer's leaders for rows stored before those were recorded).
+    # Meetings and quotes of the people who speak for it (the extractor's per-document actors).
     quotes, meetings = TABLES["quotes"], TABLES["meetings"]
     quotes_list = [fact_row("quotes", r) for r in connection.execute(
         select(quotes).where(of_partner("quotes", code), visible(quotes))
@@ -722,7 +688,7 @@ def document_detail(connection: Connection, document_id: int) -> dict[str, Any] 
         fact = merged.get((mention["kind"], mention["fact_id"]))
         facts.append({
             "mention_id": mention["id"], "kind": mention["kind"], "fact_id": mention["fact_id"],
-            "label": fact["label"] if fact else fact_label(mention["kind"], mention["fields"] or {}),
+            "label": fact["label"] if fact else KINDS[mention["kind"]].describe(mention["fields"] or {}),
             "review_state": fact["review_state"] if fact else None,
             "fields": mention["fields"] or {}, "evidence": spans, "confidence": mention["confidence"],
         })

@@ -1,9 +1,11 @@
 """Pydantic models of the JSON API: what it returns and what a review sends."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..facts import KINDS, FactKind
 
 
 class _Open(BaseModel):
@@ -11,16 +13,31 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class Fact(_Open):
-    """A merged fact: the columns of its kind's table plus ``kind`` and a readable ``label``."""
+class FactBase(BaseModel):
+    """What every merged fact has: its id, kind, a readable label and its bookkeeping."""
 
     id: int
-    kind: str
     label: str
     review_state: str
     mention_count: int | None = None
     confidence: float | None = None
     first_seen: str | None = None
+    last_seen: str | None = None
+
+
+def _fact_model(kind: FactKind) -> type[BaseModel]:
+    """The response model of one kind's facts, from the fields the kind declares."""
+    fields: dict[str, Any] = {"kind": (Literal[kind.name], kind.name)}
+    for name, (python_type, description) in kind.api_fields().items():
+        annotation = list[Any] if python_type is list else python_type
+        fields[name] = (annotation | None, Field(default=None, description=description or None))
+    model_name = "".join(part.capitalize() for part in kind.name.split("_")) + "Fact"
+    return create_model(model_name, __base__=FactBase, __doc__=f"A merged fact of {kind.name}.", **fields)
+
+
+FACT_MODELS: dict[str, type[BaseModel]] = {name: _fact_model(kind) for name, kind in KINDS.items()}
+# Any kind's fact, told apart by ``kind``.
+Fact = Annotated[Union[tuple(FACT_MODELS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class Evidence(BaseModel):
@@ -58,11 +75,13 @@ class ReviewEntry(_Open):
     note: str | None
 
 
-class FactDetail(Fact):
-    """A fact with its sources and its review history."""
+def _detail_model(model: type[BaseModel]) -> type[BaseModel]:
+    return create_model(model.__name__ + "Detail", __base__=model, __doc__="A fact with its sources and its review history.",
+                        sources=(list[Source], ...), reviews=(list[ReviewEntry], ...))
 
-    sources: list[Source]
-    reviews: list[ReviewEntry]
+
+FACT_DETAIL_MODELS: dict[str, type[BaseModel]] = {name: _detail_model(model) for name, model in FACT_MODELS.items()}
+FactDetail = Annotated[Union[tuple(FACT_DETAIL_MODELS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class FactList(BaseModel):
@@ -152,11 +171,12 @@ class PartnerDetail(PartnerSummary):
     by_category: list[CategoryTotal]
     people: list[PersonRole] = Field(description="the people the gazetteer lists as speaking for the partner")
     timeline: list[MonthTotal]
-    commitments_list: list[Fact]
-    endorsements_list: list[Fact]
-    patronages_list: list[Fact]
-    meetings_list: list[Fact] = Field(description="meetings in which someone speaking for it took part")
-    quotes_list: list[Fact] = Field(description="quotes of its people")
+    commitments_list: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
+    endorsements_list: list[FACT_MODELS["endorsements"]]  # type: ignore[valid-type]
+    patronages_list: list[FACT_MODELS["patronages"]]  # type: ignore[valid-type]
+    meetings_list: list[FACT_MODELS["meetings"]] = Field(  # type: ignore[valid-type]
+        description="meetings in which someone speaking for it took part")
+    quotes_list: list[FACT_MODELS["quotes"]] = Field(description="quotes of its people")  # type: ignore[valid-type]
 
 
 class Patron(BaseModel):
@@ -175,8 +195,8 @@ class RegionSummary(BaseModel):
 
 
 class RegionDetail(RegionSummary):
-    commitments_list: list[Fact]
-    meetings_list: list[Fact]
+    commitments_list: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
+    meetings_list: list[FACT_MODELS["meetings"]]  # type: ignore[valid-type]
 
 
 class PersonSummary(BaseModel):
@@ -187,14 +207,14 @@ class PersonSummary(BaseModel):
 
 class PersonDetail(BaseModel):
     name: str
-    quotes: list[Fact]
-    meetings: list[Fact]
+    quotes: list[FACT_MODELS["quotes"]]  # type: ignore[valid-type]
+    meetings: list[FACT_MODELS["meetings"]]  # type: ignore[valid-type]
 
 
 class Overview(BaseModel):
     counts: dict[str, int]
     latest_documents: list[DocumentSummary]
-    latest_commitments: list[Fact]
+    latest_commitments: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
     top_by_value: list[PartnerSummary]
     top_by_count: list[PartnerSummary]
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from .. import queries
-from ..app import render
+from ..pages import render
 from ..deps import connection
 from ..maps import MapUnavailable, render_map
 from ..schemas import Overview, RegionSummary

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from .. import queries
-from ..app import render
+from ..pages import render
 from ..deps import connection
 from ..schemas import PersonDetail, PersonSummary
 

@@ -3,9 +3,7 @@ after logging in; every change is appended to the review history. Also the login
 pages and the history (``/reviews``, ``/api/reviews``)."""
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -14,136 +12,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from ...model import COMMITMENT_CATEGORIES, COMMITMENT_STATUSES, ENDORSEMENT_SUBJECTS, MEETING_MODES, ORGANISATIONS
+from ...facts import KINDS
 from ...storage.schema import FACT_TABLES, REVIEW_ACTIONS
 from .. import queries, security
-from ..app import render
 from ..deps import api_reviewer, connection
-from ..names import regions
+from ..pages import form_value, render
 from ..schemas import ReviewEntry, ReviewRequest, ReviewResult
 
 router = APIRouter()
-NEW_STATE = {"accept": "accepted", "reject": "rejected", "correct": "corrected", "reset": "machine"}
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 class InvalidReview(ValueError):
     """The review cannot be applied as asked (bad action, field or value)."""
 
 
-def _text(limit: int, required: bool = False) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        value = None if value is None else str(value).strip()
-        if not value:
-            if required:
-                raise InvalidReview("must not be empty")
-            return None
-        if len(value) > limit:
-            raise InvalidReview(f"is longer than {limit} characters")
-        return value
-    return check
-
-
-def _choice(options: tuple[str, ...], required: bool = True) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if value in (None, "") and not required:
-            return None
-        if value not in options:
-            raise InvalidReview(f"must be one of {', '.join(options)}")
-        return value
-    return check
-
-
-def _actor(required: bool = True) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        value = str(value or "").strip().upper()
-        if not value and not required:
-            return None
-        if not (re.fullmatch(r"[A-Z]{3}", value) or value in ORGANISATIONS):
-            raise InvalidReview(f"must be an ISO 3166 alpha-3 code or one of {', '.join(ORGANISATIONS)}")
-        return value
-    return check
-
-
-def _region(required: bool = False) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        value = str(value or "").strip().upper()
-        if not value and not required:
-            return None
-        if value not in regions():
-            raise InvalidReview("must be an ISO 3166-2:UA region code such as UA-18")
-        return value
-    return check
-
-
-def _date(value: Any) -> Any:
-    value = str(value or "").strip()
-    if not value:
-        return None
-    if not _DATE.match(value):
-        raise InvalidReview("must be a date YYYY-MM-DD or YYYY-MM")
-    return value
-
-
-def _number(kind: type) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            number = kind(value)
-        except (TypeError, ValueError) as error:
-            raise InvalidReview("must be a number") from error
-        if number < 0:
-            raise InvalidReview("must not be negative")
-        return number
-    return check
-
-
-def _currency(value: Any) -> Any:
-    value = str(value or "").strip().upper()
-    if not value:
-        return None
-    if not _CURRENCY.match(value):
-        raise InvalidReview("must be an ISO 4217 code such as EUR")
-    return value
-
-
-def _people(value: Any) -> Any:
-    if isinstance(value, str):
-        value = [part.strip() for part in value.split(";")]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidReview("must be a list of names (in forms: separated by ';')")
-    names = [v.strip() for v in value if v.strip()]
-    if len(names) < 2:
-        raise InvalidReview("needs at least two participants")
-    return names
-
-
-# What a correction may change, per kind, and how each value is checked.
-EDITABLE: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "commitments": {
-        "donor": _actor(), "recipient": _actor(), "category": _choice(COMMITMENT_CATEGORIES),
-        "item": _text(512, required=True), "status": _choice(COMMITMENT_STATUSES), "quantity": _number(int),
-        "amount": _number(float), "currency": _currency, "region": _region(),
-    },
-    "meetings": {
-        "participants": _people, "mode": _choice(MEETING_MODES, required=False), "place": _text(256),
-        "region": _region(), "country": _actor(required=False), "date": _date,
-    },
-    "quotes": {"speaker": _text(256), "text": _text(20000, required=True)},
-    "endorsements": {"actor": _actor(), "subject": _choice(ENDORSEMENT_SUBJECTS)},
-    "patronages": {"patron": _actor(), "region": _region(required=True)},
-}
-
-
 def apply_review(engine: Engine, kind: str, fact_id: int, action: str, values: dict[str, Any] | None,
                  note: str | None, reviewer: security.Reviewer) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Apply one review in one transaction through :mod:`aidtrace.storage.review` (which keeps
-    merge keys, EUR values and the history consistent with ``aidtrace review``).
-
-    The web checks values more strictly first (actor and region codes, numbers). Raises
-    :class:`InvalidReview` for a bad action or value and ``LookupError`` for an unknown fact.
+    """Apply one review in one transaction through :mod:`aidtrace.storage.review`, which checks
+    the values by the kind's own rules (as ``aidtrace review`` does) and keeps merge keys, EUR
+    values and the history consistent. Raises :class:`InvalidReview` for a bad action or value
+    and ``LookupError`` for an unknown fact.
     """
     from sqlalchemy.orm import Session
 
@@ -152,7 +40,6 @@ def apply_review(engine: Engine, kind: str, fact_id: int, action: str, values: d
     queries.spec_for(kind)
     if action not in REVIEW_ACTIONS:
         raise InvalidReview(f"action must be one of {', '.join(REVIEW_ACTIONS)}")
-    editable = EDITABLE[kind]
     note = (note or "").strip()[:2000] or None
     with Session(engine) as session, session.begin():
         fact = session.get(FACT_TABLES[kind], fact_id)
@@ -162,21 +49,7 @@ def apply_review(engine: Engine, kind: str, fact_id: int, action: str, values: d
             if action == "correct":
                 if not values:
                     raise InvalidReview("a correction needs values: the fields to change")
-                unknown = sorted(set(values) - set(editable))
-                if unknown:
-                    raise InvalidReview(f"cannot correct {', '.join(unknown)} of {kind}; "
-                                        f"editable: {', '.join(editable)}")
-                changes: dict[str, Any] = {}
-                for name, value in values.items():
-                    try:
-                        checked = editable[name](value)
-                    except InvalidReview as error:
-                        raise InvalidReview(f"{name} {error}") from error
-                    if checked != getattr(fact, name):
-                        changes[name] = checked
-                if not changes:
-                    raise InvalidReview("the correction changes nothing")
-                entry = storage_review.correct(session, kind, fact_id, changes, reviewer.name, note)
+                entry = storage_review.correct(session, kind, fact_id, values, reviewer.name, note)
             else:
                 if values:
                     raise InvalidReview(f"{action} takes no values")
@@ -250,27 +123,16 @@ async def review_form(request: Request, kind: str, fact_id: int) -> RedirectResp
     if action == "correct":
         queries.spec_for(kind)
         # Only fields the form changed are corrected; the form shows every editable field.
-        values = {name: form.get(f"field_{name}") for name in EDITABLE[kind] if f"field_{name}" in form}
+        values = {name: form.get(f"field_{name}") for name in KINDS[kind].editable if f"field_{name}" in form}
         table = queries.TABLES[kind]
         with request.app.state.engine.connect() as db:
             current = db.execute(select(table).where(table.c.id == fact_id)).mappings().first()
         if current is not None:
-            values = {k: v for k, v in values.items() if _form_value(current.get(k)) != str(v or "").strip()}
+            values = {k: v for k, v in values.items() if form_value(current.get(k)) != str(v or "").strip()}
     _review_or_http(request.app.state.engine, kind, fact_id, action, values, str(form.get("note") or ""),
                     session.reviewer)
     message = quote(f"{action} recorded")
     return RedirectResponse(f"/facts/{kind}/{fact_id}?message={message}", status_code=303)
-
-
-def _form_value(value: Any) -> str:
-    """How a stored value is written in the correction form."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
