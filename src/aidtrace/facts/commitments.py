@@ -705,8 +705,11 @@ class CommitmentKind(FactKind):
             return None
         if mine & theirs:
             return (1, overlap, -(gap or 0))
+        # A report of the package without its amount ("the aid package") joins the report with it;
+        # a named thing without an amount ("ATACMS missiles") is an item of its own.
+        unpriced = fields.get("item") if fields.get("amount") is None else fact.item
         one_amount = (fields.get("amount") is None) != (fact.amount is None)
-        if one_amount and not delivery and (names_a_package(fields.get("item")) or names_a_package(fact.item)):
+        if one_amount and not delivery and names_a_package(unpriced):
             return (0, overlap, -(gap or 0))
         if not mine and not theirs and fold(fields.get("item") or "").strip() == fold(fact.item or "").strip():
             return (0, 1.0, -(gap or 0))  # items made only of generic words: the same wording
@@ -723,8 +726,6 @@ class CommitmentKind(FactKind):
                 fact.status = "delivered"
             if fact.amount is None and fields.get("amount") is not None:
                 fact.amount, fact.currency = fields.get("amount"), fields.get("currency")
-            if names_a_package(fact.item) and not names_a_package(fields.get("item")) and item_words(fields.get("item")):
-                fact.item = fields.get("item")  # "aid package" joined by its "air defence systems"
         status = fields.get("status")
         if status == "pledged":
             fact.pledged_date = earliest(fact.pledged_date, seen)
