@@ -2,6 +2,7 @@
 HTTP server on 127.0.0.1 serving the pages and feeds written below."""
 from __future__ import annotations
 
+import io
 import json
 import socket
 import threading
@@ -282,4 +283,39 @@ def test_progress_bar_shows_documents_per_second(tmp_path):
                               for i, a in enumerate(ARTICLES.values())), encoding="utf-8")
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(tmp_path / "p.db"), "--progress"])
     assert result.exit_code == 0, result.output
-    assert "3doc" in result.stderr.replace(" ", "") and "doc/s" in result.stderr
+    # The corpus is counted first: the bar has a total, a percentage, a rate and a time left.
+    bar = result.stderr.replace(" ", "")
+    assert "3/3" in bar and "100%" in bar and "doc/s" in bar and "<00:00" in bar
+    # The summary follows the bar.
+    assert result.stderr.strip().splitlines()[-1].startswith("aidtrace: 3 documents added")
+
+
+def test_progress_is_a_plain_periodic_line_when_stderr_is_not_a_terminal(tmp_path):
+    from aidtrace.ingest.progress import Progress, progress_mode
+
+    log = io.StringIO()
+    assert progress_mode(None, log) == "lines" and progress_mode(False, log) == "off"
+    progress = Progress(4, "lines", stream=log, every=0.0)
+    for _ in range(4):
+        progress.update()
+    progress.close()
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 5 and "\r" not in log.getvalue()  # one whole line per report, no bar redraws
+    assert lines[1].startswith("aidtrace: ingest") and " 2/4 " in lines[1] and "50%" in lines[1]
+    quiet = io.StringIO()
+    silent = Progress(4, "off", stream=quiet, every=0.0)
+    silent.update()
+    silent.close()
+    assert quiet.getvalue() == ""
+
+
+def test_a_corpus_is_counted_before_it_is_read(tmp_path):
+    from aidtrace.documents import count_documents
+
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.jsonl").write_text('{"id": 1, "text": "x"}\n\n{"id": 2, "text": "y"}\n', encoding="utf-8")
+    assert count_documents([str(tmp_path)]) == 3
+    assert count_documents([str(tmp_path / "a.txt"), "missing.txt"]) == 2
+    assert count_documents([str(tmp_path), "https://example.org/feed.xml"]) is None
+    assert count_documents(["-"]) is None

@@ -371,6 +371,36 @@ def _read_stdin(stream: TextIO, ids: _Ids) -> Iterator[Document | InputError]:
     yield duplicate if duplicate else document
 
 
+def _source_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    return [path]
+
+
+def count_documents(sources: Iterable[str]) -> int | None:
+    """How many documents (or input errors) ``read_documents`` will yield for these sources, read
+    cheaply (a JSONL corpus counts its non-blank lines); None when that cannot be known before
+    reading (standard input, URLs). For progress bars: a broken file may count as one."""
+    total = 0
+    for source in sources:
+        if source == "-" or "://" in source:
+            return None
+        path = Path(source)
+        if not path.exists():
+            total += 1
+            continue
+        files = _source_files(path)
+        total += len(files) or 1
+        for file in files:
+            if file.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    with open(file, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip()) - 1
+                except OSError:
+                    continue
+    return total
+
+
 def read_documents(sources: Iterable[str], stdin: TextIO | None = None) -> Iterator[Document | InputError]:
     """Documents from files, directories and ``-`` (standard input, or ``stdin`` when given), in
     order; each problem is yielded as an ``InputError`` and reading goes on with the rest."""
@@ -381,9 +411,7 @@ def read_documents(sources: Iterable[str], stdin: TextIO | None = None) -> Itera
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
+            files = _source_files(path)
             if not files:
                 yield InputError(source, f"no {', '.join(SUPPORTED_SUFFIXES)} files in this directory")
             for file in files:

@@ -30,8 +30,10 @@ from .. import DEFAULT_MODEL
 from ..storage import merge
 from ..storage.database import ensure_schema, make_sessionmaker
 from ..storage.schema import Document as DocumentRow
+from ..documents import count_documents
 from .feeds import parse_feed
 from .fetch import FetchError, Fetcher, page_document
+from .progress import Progress, progress_mode
 
 ErrorHandler = Callable[[Exception], None]
 
@@ -146,11 +148,8 @@ class _Pending:
             return self.items.popleft()
 
 
-def _progress(total: int | None, enabled: bool | None):  # -> tqdm
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, unit="doc", disable=not show, dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
+def _progress(total: int | None, enabled: bool | None) -> Progress:
+    return Progress(total, progress_mode(enabled))
 
 
 def _store(
@@ -222,12 +221,13 @@ def ingest(
                 if row is not None:
                     if not reextract:
                         skipped[0] += 1
+                        bar.update(1)  # counted in the total, though never extracted
                         continue
                     existing = row.id
             pending.push(item, existing)
             yield item
 
-    bar = _progress(None, progress)
+    bar = _progress(count_documents(sources) if not reextract else None, progress)
     try:
         for result in extract_stream(prefiltered(), model=model, jobs=jobs):
             item, existing = pending.pop()
