@@ -49,7 +49,6 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 BINARY_SNIFF_BYTES = 8192
 # Control characters that never occur in real text (tab, newlines and form feed excepted).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 
 
 class InputError(Exception):

@@ -99,11 +99,6 @@ def register_extensions() -> None:
 
 
 
-def within(mentions, start: int, end: int) -> list:
-    """The mentions of a sorted list that lie inside [start, end)."""
-    return [m for m in mentions or () if m.start >= start and m.end <= end]
-
-
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc: spaCy joins the tokens again on every access, which turns
     per-sentence slicing into quadratic work on long documents."""
