@@ -39,33 +39,10 @@ class ScoreInputError(ValueError):
     """A facts file that cannot be read: the message names path:line."""
 
 
-class _EventsRule:
-    """How events are scored (FACTS.md, "event"), until the events kind joins the registry:
-    names sharing a content word and dates that do not disagree."""
-
-    name = "events"
-    scored_fields = ("organiser", "country", "date")
-    always_checked: tuple[str, ...] = ()
-    scored_sets: tuple[str, ...] = ()
-    attribution_field = None
-
-    def pair(self, gold: Fact, pred: Fact) -> float | None:
-        shared = content_words(gold.get("name")) & content_words(pred.get("name"))
-        if not shared:
-            return None
-        gold_date, pred_date = gold.get("date") or "", pred.get("date") or ""
-        if gold_date and pred_date and not (gold_date.startswith(pred_date) or pred_date.startswith(gold_date)):
-            return None
-        return len(shared) + 0.1
-
-    def field_right(self, name: str, gold: Fact, pred: Fact) -> bool:
-        return gold.get(name) == pred.get(name)
-
-
 # How each kind is scored: its pairing rule (``pair``), the fields checked on matched pairs and
 # how (``scored_fields``, ``always_checked``, ``field_right``), list fields scored over their
 # codes (``scored_sets``) and the field of ``attributed`` — each kind's own (aidtrace.facts).
-RULES: dict[str, Any] = {**KINDS, "events": _EventsRule()}
+RULES: dict[str, Any] = dict(KINDS)
 # Every kind the scorer knows, in the order of the reference score.py.
 SCORED_KINDS: tuple[str, ...] = tuple(RULES)
 

@@ -8,6 +8,7 @@ quotes          ``facts/quotes.py``             speaker and wording
 commitments     ``facts/commitments.py``        donor and package (amount, items, dates)
 endorsements    ``facts/endorsements.py``       actor and subject
 patronages      ``facts/patronages.py``         patron and region
+events          ``facts/events.py``             organiser, name and compatible dates
 ==============  ==============================  ========================================
 
 Each module holds the kind's dataclass, its extractor (a pure function: annotated ``Doc`` in,
@@ -20,10 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Fact
-from . import commitments, endorsements, meetings, patronages, quotes
+from . import commitments, endorsements, events, meetings, patronages, quotes
 from .kind import FactKind
 
-_MODULES = (meetings, quotes, commitments, endorsements, patronages)
+_MODULES = (meetings, quotes, commitments, endorsements, patronages, events)
 KINDS: dict[str, FactKind] = {module.KIND.name: module.KIND for module in _MODULES}
 FACT_KINDS: tuple[str, ...] = tuple(KINDS)
 

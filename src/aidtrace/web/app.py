@@ -18,7 +18,7 @@ from ..storage.database import ensure_schema, get_engine
 from . import security
 from .pages import PACKAGE_DIR, make_templates, render
 from .queries import BadFilter, UnknownKind
-from .routers import documents, facts, overview, partners, persons, regions as region_routes, review
+from .routers import calendar, documents, facts, overview, partners, persons, regions as region_routes, review
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -42,7 +42,7 @@ def create_app(db_url: str | None = None, engine: Engine | None = None, secret: 
     app.state.templates = make_templates()
     app.state.signer = security.Signer(secret or security.server_secret())
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
-    for module in (overview, facts, partners, region_routes, persons, documents, review):
+    for module in (overview, facts, partners, region_routes, persons, documents, review, calendar):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -232,3 +232,18 @@ class ReviewRequest(BaseModel):
 class ReviewResult(BaseModel):
     fact: Fact
     review: ReviewEntry
+
+
+class CalendarEvent(FACT_MODELS["events"]):  # type: ignore[misc,valid-type]
+    """An event of the calendar with the documents that announce it."""
+
+    sources: list[Source]
+
+
+class Calendar(BaseModel):
+    """The calendar as of a day: dated events (forthcoming or past) and undated recent ones."""
+
+    as_of: str
+    view: Literal["forthcoming", "past"]
+    events: list[CalendarEvent]
+    undated: list[CalendarEvent]
