@@ -31,21 +31,10 @@ __all__ = [
     "leaders_of",
     "is_organisation",
     "is_actor",
+    "organisation_names",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
-ORGANISATION_NAMES = {
-    "EU": "European Union",
-    "NATO": "NATO",
-    "UN": "United Nations",
-    "IMF": "International Monetary Fund",
-    "WB": "World Bank",
-    "EIB": "European Investment Bank",
-    "EBRD": "European Bank for Reconstruction and Development",
-    "G7": "G7",
-    "OSCE": "Organization for Security and Co-operation in Europe",
-    "ICRC": "International Committee of the Red Cross",
-}
 # Match keys: "A<how>|<code>" for actors, "P<how>|<region>" for places.
 _ACTOR, _PLACE = "A", "P"
 # Which reading of one span wins when the same words are, say, both a country and its capital.
@@ -90,9 +79,15 @@ def _actor_index() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def organisation_names() -> dict[str, str]:
+    """The organisations FACTS.md names as actors: code -> English name."""
+    return {row["code"]: row["name"] for row in _read("organisation_names.tsv")}
+
+
+@lru_cache(maxsize=1)
 def _actor_names() -> dict[str, str]:
     names = {row["code"]: row["name"] for row in _read("country_names.tsv")}
-    names.update(ORGANISATION_NAMES)
+    names.update(organisation_names())
     return names
 
 
@@ -161,7 +156,7 @@ def is_actor(code: str) -> bool:
 
 def is_organisation(code: str) -> bool:
     """Whether an actor code is one of the organisations of FACTS.md rather than a country."""
-    return code.upper() in ORGANISATION_NAMES
+    return code.upper() in organisation_names()
 
 
 def region_code(name: str) -> str | None:
