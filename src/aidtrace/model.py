@@ -111,6 +111,9 @@ class Commitment(Fact):
     region: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
+    # Beyond FACTS.md (the scorer ignores it): the figure is a running total ("$9.1 billion since
+    # February", "so far", "in total"), not one new package.
+    cumulative: bool = False
 
 
 @dataclass
