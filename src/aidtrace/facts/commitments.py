@@ -160,9 +160,15 @@ class _Context:
     def remember(self, sent: Span) -> None:
         """The country a sentence is about: its subject's ally, else the last ally it names; a
         subject that itself stands for the country before keeps that one."""
+        opening = [t.lower_ for t in sent[:3] if not t.is_punct]
+        if any(" ".join(opening[:size]) in _lexicon().anaphors for size in (1, 2, 3)):
+            return  # "This state - like, by the way, the Baltic states - is ...": still the one before
         subjects = [c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
-            allies = _allies(self.doc, list(subjects[0].subtree))
+            # The subject's own words: "This state - like, by the way, the Baltic states - is ..." is
+            # about the state named before, not the Baltic states.
+            subject = subjects[0]
+            allies = _allies(self.doc, list(self.doc[subject.left_edge.i: subject.i + 1]))
             if allies:
                 self.referent = allies
                 return
@@ -251,7 +257,7 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
     if not found:
         return None
     category, countable = found
-    while token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
+    while token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
         # "air defense system", "Artillery Rocket System": the head noun is the item;
         # but "food crisis", "arms dealer": the aid word describes something else.
         head_found = _category_of(token.head)
@@ -291,9 +297,12 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if token.lower_ in lex.shelter_verbs and token.pos_ == "VERB":
             sheltered = [c for c in token.children if c.dep_ == "dobj" and c.lower_ in lex.displaced]
             if sheltered:
-                people = [t for t in sheltered[0].subtree if t.pos_ not in ("NUM", "DET") and not t.like_num]
-                text = " ".join(t.text for t in people if t.i >= sheltered[0].left_edge.i)
-                anchors.append(_Anchor(sheltered[0], "humanitarian", False, people,
+                # "sheltered two and a half million Ukrainian migrants fleeing the war": the people,
+                # without their count.
+                noun = sheltered[0]
+                first = min([noun, *[c for c in noun.lefts if c.dep_ in ("amod", "compound")]], key=lambda t: t.i)
+                text = doc_text(sent.doc)[first.idx: noun.right_edge.idx + len(noun.right_edge.text)]
+                anchors.append(_Anchor(noun, "humanitarian", False, list(sent.doc[first.i: noun.right_edge.i + 1]),
                                        item_text=f"shelter for {_clip(text)}", given_by=token))
             continue
         found = _noun_anchor(token)
@@ -310,6 +319,8 @@ def _anchors(sent: Span) -> list[_Anchor]:
         # Known only now: the other items of the sentence, which one item's words must not take in.
         before = [kind_before] if kind_before is not None else []
         anchor.item_tokens = [*before, *_item_tokens(anchor.token, positions - {anchor.token.i})]
+    anchors = _specify_containers(anchors)
+    positions = {a.token.i for a in anchors}
     # An aid noun inside another aid noun's phrase ("rounds of artillery shells") is part of it,
     # and one that receives aid ("generators for hospitals") is not given.
     kept = []
@@ -326,6 +337,48 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if not inside:
             kept.append(anchor)
     return kept
+
+
+def _unspecified_container(anchor: _Anchor) -> bool:
+    """"equipment", "supplies", "vehicles" with no modifier that says their kind."""
+    lex = _lexicon()
+    token = anchor.token
+    if token.lower_ not in lex.heads or token.lower_ in lex.generic or anchor.item_text is not None:
+        return False
+    return not any(c.dep_ in ("amod", "compound", "nmod") and (
+        _modifier_word(c) in lex.modifiers or c.lower_ in lex.single) for c in token.children) \
+        and not (token.i > 0 and token.doc[token.i - 1] in anchor.item_tokens[:1] and token.doc[token.i - 1].lower_ in lex.single)
+
+
+def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
+    """A container noun with no kind of its own takes one from its list or its example: "humanitarian
+    aid and equipment" (humanitarian equipment); "equipment, including fire engines for the SES"
+    (humanitarian, and the fire engines are that equipment, not one more item)."""
+    generic = _lexicon().generic
+    dropped: set[int] = set()
+    for anchor in anchors:
+        if not _unspecified_container(anchor):
+            continue
+        kinds = [o.category for o in anchors
+                 if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
+        if kinds:
+            anchor.category = kinds[0]
+        right = anchor.token.right_edge
+        doc = anchor.token.doc
+        following = doc[right.i + 2] if right.i + 2 < len(doc) and doc[right.i + 1].text == "," else \
+            (doc[right.i + 1] if right.i + 1 < len(doc) else None)
+        if following is not None and following.lower_ in ("including", "like") or (
+                following is not None and following.lower_ == "such" and following.i + 1 < len(doc)
+                and doc[following.i + 1].lower_ == "as"):
+            examples = [o for o in anchors if o is not anchor and o.token.head.i in (following.i, following.i + 1)
+                        and o.token.dep_ == "pobj"]
+            if examples:
+                example = examples[0]
+                anchor.category = example.category
+                anchor.item_tokens = sorted({*anchor.item_tokens, *doc[anchor.token.i: example.item_tokens[-1].i + 1]},
+                                            key=lambda t: t.i)
+                dropped.add(id(example))
+    return [a for a in anchors if id(a) not in dropped]
 
 
 def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
@@ -393,8 +446,13 @@ def _predicate_kind(token: Token) -> str | None:
     if entry is None:
         return None
     kind, as_noun = entry
+    if kind == "thanks" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to" \
+            and token.pos_ != "VERB":
+        return None  # "it is thanks to the unification of the world community": because of, not gratitude
     if token.pos_ in ("NOUN", "PROPN"):
-        return kind if as_noun else None
+        # A verb the tagger took for a noun still has its subject or auxiliary ("vehicles would head").
+        acts_as_verb = any(c.dep_ in ("nsubj", "aux") for c in token.children)
+        return kind if as_noun or acts_as_verb else None
     return kind if token.pos_ in ("VERB", "AUX", "ADJ") else None
 
 
@@ -480,16 +538,22 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
 
     if pledging(predicate):
         return "pledged"
-    governor = predicate.head
-    if predicate.dep_ != "ccomp" and governor.i != predicate.i:
+    governor, clause = predicate.head, predicate
+    for _ in range(3):
+        if clause.dep_ == "ccomp" or governor.i == clause.i:
+            break
         if governor.pos_ == "ADP" or governor.dep_ == "aux":
             governor = governor.head
-        # "decided/agreed/plans/ready to provide", "the decision to allocate": under a pledging word.
+        # "decided/agreed/plans/ready to provide", "the decision (made by Japan) to allocate": under
+        # a pledging word, directly or through the clause that carries the infinitive.
         if _predicate_kind(governor) == "pledged" or lex.predicates.get(governor.lower_, ("",))[0] == "pledged":
             return "pledged"
         # "will begin supplying", "will continue to provide": the auxiliary one level up.
-        if predicate.dep_ in ("xcomp", "pcomp") and pledging(governor):
+        if clause.dep_ in ("xcomp", "pcomp") and pledging(governor):
             return "pledged"
+        if governor.pos_ != "VERB" or clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp"):
+            break
+        governor, clause = governor.head, governor
     if predicate.pos_ == "NOUN":
         # "the provision of financial assistance ... will be formalized": the verb over the noun.
         verb = next((a for a in predicate.ancestors if a.pos_ in ("VERB", "AUX")), None)
@@ -508,16 +572,17 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
 # --- recipient -----------------------------------------------------------------------------
 
 
-def _recipients(anchor: Token, predicate: Token) -> list[str]:
-    """Actors named as receiving the item: "to Lithuania", "provided Russia with", "for Ukraine,
-    Israel and Taiwan", "support of Russia"."""
-    doc = anchor.doc
+def _recipients(anchor: Token, predicate: Token) -> tuple[list[str], list[str]]:
+    """Actors named as receiving the item ("to Lithuania", "provided Russia with", "for Ukraine,
+    Israel and Taiwan", "support of Russia"), and those that share it in a clause on the item
+    ("a $95 billion measure that also included assistance for Israel, Taiwan")."""
     phrases: list[Token] = []
+    sharing: list[Token] = []
     for child in predicate.children:
         if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
             phrases.append(child)
         elif child.dep_ in ("dobj", "dative") and child.i != anchor.i and anchor not in child.subtree \
-                and child.pos_ == "PROPN":
+                and child.pos_ == "PROPN" and _predicate_kind(predicate) in ("delivered", "pledged"):
             phrases.append(child)
         elif child.dep_ in ("ccomp", "xcomp") and predicate.lower_.startswith("help"):
             # "helping Russia acquire technology"
@@ -526,15 +591,23 @@ def _recipients(anchor: Token, predicate: Token) -> list[str]:
         if child.dep_ == "prep" and child.lower_ in ("to", "for", "of"):
             phrases.append(child)
         elif child.dep_ == "relcl":
-            phrases.extend(c for c in child.subtree if c.dep_ == "prep" and c.lower_ in ("to", "for"))
+            sharing.extend(c for c in child.subtree if c.dep_ == "prep" and c.lower_ in ("to", "for"))
+    return _receivers(phrases), _receivers(sharing)
+
+
+def _receivers(phrases: list[Token]) -> list[str]:
+    """The actors a list of prepositional phrases or nouns names as receivers."""
     codes: list[str] = []
+    russia = words("aggressor_names.txt")
     for phrase in phrases:
         receivers = [c for c in phrase.children if c.dep_ == "pobj"] if phrase.pos_ == "ADP" else [phrase]
         for receiver in [r for first in receivers for r in (first, *first.conjuncts)]:
             # The receiver's own words, not an apposition or clause after it.
-            for _, code in actors_in(doc, receiver.left_edge.idx, receiver.idx + len(receiver.text), people=False):
-                if code not in codes:
-                    codes.append(code)
+            named = [code for _, code in actors_in(receiver.doc, receiver.left_edge.idx,
+                                                   receiver.idx + len(receiver.text), people=False)]
+            if not named and re.sub(r"\W+$", "", receiver.lower_) in russia:
+                named = ["RUS"]  # "the aggressor", "the Kremlin", a name the gazetteer missed
+            codes.extend(code for code in named if code not in codes)
     return codes
 
 
@@ -587,7 +660,7 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
     return None
 
 
-def _donors_at(token: Token, anchor: Token, context: _Context) -> list[str] | str | None:
+def _donors_at(token: Token, anchor: Token, context: _Context, anaphor_allowed: bool = False) -> list[str] | str | None:
     """Allies that one token's own structure names as giver: possessor, agent or source, the one
     thanked, a subject, the owner of a noun ("the assistance of the Danish government"). STOP when a
     subject names nobody who could give."""
@@ -624,7 +697,7 @@ def _donors_at(token: Token, anchor: Token, context: _Context) -> list[str] | st
             found = _allies(doc, [t for t in head.subtree if t.i <= head.i])
             return found or None
         if _is_anaphor(child) and not _allies(doc, list(child.subtree)):
-            return "anaphor"
+            return "anaphor" if anaphor_allowed else None
         found = _referent(list(child.subtree), context)
         if found is not None:
             return found
@@ -659,12 +732,23 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         allies = _allies(doc, [t for m in modifiers for t in m.subtree])
         if allies:
             return allies
+    # "It will continue to provide": the subject may sit on the verb the giving infinitive hangs on;
+    # an "it" further up ("it is thanks to ... that") stands for nothing given.
+    subject_verbs = {predicate.i}
+    verb = predicate
+    while verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
+        verb = verb.head
+        subject_verbs.add(verb.i)
     for step in path:
-        found = _donors_at(step, token, context)
+        found = _donors_at(step, token, context, anaphor_allowed=step.i in subject_verbs)
         if found == STOP:
             return []
         if found == "anaphor":
             anaphor = True
+            named_before = _allies(doc, [t for t in token.sent if t.i < step.i and t.i < token.i])
+            if named_before:
+                # "The Baltic states ... provided significant help when they sent us the weapons"
+                return named_before
             continue
         if found:
             return list(found)
@@ -677,8 +761,10 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
                 return allies
     if anaphor:
         return list(context.referent)
-    if kind == "thanks":
-        # "thanked in particular for the financial support": thanks go to whoever is the partner here.
+    thanked = [c for c in predicate.children if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to")]
+    if kind == "thanks" and all(c.pos_ == "PRON" for c in thanked):
+        # "thanked in particular for the financial support", "thanked him for": thanks to nobody
+        # named go to whoever is the partner here; "thanked the world community" names nobody who gives.
         allies = _allies(doc, list(token.sent))
         return allies[:1] or ["@partner"]
     # "US-made HIMARS were delivered": the item's own origin, when nothing else names a giver.
@@ -730,13 +816,25 @@ def _money(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) -> tu
     scope = predicate if predicate is not None and token in predicate.subtree else token
     start, end = subtree_span(scope)
     start, end = max(start, sent.start_char), min(end, sent.end_char)
-    mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end]
+    mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end and not _of_another_noun(doc, m, token)]
     if not mentions:
         return None, None
     # The closest value before the item ("$1 billion in artillery", "$61 billion aid package").
     before = [m for m in mentions if m.end <= token.idx]
     chosen = before[-1] if before else mentions[0]
     return chosen.amount, chosen.currency
+
+
+def _of_another_noun(doc: Doc, mention, token: Token) -> bool:
+    """Money that counts another noun than the item or one above it: in "rush weaponry to Ukraine as
+    he signed a $95 billion war aid measure" the $95 billion is the measure's."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    owner = root.head
+    return root.dep_ in ("nummod", "compound", "quantmod") and owner.pos_ in ("NOUN", "PROPN") \
+        and owner.i != token.i and owner not in token.ancestors and token not in owner.ancestors
 
 
 def _regions(doc: Doc, sent: Span, anchor: _Anchor) -> list[tuple[str | None, str | None]]:
@@ -821,7 +919,8 @@ def _group_lists(anchors: list[_Anchor]) -> list[list[_Anchor]]:
     for anchor in anchors:
         if id(anchor) in grouped:
             continue
-        members = [m for m in _list_members(anchor, anchors) if id(m) not in grouped]
+        related = _list_members(anchor, anchors)
+        members = [m for m in related if id(m) not in grouped]
         same_kind = [m for m in members if m.category == anchor.category]
         together = False
         if same_kind and all(_quantity(a) is None for a in [anchor, *same_kind]):
@@ -836,7 +935,7 @@ def _group_lists(anchors: list[_Anchor]) -> list[list[_Anchor]]:
             grouped.update(id(a) for a in group)
             groups.append(group)
             continue
-        if members and _other_closing(anchor, members):
+        if related and _other_closing(anchor, related):
             grouped.add(id(anchor))
             continue
         grouped.add(id(anchor))
@@ -913,7 +1012,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
             return []
         status = _status(predicate, kind, head.token)
-    recipients = _recipients(head.token, predicate) if predicate is not None else []
+    recipients, sharing = _recipients(head.token, predicate) if predicate is not None else ([], [])
     if recipients and "UKR" not in recipients:
         return []  # aid between other countries
     if "@partner" in donors:
@@ -927,7 +1026,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
         tokens = list(doc[group[0].item_tokens[0].i: group[-1].item_tokens[-1].i + 1])
     item = head.item_text if head.item_text is not None and len(group) == 1 else _item_text(doc, tokens)
     amount, currency = _money(doc, sent, head, predicate)
-    if len(recipients) > 1:
+    if len(recipients) > 1 or any(code != "UKR" for code in sharing):
         amount, currency = None, None  # a total shared with other countries, no Ukrainian share
     cumulative = (amount is not None or _quantity(head) is not None) and _cumulative(doc, sent, head, predicate)
     found = []
@@ -997,6 +1096,8 @@ def _same_item(one: _Found, other: _Found) -> bool:
     sending the previously undisclosed missile"); across sentences, the same head noun, or one
     item's words contained in the other's."""
     first, second = one.commitment, other.commitment
+    if None not in (first.region, second.region) and first.region != second.region:
+        return False  # "the reconstruction of Kyiv and the Kyiv region": one for each
     if first.evidence and second.evidence and first.evidence[0] == second.evidence[0]:
         if first.amount is not None and first.amount == second.amount:
             return True
