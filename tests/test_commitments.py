@@ -67,3 +67,250 @@ def test_requests_calls_bare_thanks_and_other_recipients_are_not_commitments(ann
 def test_a_container_noun_takes_its_category_from_the_modifier(annotate):
     (c,) = commitments(annotate, "Japan has provided demining equipment to Ukraine.")
     assert (c.donor, c.category, c.item) == ("JPN", "humanitarian", "demining equipment")
+
+
+def by_item(found):
+    """Commitments keyed by the last word of their item ("garbage truck" → "truck")."""
+    return {c.item.split()[-1].lower(): c for c in found}
+
+
+# --- coordinated lists ---------------------------------------------------------------------
+
+
+def test_each_item_of_a_list_is_a_commitment_with_its_own_quantity(annotate):
+    found = commitments(annotate, "Poland has handed over three fire trucks, an ambulance and a garbage truck to Ukraine.")
+    assert sorted((c.category, c.quantity) for c in found) == [("humanitarian", 1), ("humanitarian", 3), ("medical", 1)]
+    assert {c.donor for c in found} == {"POL"}
+    assert all(c.item.count(",") == 0 for c in found)
+
+
+def test_a_list_under_one_money_value_is_one_commitment(annotate):
+    (c,) = commitments(annotate, "The Pentagon announced $500 million in artillery, drones and other hardware for Ukraine.")
+    assert (c.donor, c.category, c.status, c.amount, c.currency) == ("USA", "military", "pledged", 500_000_000, "USD")
+    assert "drones" in c.item
+
+
+def test_a_list_sharing_one_complement_is_one_commitment(annotate):
+    (c,) = commitments(annotate, "Latvia has provided treatment and rehabilitation of wounded Ukrainian soldiers.")
+    assert (c.donor, c.category) == ("LVA", "medical")
+    assert c.item.startswith("treatment and rehabilitation")
+
+
+def test_other_items_closing_a_list_are_no_item_of_their_own(annotate):
+    found = commitments(annotate, "Germany has supplied anti-tank weapons, mortars and many other weapons.")
+    assert sorted(c.item for c in found) == ["anti-tank weapons", "mortars"]
+
+
+def test_examples_after_including_are_part_of_the_item(annotate):
+    (c,) = commitments(annotate, "The EU decided to provide military support to Ukraine, including equipment and weapons.")
+    assert (c.donor, c.category, c.status, c.item) == ("EU", "military", "pledged", "military support")
+
+
+def test_a_container_takes_its_kind_from_its_example(annotate):
+    found = commitments(annotate, "Zelenskyy thanked Austria for humanitarian aid and equipment, including fire engines for rescuers.")
+    assert sorted((c.category, c.item) for c in found) == [
+        ("humanitarian", "equipment, including fire engines for rescuers"), ("humanitarian", "humanitarian aid")]
+
+
+# --- any phrase a giving predicate governs -------------------------------------------------
+
+
+def test_a_weapon_designation_is_military_and_counted(annotate):
+    (c,) = commitments(annotate, "The Netherlands will send 18 F-16s to Ukraine.")
+    assert (c.donor, c.category, c.status, c.quantity) == ("NLD", "military", "pledged", 18)
+
+
+def test_a_singular_system_is_one_item(annotate):
+    (c,) = commitments(annotate, "Slovakia had provided Ukraine with the S-300 system.")
+    assert (c.donor, c.category, c.status, c.quantity, c.item) == ("SVK", "military", "delivered", 1, "S-300 system")
+
+
+def test_money_given_for_a_purpose_takes_the_purpose_as_item_and_kind(annotate):
+    (c,) = commitments(annotate, "Japan decided to allocate an additional $3 million for the development of the medical sphere.")
+    assert (c.donor, c.category, c.status, c.amount) == ("JPN", "medical", "pledged", 3_000_000)
+    assert c.item == "the development of the medical sphere" or "medical sphere" in c.item
+
+
+def test_money_given_without_a_purpose_is_financial(annotate):
+    (c,) = commitments(annotate, "Canada has decided to allocate USD 120 million of special grant funds for Ukraine.")
+    assert (c.donor, c.category, c.status, c.amount, c.currency) == ("CAN", "financial", "pledged", 120_000_000, "USD")
+
+
+def test_sheltering_refugees_is_humanitarian_shelter(annotate):
+    (c,) = commitments(annotate, "Moldova has sheltered half a million Ukrainian refugees fleeing the war.")
+    assert (c.donor, c.category, c.status, c.quantity) == ("MDA", "humanitarian", "delivered", None)
+    assert c.item == "shelter for Ukrainian refugees fleeing the war"
+
+
+def test_arrival_from_a_named_country_is_given_by_it(annotate):
+    (c,) = commitments(annotate, "She said the BMP-1 infantry fighting vehicles would soon head to Ukraine from Greece.")
+    assert (c.donor, c.category, c.status) == ("GRC", "military", "pledged")
+
+
+def test_what_ukraine_received_from_a_partner_is_given_by_it(annotate):
+    (c,) = commitments(annotate, "The first Stingers we received from Lithuania saved many lives.")
+    assert (c.donor, c.category, c.status) == ("LTU", "military", "delivered")
+
+
+def test_a_participle_names_the_giver(annotate):
+    (c,) = commitments(annotate, "Ukraine can now use British-supplied missiles against the invaders.")
+    assert (c.donor, c.category, c.status) == ("GBR", "military", "delivered")
+
+
+# --- donors across sentences ---------------------------------------------------------------
+
+
+def test_the_country_stands_for_the_country_named_before(annotate):
+    text = "Germany's defence minister spoke in Berlin on Monday. The country will also send two IRIS-T systems."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.quantity) == ("DEU", "military", "pledged", 2)
+
+
+def test_it_stands_for_the_country_the_sentences_before_were_about(annotate):
+    text = "We can also look at Poland. This state is under direct threat. It provides us with logistical assistance."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("POL", "military", "delivered")
+
+
+def test_a_pronoun_later_in_the_sentence_stands_for_its_subject(annotate):
+    found = commitments(annotate, "The Baltic states provided real help when they sent us the necessary weapons.")
+    assert sorted(c.donor for c in found) == ["EST", "LTU", "LVA"]
+
+
+def test_a_leader_stands_for_the_country(annotate):
+    (c,) = commitments(annotate, "German Chancellor Olaf Scholz announced 14 Leopard tanks for Ukraine.")
+    assert (c.donor, c.category, c.status, c.quantity) == ("DEU", "military", "pledged", 14)
+
+
+def test_a_pronoun_stands_for_the_person_named_before(annotate):
+    text = "US President Joe Biden spoke on Friday. He said he would rush more weaponry to Ukraine."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("USA", "military", "pledged")
+
+
+def test_we_in_a_quotation_is_the_speakers_country(annotate):
+    text = 'Lithuanian President Gitanas Nauseda said: "We have sent mortars and ammunition to Ukraine."'
+    found = commitments(annotate, text)
+    assert {c.donor for c in found} == {"LTU"} and len(found) == 2
+
+
+@pytest.mark.parametrize("text", [
+    # A subject that names no ally gives nothing, whoever reports it.
+    "Annalena Baerbock said that other partners are now providing artillery.",
+    "Everyone did their best to shelter Ukrainian families.",
+    # "it" in "it is thanks to ... that" stands for nobody.
+    "According to him, it is thanks to the world community that the provision of weapons continues.",
+    # Ukraine's own government and Ukraine's own purchases.
+    "Germany praised the plan. According to Shmyhal, the government has allocated UAH 1.4 billion to restore bridges.",
+    "The icebreaker was purchased by the state for the Antarctic expedition.",
+])
+def test_no_named_giver_no_commitment(annotate, text):
+    assert commitments(annotate, text) == []
+
+
+# --- the recipient must be Ukraine ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "China provided Russia with drones and parts worth over $12 million.",
+    "Iran has supplied attack drones to Russia.",
+    "Washington is watching to what extent Beijing would give economic or material support of Russia.",
+    "Companies in China and Turkey were accused of helping Russia acquire technology and equipment.",
+    "The United States sanctioned companies that supplied equipment to Russia.",
+    "Germany has delivered 20 howitzers to Lithuania.",
+    "Portugal continues to provide assistance to Ukrainian citizens staying in Portugal.",
+])
+def test_aid_to_others_is_not_a_commitment(annotate, text):
+    assert commitments(annotate, text) == []
+
+
+def test_a_bill_shared_with_other_countries_keeps_no_amount(annotate):
+    (c,) = commitments(annotate, "The US Senate passed a $95 billion aid bill for Ukraine, Israel and Taiwan.")
+    assert (c.donor, c.category, c.status, c.amount, c.currency) == ("USA", "military", "pledged", None, None)
+
+
+def test_a_measure_that_also_includes_others_keeps_no_amount(annotate):
+    text = "President Joe Biden signed a $95 billion war aid measure that also included assistance for Israel and Taiwan."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.status, c.amount) == ("USA", "pledged", None)
+
+
+def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
+    (c,) = commitments(annotate, "The US Senate passed a $40 billion aid bill for Ukraine.")
+    assert (c.amount, c.currency) == (40_000_000_000, "USD")
+
+
+# --- not given: requests, proposals, hypotheticals, refusals, warnings ---------------------
+
+
+@pytest.mark.parametrize("text", [
+    "President Joe Biden asked Congress for $33 billion to help Ukraine.",
+    "The European Commission proposed 50 billion euros in financial support for Ukraine.",
+    "If Ukraine receives renewed U.S. military aid, it could hold the line.",
+    "Germany refused to send Taurus missiles to Ukraine.",
+    "Berlin will not provide the battle tanks that Kyiv has asked for.",
+    "Russia warned the United States against supplying long-range missiles to Ukraine.",
+    "China is seriously considering sending lethal aid to Russia.",
+    "The provision of air defense systems by the United States will be critical, analysts said.",
+    "Italy promised nothing, and no howitzers were sent by Rome.",
+    "The President thanked the American people for their support.",
+    "The Prime Minister of Slovakia stressed the importance of establishing a fund for the reconstruction.",
+    # Part of a package reported on its own: not one more commitment.
+    "As part of the new package, a weapon is to be handed over to Ukraine from the USA.",
+])
+def test_what_is_not_given_is_not_a_commitment(annotate, text):
+    assert commitments(annotate, text) == []
+
+
+def test_the_money_that_is_given_survives_a_shortage_it_helps_with(annotate):
+    # The food is what Ukraine lacks, not what is given: one commitment, the money.
+    (c,) = commitments(annotate, "The United States announced $205 million to help Ukraine with shortages of food.")
+    assert (c.donor, c.category, c.amount, c.item) == ("USA", "financial", 205_000_000, "funds")
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, status", [
+    ("The Bundestag approved 5 billion euros in military aid for Ukraine.", "pledged"),
+    ("The US Senate passed a $40 billion aid bill for Ukraine.", "pledged"),
+    ("The European Union signed an agreement on macro-financial assistance for Ukraine.", "pledged"),
+    ("Zelenskyy praised the decision made by Japan to provide our country with financial support.", "pledged"),
+    ("Another Patriot system is to be sent to Ukraine by Germany.", "pledged"),
+    ("Lithuania has delivered ammunition to Ukraine.", "delivered"),
+    ("Norway is providing generators to Ukraine.", "delivered"),
+    ("Zelenskyy thanked Israel for the medications it sent to our country.", "delivered"),
+])
+def test_status_follows_the_predicate(annotate, text, status):
+    (c,) = commitments(annotate, text)
+    assert c.status == status
+
+
+# --- cumulative ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The United States has provided $9.1 billion in security assistance since February.",
+    "Since the start of the war, Canada has given 4 billion dollars in financial aid to Ukraine.",
+    "So far, Denmark has donated 19 F-16 jets to Ukraine.",
+    "The UK has pledged more than £4.7 billion in non-military support to Ukraine since 2022.",
+    "Overall, Sweden has sent 500 million euros in humanitarian aid.",
+])
+def test_a_running_total_is_cumulative(annotate, text):
+    (c,) = commitments(annotate, text)
+    assert c.cumulative is True
+
+
+@pytest.mark.parametrize("text", [
+    "The Pentagon announced a new $1 billion package of weapons for Ukraine.",
+    "The US announced a $2 billion military aid package, the largest package to date.",
+    "Denmark will donate 19 F-16 jets to Ukraine.",
+])
+def test_a_single_package_is_not_cumulative(annotate, text):
+    (c,) = commitments(annotate, text)
+    assert c.cumulative is False
+
+
+def test_non_military_support_is_financial(annotate):
+    (c,) = commitments(annotate, "The UK has pledged more than £4.7 billion in non-military support to Ukraine since 2022.")
+    assert (c.donor, c.category, c.amount, c.currency) == ("GBR", "financial", 4_700_000_000, "GBP")

@@ -60,6 +60,8 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 # Verbs through which an item is part of something given before: "the package includes missiles".
 INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
+BE_FORMS = frozenset({"is", "are", "was", "were", "be", "'s"})
+REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
 STOP = "stop"  # a donor search that found a subject naming no ally: nobody named gives
 
 
@@ -74,6 +76,7 @@ class _Lexicon:
     modifiers: dict[str, str]
     predicates: dict[str, tuple[str, bool]]
     blockers: frozenset[str]
+    not_given: frozenset[str]
     owners: frozenset[str]
     pledge_aux: frozenset[str]
     anaphors: frozenset[str]
@@ -81,6 +84,7 @@ class _Lexicon:
     shelter_verbs: frozenset[str]
     displaced: frozenset[str]
     cumulative: tuple[tuple[str, ...], ...]
+    watched: frozenset[str]  # every word that can head or start an item: the rest are skipped at once
 
 
 @lru_cache(maxsize=1)
@@ -99,21 +103,24 @@ def _lexicon() -> _Lexicon:
     for row in rows("giving_predicates.tsv"):
         predicates[row[0].strip().lower()] = (row[1].strip(), len(row) > 2 and row[2].strip() == "noun")
     groups = {phrase: tuple(codes.split()) for phrase, codes in table("country_groups.tsv").items()}
+    generic, shelter_verbs = words("aid_generic.txt"), words("shelter_verbs.txt")
     return _Lexicon(
         single=single,
         double=double,
-        generic=words("aid_generic.txt"),
+        generic=generic,
         heads=words("aid_heads.txt"),
         modifiers=table("aid_modifiers.tsv"),
         predicates=predicates,
         blockers=words("request_words.txt") | words("commitment_blockers.txt"),
+        not_given=words("not_given_nouns.txt"),
         owners=words("owned_by_the_sides.txt"),
         pledge_aux=words("pledge_auxiliaries.txt"),
         anaphors=words("donor_anaphors.txt"),
         groups=groups,
-        shelter_verbs=words("shelter_verbs.txt"),
+        shelter_verbs=shelter_verbs,
         displaced=words("displaced_people.txt"),
         cumulative=tuple(tuple(line.lower().split()) for line in lines("cumulative_phrases.txt")),
+        watched=frozenset(single) | {second for _, second in double} | generic | shelter_verbs,
     )
 
 
@@ -136,10 +143,10 @@ class _Context:
     country its sentences are about (for "it", "they", "the country")."""
 
     doc: Doc
-    referent: list[str] = field(default_factory=list)
     _partner: str | None = None
     _partner_known: bool = False
     _quotes: list | None = None
+    _sents: list[Span] | None = None
 
     def partner(self) -> str | None:
         if not self._partner_known:
@@ -157,26 +164,41 @@ class _Context:
                 return quote.speaker_actor
         return None
 
-    def remember(self, sent: Span) -> None:
-        """The country a sentence is about: its subject's ally, else the last ally it names; a
-        subject that itself stands for the country before keeps that one."""
-        opening = [t.lower_ for t in sent[:3] if not t.is_punct]
-        if any(" ".join(opening[:size]) in _lexicon().anaphors for size in (1, 2, 3)):
-            return  # "This state - like, by the way, the Baltic states - is ...": still the one before
-        subjects = [c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
-            # The subject's own words: "This state - like, by the way, the Baltic states - is ..." is
-            # about the state named before, not the Baltic states.
-            subject = subjects[0]
-            allies = _allies(self.doc, list(self.doc[subject.left_edge.i: subject.i + 1]))
-            if allies:
-                self.referent = allies
-                return
-            if _is_anaphor(subjects[0]):
-                return
-        named = _allies(self.doc, list(sent))
-        if named:
-            self.referent = named[-1:]
+    def referent_before(self, sent: Span) -> list[str]:
+        """The country the sentences before one were about, looked up only when an "it" or "the
+        country" needs it: the nearest sentence that names one decides."""
+        sentences = self._sentences()
+        index = next((i for i, s in enumerate(sentences) if s.start == sent.start), 0)
+        for previous in reversed(sentences[max(0, index - REFERENT_WINDOW): index]):
+            about = _about(self.doc, previous)
+            if about is not None:
+                return about
+        return []
+
+    def _sentences(self) -> list[Span]:
+        if self._sents is None:
+            self._sents = list(self.doc.sents)
+        return self._sents
+
+
+def _about(doc: Doc, sent: Span) -> list[str] | None:
+    """The country a sentence is about: its subject's ally, else the last ally it names; None when
+    it opens with or has as subject a word that stands for the country before ("This state - like,
+    by the way, the Baltic states - is ...": still the one before), or names none."""
+    opening = [t.lower_ for t in sent[:3] if not t.is_punct]
+    if any(" ".join(opening[:size]) in _lexicon().anaphors for size in (1, 2, 3)):
+        return None
+    subjects = [c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        # The subject's own words, not an apposition after it.
+        subject = subjects[0]
+        allies = _allies(doc, list(doc[subject.left_edge.i: subject.i + 1]))
+        if allies:
+            return allies
+        if _is_anaphor(subject):
+            return None
+    named = _allies(doc, list(sent))
+    return named[-1:] or None
 
 
 # --- items ---------------------------------------------------------------------------------
@@ -233,7 +255,7 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     for child in token.rights:
         if (child.dep_ == "prep" and child.lower_ in ("of", "in", "for")) or child.dep_ == "dobj" \
                 or (child.dep_ == "appos" and not _list_apposition(child, other_items)):
-            keep.extend(child.subtree)
+            keep.extend(_phrase(child))
     keep = sorted(set(keep), key=lambda t: t.i)
     # Drop leading function words and trailing punctuation.
     while keep and keep[0].pos_ in ("DET", "ADP", "PUNCT", "CCONJ", "PRON"):
@@ -241,6 +263,13 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     while keep and keep[-1].pos_ in ("PUNCT", "CCONJ", "ADP", "DET"):
         keep.pop()
     return keep[: MAX_ITEM_WORDS * 2]
+
+
+def _phrase(token: Token) -> list[Token]:
+    """A token's subtree without the clauses in it ("for the SES, which will help Ukraine cope")."""
+    clauses = [t for t in token.subtree if t.dep_ in ("relcl", "acl", "advcl") and t.i != token.i]
+    inside = {t.i for clause in clauses for t in clause.subtree}
+    return [t for t in token.subtree if t.i not in inside]
 
 
 def _list_apposition(appos: Token, other_items: set[int]) -> bool:
@@ -290,6 +319,8 @@ def _anchors(sent: Span) -> list[_Anchor]:
     anchors: list[_Anchor] = []
     nouns: list[tuple[_Anchor, Token | None]] = []  # aid nouns and the kind word read before them
     for token in sent:
+        if token.lower_ not in lex.watched and not (token.pos_ in ("NOUN", "PROPN") and DESIGNATION.match(token.text)):
+            continue
         if token.lower_ in lex.generic and token.pos_ in ("NOUN", "PROPN"):
             for category, modifier in _modifier_categories(token):
                 anchors.append(_Anchor(token, category, False, [modifier, token]))
@@ -353,32 +384,45 @@ def _unspecified_container(anchor: _Anchor) -> bool:
 def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
     """A container noun with no kind of its own takes one from its list or its example: "humanitarian
     aid and equipment" (humanitarian equipment); "equipment, including fire engines for the SES"
-    (humanitarian, and the fire engines are that equipment, not one more item)."""
+    (humanitarian, and the fire engines are that equipment, not one more item). The examples of a
+    generic aid noun are part of it too ("military support to Ukraine, including equipment and
+    weapons")."""
     generic = _lexicon().generic
-    dropped: set[int] = set()
     for anchor in anchors:
-        if not _unspecified_container(anchor):
+        if _unspecified_container(anchor):
+            kinds = [o.category for o in anchors
+                     if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
+            if kinds:
+                anchor.category = kinds[0]
+    dropped: set[int] = set()
+    for marker in {a.token.head for a in anchors if a.token.dep_ == "pobj"}:
+        if not _introduces_examples(marker):
             continue
-        kinds = [o.category for o in anchors
-                 if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
-        if kinds:
-            anchor.category = kinds[0]
-        right = anchor.token.right_edge
-        doc = anchor.token.doc
-        following = doc[right.i + 2] if right.i + 2 < len(doc) and doc[right.i + 1].text == "," else \
-            (doc[right.i + 1] if right.i + 1 < len(doc) else None)
-        if following is not None and following.lower_ in ("including", "like") or (
-                following is not None and following.lower_ == "such" and following.i + 1 < len(doc)
-                and doc[following.i + 1].lower_ == "as"):
-            examples = [o for o in anchors if o is not anchor and o.token.head.i in (following.i, following.i + 1)
-                        and o.token.dep_ == "pobj"]
-            if examples:
-                example = examples[0]
-                anchor.category = example.category
-                anchor.item_tokens = sorted({*anchor.item_tokens, *doc[anchor.token.i: example.item_tokens[-1].i + 1]},
-                                            key=lambda t: t.i)
-                dropped.add(id(example))
+        examples = [o for o in anchors if o.token.head.i == marker.i]
+        examples += [o for o in anchors if any(o.token in e.token.conjuncts for e in examples) and o not in examples]
+        before = [a for a in anchors if a.token.i < marker.i and a not in examples and id(a) not in dropped]
+        if not examples or not before:
+            continue
+        elaborated = max(before, key=lambda a: a.token.i)
+        unspecified = _unspecified_container(elaborated)
+        if not unspecified and (elaborated.token.lower_ not in generic or elaborated.item_text is not None):
+            continue
+        if unspecified:
+            example = min(examples, key=lambda a: a.token.i)
+            elaborated.category = example.category
+            doc = elaborated.token.doc
+            elaborated.item_tokens = sorted({*elaborated.item_tokens,
+                                             *doc[elaborated.token.i: example.item_tokens[-1].i + 1]}, key=lambda t: t.i)
+        dropped.update(id(o) for o in examples)
     return [a for a in anchors if id(a) not in dropped]
+
+
+def _introduces_examples(token: Token) -> bool:
+    """"including", "such as", "like": what follows names examples of the item before."""
+    doc = token.doc
+    if token.lower_ in ("including", "like"):
+        return True
+    return token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ == "such"
 
 
 def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
@@ -399,7 +443,7 @@ def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
         if head.dep_ == "pobj" and head.head.lower_ != "with":
             continue
         verb = head.head.head if head.dep_ == "pobj" else head.head
-        if any(t.i in taken for t in verb.subtree):
+        if any(a.token in verb.subtree and (_governing_predicate(a) or (None,))[0] == verb for a in anchors):
             # "allocated UAH 1.4 billion to restore infrastructure": the money is that item's.
             continue
         purpose = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "for"), None)
@@ -498,11 +542,18 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
             continue
         if kind is not None:
             return head, kind
+        if head.lower_ in _lexicon().not_given and head.pos_ in ("NOUN", "VERB"):
+            return None  # "shortages of food", "the creation of a fund for the reconstruction"
         if head.pos_ in ("VERB", "AUX") and head.lower_ in _lexicon().single:
             # "provided demining equipment" read as a verb and its object: the verb names the kind.
             current = head
             continue
         if head.pos_ in ("VERB", "AUX"):
+            if current.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be" or head.lower_ in BE_FORMS:
+                # "Another Patriot system is to be sent to Ukraine": the infinitive gives.
+                given = [c for c in head.children if c.dep_ == "xcomp" and _predicate_kind(c)]
+                if given and current.dep_ in ("nsubj", "nsubjpass"):
+                    return given[0], _predicate_kind(given[0])
             if head.lower_ in INCLUDING_VERBS and head.dep_ != "prep":
                 return head, "includes"
             if head.dep_ != "prep":
@@ -538,6 +589,9 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
 
     if pledging(predicate):
         return "pledged"
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and (
+            predicate.dep_ == "ROOT" or any(c.dep_ == "auxpass" for c in predicate.children)):
+        return "pledged"  # "Germany to send tanks", "another Patriot system to be sent to Ukraine"
     governor, clause = predicate.head, predicate
     for _ in range(3):
         if clause.dep_ == "ccomp" or governor.i == clause.i:
@@ -760,7 +814,7 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
             if allies:
                 return allies
     if anaphor:
-        return list(context.referent)
+        return context.referent_before(token.sent)
     thanked = [c for c in predicate.children if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to")]
     if kind == "thanks" and all(c.pos_ == "PRON" for c in thanked):
         # "thanked in particular for the financial support", "thanked him for": thanks to nobody
@@ -963,7 +1017,6 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
             head = _head_word(group[0])
             found_here.extend(_Found(c, head) for c in _commitments_of(group, sent, context, before))
         results.extend(found_here)
-        context.remember(sent)
     return _deduplicate(results)
 
 
@@ -1006,7 +1059,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 return []
     else:
         predicate, kind = located
-        if _blocked(predicate, head.token):
+        if _blocked(predicate, head.token) or _part_of_a_package(predicate):
             return []
         donors = _donors(head, predicate, kind, context)
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
@@ -1046,6 +1099,20 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 cumulative=cumulative,
             ))
     return found
+
+
+def _part_of_a_package(predicate: Token) -> bool:
+    """"As part of the new package, a weapon is to be handed over": the package is the commitment,
+    its parts are not more of them."""
+    generic = _lexicon().generic
+    for holder in (predicate, predicate.head):
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                for part in child.children:
+                    if part.lower_ == "part" and any(
+                            t.lower_ in generic for c in part.children if c.lower_ == "of" for t in c.subtree):
+                        return True
+    return False
 
 
 def _partitive(token: Token) -> bool:
