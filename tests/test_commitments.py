@@ -314,3 +314,24 @@ def test_a_single_package_is_not_cumulative(annotate, text):
 def test_non_military_support_is_financial(annotate):
     (c,) = commitments(annotate, "The UK has pledged more than £4.7 billion in non-military support to Ukraine since 2022.")
     assert (c.donor, c.category, c.amount, c.currency) == ("GBR", "financial", 4_700_000_000, "GBP")
+
+
+# --- givers the sentence leaves unnamed -----------------------------------------------------
+
+
+def test_aid_provided_by_nobody_named_is_the_sole_partners(annotate):
+    text = ("Prime Minister of Canada Justin Trudeau visited Kyiv. The already provided financial support "
+            "to our state in the amount of 120 million dollars is really important for us, Zelenskyy stressed.")
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.amount, c.currency) == ("CAN", "financial", "delivered", 120_000_000, "CAD")
+
+
+def test_aid_provided_by_nobody_named_in_a_document_about_two_partners_is_nobodys(annotate):
+    text = ("Justin Trudeau and Olaf Scholz visited Kyiv. The already provided financial support "
+            "is really important for us, Zelenskyy stressed.")
+    assert commitments(annotate, text) == []
+
+
+def test_dollars_written_with_a_sign_stay_american(annotate):
+    (c,) = commitments(annotate, "Canada has provided $120 million in financial support to Ukraine.")
+    assert (c.donor, c.currency) == ("CAN", "USD")

@@ -60,6 +60,7 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 # Verbs through which an item is part of something given before: "the package includes missiles".
 INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
+AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
 BE_FORMS = frozenset({"is", "are", "was", "were", "be", "'s"})
 REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
 STOP = "stop"  # a donor search that found a subject naming no ally: nobody named gives
@@ -362,7 +363,7 @@ def _anchors(sent: Span) -> list[_Anchor]:
             continue
         inside = any(
             other is not anchor and other.token.i != anchor.token.i and anchor.token in other.item_tokens
-            and other.token.i < anchor.token.i
+            and other.token in anchor.token.ancestors
             for other in anchors
         )
         if not inside:
@@ -714,7 +715,7 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
     return None
 
 
-def _donors_at(token: Token, anchor: Token, context: _Context, anaphor_allowed: bool = False) -> list[str] | str | None:
+def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool = False) -> list[str] | str | None:
     """Allies that one token's own structure names as giver: possessor, agent or source, the one
     thanked, a subject, the owner of a noun ("the assistance of the Danish government"). STOP when a
     subject names nobody who could give."""
@@ -751,12 +752,15 @@ def _donors_at(token: Token, anchor: Token, context: _Context, anaphor_allowed: 
             found = _allies(doc, [t for t in head.subtree if t.i <= head.i])
             return found or None
         if _is_anaphor(child) and not _allies(doc, list(child.subtree)):
-            return "anaphor" if anaphor_allowed else None
+            return "anaphor" if own_subject else None
         found = _referent(list(child.subtree), context)
-        if found is not None:
+        if found is not None and (found != STOP or own_subject):
             return found
-        if child.pos_ in ("NOUN", "PROPN", "PRON") and child.lower_ not in ("he", "she", "who"):
-            return STOP  # "other partners are now providing artillery", "everyone did their best"
+        if own_subject and child.pos_ in ("NOUN", "PROPN", "PRON") and child.lower_ not in ("he", "she", "who"):
+            # "other partners are now providing artillery", "everyone did their best": the giving
+            # verb's own subject names nobody who could give. A speaker further up ("Zelenskyy
+            # stressed") is no giver either, but does not stop the search.
+            return STOP
     if token.pos_ in ("NOUN", "PROPN"):
         for child in children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -794,7 +798,7 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         verb = verb.head
         subject_verbs.add(verb.i)
     for step in path:
-        found = _donors_at(step, token, context, anaphor_allowed=step.i in subject_verbs)
+        found = _donors_at(step, token, context, own_subject=step.i in subject_verbs)
         if found == STOP:
             return []
         if found == "anaphor":
@@ -823,7 +827,27 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         return allies[:1] or ["@partner"]
     # "US-made HIMARS were delivered": the item's own origin, when nothing else names a giver.
     modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "npadvmod")]
-    return _allies(doc, [t for m in modifiers for t in m.subtree])
+    origin = _allies(doc, [t for m in modifiers for t in m.subtree])
+    if origin:
+        return origin
+    if predicate in token.subtree and not _has_agent_slot(predicate):
+        # "The already provided financial support to our state": given, by nobody named here; in a
+        # document about one partner only, by that partner.
+        only = _sole_ally(doc)
+        return [only] if only else []
+    return []
+
+
+def _has_agent_slot(predicate: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in predicate.children)
+
+
+def _sole_ally(doc: Doc) -> str | None:
+    """The one ally a document names, if it names exactly one."""
+    named = {m.code for m in doc._.actors or () if m.code not in NOT_ALLIES}
+    named |= {m.person.actor for m in doc._.person_mentions or ()
+              if m.person.actor and m.person.actor not in NOT_ALLIES and m.how != "pronoun"}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _possessed_donors(anchor: _Anchor, context: _Context) -> list[str]:
@@ -861,22 +885,24 @@ def _in_money(token: Token) -> bool:
     return any(m.start <= token.idx < m.end for m in token.doc._.money or ())
 
 
-def _money(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) -> tuple[float, str] | tuple[None, None]:
+def _money(doc: Doc, sent: Span, anchor: _Anchor,
+           predicate: Token | None) -> tuple[float, str, str] | tuple[None, None, None]:
+    """The item's money: amount, currency and the text that wrote it."""
     token = anchor.token
     if anchor.money_item:
         mention = next((m for m in doc._.money or () if m.start <= token.idx < m.end), None)
-        return (mention.amount, mention.currency) if mention else (None, None)
+        return (mention.amount, mention.currency, mention.text) if mention else (None, None, None)
     # Only money in the clause that gives the item, not elsewhere in a long sentence.
     scope = predicate if predicate is not None and token in predicate.subtree else token
     start, end = subtree_span(scope)
     start, end = max(start, sent.start_char), min(end, sent.end_char)
     mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end and not _of_another_noun(doc, m, token)]
     if not mentions:
-        return None, None
+        return None, None, None
     # The closest value before the item ("$1 billion in artillery", "$61 billion aid package").
     before = [m for m in mentions if m.end <= token.idx]
     chosen = before[-1] if before else mentions[0]
-    return chosen.amount, chosen.currency
+    return chosen.amount, chosen.currency, chosen.text
 
 
 def _of_another_noun(doc: Doc, mention, token: Token) -> bool:
@@ -1078,13 +1104,14 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     if len(group) > 1:
         tokens = list(doc[group[0].item_tokens[0].i: group[-1].item_tokens[-1].i + 1])
     item = head.item_text if head.item_text is not None and len(group) == 1 else _item_text(doc, tokens)
-    amount, currency = _money(doc, sent, head, predicate)
+    amount, currency, money_text = _money(doc, sent, head, predicate)
     if len(recipients) > 1 or any(code != "UKR" for code in sharing):
         amount, currency = None, None  # a total shared with other countries, no Ukrainian share
     cumulative = (amount is not None or _quantity(head) is not None) and _cumulative(doc, sent, head, predicate)
     found = []
     for region, place in _regions(doc, sent, head):
         for donor in donors:
+            currency_here = _local_dollars(currency, money_text, donor)
             found.append(Commitment(
                 donor=donor,
                 category=head.category,
@@ -1092,7 +1119,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 status=status,
                 quantity=_quantity(head) if len(group) == 1 else None,
                 amount=amount,
-                currency=currency,
+                currency=currency_here,
                 region=region,
                 evidence=[evidence_of(doc, sent.start_char, sent.end_char)],
                 confidence=confidence,
@@ -1113,6 +1140,13 @@ def _part_of_a_package(predicate: Token) -> bool:
                             t.lower_ in generic for c in part.children if c.lower_ == "of" for t in c.subtree):
                         return True
     return False
+
+
+def _local_dollars(currency: str | None, money_text: str | None, donor: str) -> str | None:
+    """"120 million dollars" from Canada are Canadian dollars; "$120 million" or "US dollars" stay American."""
+    if currency != "USD" or money_text is None or "$" in money_text or AMERICAN.search(money_text):
+        return currency
+    return table("donor_dollars.tsv").get(donor.lower(), currency)
 
 
 def _partitive(token: Token) -> bool:
