@@ -335,3 +335,26 @@ def test_aid_provided_by_nobody_named_in_a_document_about_two_partners_is_nobody
 def test_dollars_written_with_a_sign_stay_american(annotate):
     (c,) = commitments(annotate, "Canada has provided $120 million in financial support to Ukraine.")
     assert (c.donor, c.currency) == ("CAN", "USD")
+
+
+# --- packages and what they include ---------------------------------------------------------
+
+
+def test_a_package_a_leader_signed_and_what_it_includes(annotate):
+    text = ("The $40 billion aid package President Joe Biden signed on Tuesday was the result of long talks. "
+            "The recent aid package includes long-range missiles, or ATACMS, which could reach Crimea.")
+    found = commitments(annotate, text)
+    assert sorted((c.donor, c.category, c.status, c.amount or 0) for c in found) == [
+        ("USA", "military", "pledged", 0), ("USA", "military", "pledged", 40_000_000_000)]
+    missiles = next(c for c in found if "missiles" in c.item)
+    assert "ATACMS" in missiles.item and missiles.region is None  # Crimea is where they reach, not the aid's
+
+
+def test_what_a_package_includes_with_nothing_reported_before_is_no_commitment(annotate):
+    assert commitments(annotate, "The package includes long-range missiles.") == []
+
+
+def test_money_the_sentence_gives_to_ukraine_and_another_country_is_shared(annotate):
+    text = "The US Senate approved the $20 billion military aid package to get funding to Ukraine and Israel."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.status, c.amount) == ("USA", "pledged", None)

@@ -531,6 +531,9 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
                         child, kind = nested[0], _predicate_kind(nested[0])
                 if kind is not None:
                     return child, kind
+    reduced = _reduced_relative(token)
+    if reduced is not None:
+        return reduced[0], _predicate_kind(reduced[0])
     current = token
     while current.head.i != current.i:
         head = current.head
@@ -562,6 +565,27 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
                 return None
         current = head
     return None
+
+
+def _reduced_relative(token: Token) -> tuple[Token, list[str]] | None:
+    """"the $40 billion aid package President Joe Biden signed": an item, a giver's name and a giving
+    verb with no "that" between them, which the parser often reads as one long name. The verb and
+    the allies the name stands for."""
+    doc, sent = token.doc, token.sent
+    position = token.i + 1
+    names: list[Token] = []
+    while position < sent.end and doc[position].pos_ == "PROPN" and len(names) < 5:
+        names.append(doc[position])
+        position += 1
+    if names and position < sent.end and doc[position].pos_ == "AUX":
+        position += 1  # "the weapons Germany has sent"
+    if not names or position >= sent.end:
+        return None
+    verb = doc[position]
+    if verb.tag_ not in ("VBD", "VBN") or _predicate_kind(verb) not in ("delivered", "pledged"):
+        return None
+    allies = _allies(doc, names)
+    return (verb, allies) if allies else None
 
 
 def _blocked(predicate: Token, anchor: Token) -> bool:
@@ -780,6 +804,9 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
 def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> list[str]:
     doc = context.doc
     token = anchor.token
+    reduced = _reduced_relative(token)
+    if reduced is not None and reduced[0].i == predicate.i:
+        return reduced[1]
     anaphor = False
     path = [token, *token.ancestors]
     if predicate not in path:
@@ -931,8 +958,8 @@ def _regions(doc: Doc, sent: Span, anchor: _Anchor) -> list[tuple[str | None, st
             if place.region not in [r for r, _ in distinct]:
                 distinct.append((place.region, place.text))
         return distinct if len(distinct) > 1 else [(places[0].region, None)]
-    start, end = subtree_span(anchor.token)
-    inside = [p for p in places if p.start >= start and p.end <= end]
+    phrase = _phrase(anchor.token)  # not a clause on it ("which suggests an offensive against Crimea")
+    inside = [p for p in places if any(t.idx <= p.start < t.idx + len(t.text) for t in phrase)]
     return [(inside[0].region if inside else None, None)]
 
 
@@ -1009,7 +1036,7 @@ def _group_lists(anchors: list[_Anchor]) -> list[list[_Anchor]]:
                                if any(c.dep_ == "prep" and c.lower_ in ("of", "for") for c in a.token.children)]
             # The parser hangs a shared complement on the first or on the last item.
             shared = len(with_complement) == 1 and with_complement[0] in (items[0], items[-1])
-            together = _governed_by_money(anchor) or shared
+            together = _governed_by_money(anchor) or shared or all(_renamed(m) for m in same_kind)
         if together:
             group = sorted([anchor, *same_kind], key=lambda a: a.token.i)
             grouped.update(id(a) for a in group)
@@ -1021,6 +1048,12 @@ def _group_lists(anchors: list[_Anchor]) -> list[list[_Anchor]]:
         grouped.add(id(anchor))
         groups.append([anchor])
     return groups
+
+
+def _renamed(member: _Anchor) -> bool:
+    """"long-range missiles, or ATACMS": ", or" names the item before again."""
+    doc, first = member.token.doc, member.token.left_edge.i
+    return member.token.dep_ == "conj" and first >= 2 and doc[first - 1].lower_ == "or" and doc[first - 2].text == ","
 
 
 def _other_closing(anchor: _Anchor, members: list[_Anchor]) -> bool:
@@ -1105,7 +1138,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
         tokens = list(doc[group[0].item_tokens[0].i: group[-1].item_tokens[-1].i + 1])
     item = head.item_text if head.item_text is not None and len(group) == 1 else _item_text(doc, tokens)
     amount, currency, money_text = _money(doc, sent, head, predicate)
-    if len(recipients) > 1 or any(code != "UKR" for code in sharing):
+    if len(recipients) > 1 or any(code != "UKR" for code in sharing) or _shared_in_sentence(sent):
         amount, currency = None, None  # a total shared with other countries, no Ukrainian share
     cumulative = (amount is not None or _quantity(head) is not None) and _cumulative(doc, sent, head, predicate)
     found = []
@@ -1139,6 +1172,16 @@ def _part_of_a_package(predicate: Token) -> bool:
                     if part.lower_ == "part" and any(
                             t.lower_ in generic for c in part.children if c.lower_ == "of" for t in c.subtree):
                         return True
+    return False
+
+
+def _shared_in_sentence(sent: Span) -> bool:
+    """"to get funding to Ukraine and Israel": the sentence gives its money to Ukraine and others."""
+    for token in sent:
+        if token.dep_ in ("prep", "dative") and token.lower_ in ("to", "for"):
+            codes = _receivers([token])
+            if "UKR" in codes and any(code != "UKR" for code in codes):
+                return True
     return False
 
 
