@@ -255,6 +255,9 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     "Italy promised nothing, and no howitzers were sent by Rome.",
     "The President thanked the American people for their support.",
     "The Prime Minister of Slovakia stressed the importance of establishing a fund for the reconstruction.",
+    # A call on a partner, whatever the item is for.
+    "The European Union must maximize pressure on Russia and provide Ukraine with all the necessary weapons "
+    "to help our country win the war.",
     # Part of a package reported on its own: not one more commitment.
     "As part of the new package, a weapon is to be handed over to Ukraine from the USA.",
 ])
@@ -263,9 +266,46 @@ def test_what_is_not_given_is_not_a_commitment(annotate, text):
 
 
 def test_the_money_that_is_given_survives_a_shortage_it_helps_with(annotate):
-    # The food is what Ukraine lacks, not what is given: one commitment, the money.
+    # The food is what Ukraine lacks, not what is given: one commitment, the money, for food.
     (c,) = commitments(annotate, "The United States announced $205 million to help Ukraine with shortages of food.")
-    assert (c.donor, c.category, c.amount, c.item) == ("USA", "financial", 205_000_000, "funds")
+    assert (c.donor, c.category, c.amount) == ("USA", "humanitarian", 205_000_000)
+    assert c.item.startswith("funds to help Ukraine")
+
+
+def test_money_allocated_through_a_noun_with_an_infinitive_purpose(annotate):
+    text = ("Charles Michel visited Kyiv. I am grateful for the allocation of 1.5 billion euros "
+            "to finance the military needs of the Armed Forces of Ukraine, Zelenskyy said.")
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.amount, c.currency) == ("EU", "military", "delivered", 1_500_000_000, "EUR")
+
+
+def test_a_generic_noun_takes_its_kind_from_its_complement(annotate):
+    text = "Zelenskyy thanked the Estonian side for practical assistance in strengthening Ukraine's defense capabilities."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("EST", "military", "delivered")
+
+
+def test_a_complement_that_names_an_item_is_the_item(annotate):
+    (c,) = commitments(annotate, "Zelenskyy thanked Kaja Kallas for Estonia's assistance in the treatment of wounded soldiers.")
+    assert (c.donor, c.category) == ("EST", "medical")
+    assert "treatment" in c.item
+
+
+def test_an_assessment_of_supplied_aid_does_not_undo_the_supply(annotate):
+    found = commitments(annotate, "Aircraft supplied by Poland and Slovakia will be critical in the coming battle.")
+    assert sorted((c.donor, c.category, c.status) for c in found) == [
+        ("POL", "military", "delivered"), ("SVK", "military", "delivered")]
+
+
+def test_a_giver_named_but_not_an_ally_gives_nothing(annotate):
+    assert commitments(annotate, "We are grateful for the great military support provided by various states.") == []
+
+
+def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named(annotate):
+    text = ("Speaking in Riga with her Latvian counterpart, Annalena Baerbock said that Germany had chosen "
+            "not to make public all the weapons it had previously sent to Ukraine.")
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("DEU", "military", "delivered")
 
 
 # --- status --------------------------------------------------------------------------------

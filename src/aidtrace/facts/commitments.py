@@ -245,6 +245,22 @@ def _modifier_categories(token: Token) -> list[tuple[str, Token]]:
     return found
 
 
+def _complement_category(token: Token) -> tuple[str, list[Token]] | None:
+    """The kind a generic noun's complement names when no modifier does ("practical assistance in
+    strengthening Ukraine's defense capabilities" is military), with the complement's words."""
+    lex = _lexicon()
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "for"):
+            phrase = _phrase(child)
+            if any(_category_of(word) for word in phrase):
+                return None  # "assistance in the treatment of soldiers": the treatment is the item
+            for word in phrase:
+                category = lex.modifiers.get(_modifier_word(word))
+                if category and word.pos_ in ("NOUN", "ADJ", "PROPN"):
+                    return category, phrase
+    return None
+
+
 def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     """The words that name the item: the noun with its modifiers and an "of"/"for ..."-complement,
     without determiners, numbers, money or the next items of a list the parser hung as an
@@ -323,8 +339,12 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if token.lower_ not in lex.watched and not (token.pos_ in ("NOUN", "PROPN") and DESIGNATION.match(token.text)):
             continue
         if token.lower_ in lex.generic and token.pos_ in ("NOUN", "PROPN"):
-            for category, modifier in _modifier_categories(token):
+            kinds = _modifier_categories(token)
+            for category, modifier in kinds:
                 anchors.append(_Anchor(token, category, False, [modifier, token]))
+            purpose = None if kinds else _complement_category(token)
+            if purpose is not None:
+                anchors.append(_Anchor(token, purpose[0], False, [token, *purpose[1]]))
             continue
         if token.lower_ in lex.shelter_verbs and token.pos_ == "VERB":
             sheltered = [c for c in token.children if c.dep_ == "dobj" and c.lower_ in lex.displaced]
@@ -441,8 +461,9 @@ def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
         head = span.root
         if head.dep_ not in ("dobj", "nsubjpass", "pobj") or any(t.i in taken for t in head.subtree):
             continue
-        if head.dep_ == "pobj" and head.head.lower_ != "with":
-            continue
+        if head.dep_ == "pobj" and head.head.lower_ != "with" and not (
+                head.head.lower_ == "of" and _predicate_kind(head.head.head) in ("delivered", "pledged")):
+            continue  # money given "with", or "the allocation of 1.5 billion euros"
         verb = head.head.head if head.dep_ == "pobj" else head.head
         if any(a.token in verb.subtree and (_governing_predicate(a) or (None,))[0] == verb for a in anchors):
             # "allocated UAH 1.4 billion to restore infrastructure": the money is that item's.
@@ -450,11 +471,16 @@ def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
         purpose = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "for"), None)
         if purpose is None and head.head.pos_ == "VERB":
             purpose = next((c for c in head.head.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        if purpose is None:
+            # "the allocation of 1.5 billion euros ... to finance the military needs of the Armed Forces"
+            purpose = next((c for a in [head, *head.ancestors] for c in a.children
+                            if c.dep_ in ("advcl", "acl", "xcomp") and c.i > head.i
+                            and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)), None)
         category = "financial"
         item: list[Token] = []
         text = "funds"
         if purpose is not None:
-            item = [t for t in purpose.subtree if t.i != purpose.i]
+            item = [t for t in purpose.subtree if t.i != purpose.i or purpose.pos_ == "VERB"]
             named = [c for t in item for c in [_category_of(t) or (
                 (_lexicon().modifiers.get(t.lower_), False) if t.lower_ in _lexicon().modifiers else None)] if c]
             if named:
@@ -464,6 +490,8 @@ def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
                 item = []  # "for Ukraine": a recipient, not a purpose
             else:
                 text = _clip(" ".join(doc_text(doc)[item[0].idx: item[-1].idx + len(item[-1].text)].split()))
+                if purpose.pos_ == "VERB":
+                    text = _clip("funds " + text)  # "funds to finance the military needs of the Armed Forces"
         found.append(_Anchor(head, category, False, item, item_text=text, money_item=True))
     return found
 
@@ -524,6 +552,9 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
     for holder in _complement_nouns(token):
         for child in holder.children:
             if child.dep_ in ("relcl", "acl", "amod") and child.pos_ in ("VERB", "AUX") and child.i != token.i:
+                if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
+                        and not any(c.dep_ == "auxpass" for c in child.children):
+                    continue  # "weapons to help our country win": a purpose, not a giving
                 kind = _predicate_kind(child)
                 if kind is None:
                     nested = [c for c in child.children if c.dep_ == "xcomp" and _predicate_kind(c)]
@@ -594,7 +625,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     blockers = _lexicon().blockers
     if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children):
         return True
-    for token in [predicate, *predicate.ancestors]:
+    # A participle or relative clause on the item speaks for itself: "Aircraft supplied by Poland
+    # ... will be critical" judges the aircraft, not whether they were supplied.
+    scope = [predicate] if predicate in anchor.subtree else [predicate, *predicate.ancestors]
+    for token in scope:
         if token.i != anchor.i and token.lower_ in blockers:
             return True
         for child in token.children:
@@ -658,8 +692,8 @@ def _recipients(anchor: Token, predicate: Token) -> tuple[list[str], list[str]]:
     phrases: list[Token] = []
     sharing: list[Token] = []
     for child in predicate.children:
-        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for"):
-            phrases.append(child)
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for") and anchor not in child.subtree:
+            phrases.append(child)  # not "thanked Kallas for Estonia's assistance": that is the item
         elif child.dep_ in ("dobj", "dative") and child.i != anchor.i and anchor not in child.subtree \
                 and child.pos_ == "PROPN" and _predicate_kind(predicate) in ("delivered", "pledged"):
             phrases.append(child)
@@ -750,6 +784,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             found = _referent(list(child.subtree), context)
             if found and found != STOP:
                 return found
+            if own_subject and child.dep_ != "poss" and any(t.pos_ in ("NOUN", "PROPN") for t in child.subtree):
+                return STOP  # "support provided by various states", "weapons we receive from partner countries"
     kind = _predicate_kind(token)
     for child in children:
         if child.dep_ == "dobj":
@@ -829,11 +865,10 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         if found == STOP:
             return []
         if found == "anaphor":
-            anaphor = True
-            named_before = _allies(doc, [t for t in token.sent if t.i < step.i and t.i < token.i])
-            if named_before:
-                # "The Baltic states ... provided significant help when they sent us the weapons"
-                return named_before
+            # "Germany had chosen not to make public the weapons it had sent": a subject further up
+            # comes first; then the ally named last before the pronoun ("The Baltic states ...
+            # provided real help when they sent us the weapons"); then the sentences before.
+            anaphor = anaphor or _nearest_ally_before(doc, token.sent, min(step.i, token.i)) or True
             continue
         if found:
             return list(found)
@@ -845,13 +880,17 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
             if allies:
                 return allies
     if anaphor:
-        return context.referent_before(token.sent)
-    thanked = [c for c in predicate.children if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to")]
-    if kind == "thanks" and all(c.pos_ == "PRON" for c in thanked):
-        # "thanked in particular for the financial support", "thanked him for": thanks to nobody
-        # named go to whoever is the partner here; "thanked the world community" names nobody who gives.
-        allies = _allies(doc, list(token.sent))
-        return allies[:1] or ["@partner"]
+        return anaphor if isinstance(anaphor, list) else context.referent_before(token.sent)
+    thanking = next((step for step in [predicate, *path] if _predicate_kind(step) == "thanks"), None)
+    if thanking is not None:
+        thanked = [c for c in thanking.children
+                   if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "to")]
+        if all(c.pos_ == "PRON" for c in thanked):
+            # "thanked in particular for the financial support", "thanked him for", "I am grateful for
+            # the allocation of": thanks to nobody named go to whoever is the partner here;
+            # "thanked the world community" names nobody who gives.
+            allies = _allies(doc, list(token.sent))
+            return allies[:1] or ["@partner"]
     # "US-made HIMARS were delivered": the item's own origin, when nothing else names a giver.
     modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "npadvmod")]
     origin = _allies(doc, [t for m in modifiers for t in m.subtree])
@@ -875,6 +914,24 @@ def _sole_ally(doc: Doc) -> str | None:
     named |= {m.person.actor for m in doc._.person_mentions or ()
               if m.person.actor and m.person.actor not in NOT_ALLIES and m.how != "pronoun"}
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _nearest_ally_before(doc: Doc, sent: Span, before: int) -> list[str]:
+    """The allies of the last ally mention in a sentence before a token (a group counts whole)."""
+    tokens = [t for t in sent if t.i < before]
+    if not tokens:
+        return []
+    end = tokens[-1].idx + len(tokens[-1].text)
+    named = [(offset, code) for offset, code in actors_in(doc, sent.start_char, end) if code not in NOT_ALLIES]
+    text = doc_text(doc)[sent.start_char:end].lower()
+    for phrase, codes in _lexicon().groups.items():
+        offset = text.rfind(phrase)
+        if offset >= 0:
+            named.extend((sent.start_char + offset, code) for code in codes)
+    if not named:
+        return []
+    last = max(offset for offset, _ in named)
+    return list(dict.fromkeys(code for offset, code in named if offset == last))
 
 
 def _possessed_donors(anchor: _Anchor, context: _Context) -> list[str]:
