@@ -463,37 +463,49 @@ def _money_anchors(sent: Span, anchors: list[_Anchor]) -> list[_Anchor]:
             continue
         if head.dep_ == "pobj" and head.head.lower_ != "with" and not (
                 head.head.lower_ == "of" and _predicate_kind(head.head.head) in ("delivered", "pledged")):
-            continue  # money given "with", or "the allocation of 1.5 billion euros"
+            continue  # only money given "with", or "the allocation of 1.5 billion euros"
         verb = head.head.head if head.dep_ == "pobj" else head.head
         if any(a.token in verb.subtree and (_governing_predicate(a) or (None,))[0] == verb for a in anchors):
             # "allocated UAH 1.4 billion to restore infrastructure": the money is that item's.
             continue
-        purpose = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "for"), None)
-        if purpose is None and head.head.pos_ == "VERB":
-            purpose = next((c for c in head.head.children if c.dep_ == "prep" and c.lower_ == "for"), None)
-        if purpose is None:
-            # "the allocation of 1.5 billion euros ... to finance the military needs of the Armed Forces"
-            purpose = next((c for a in [head, *head.ancestors] for c in a.children
-                            if c.dep_ in ("advcl", "acl", "xcomp") and c.i > head.i
-                            and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)), None)
-        category = "financial"
-        item: list[Token] = []
-        text = "funds"
-        if purpose is not None:
-            item = [t for t in purpose.subtree if t.i != purpose.i or purpose.pos_ == "VERB"]
-            named = [c for t in item for c in [_category_of(t) or (
-                (_lexicon().modifiers.get(t.lower_), False) if t.lower_ in _lexicon().modifiers else None)] if c]
-            if named:
-                category = named[0][0]
-            if actors_in(doc, purpose.idx, purpose.right_edge.idx + len(purpose.right_edge.text), people=False) \
-                    and all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in item):
-                item = []  # "for Ukraine": a recipient, not a purpose
-            else:
-                text = _clip(" ".join(doc_text(doc)[item[0].idx: item[-1].idx + len(item[-1].text)].split()))
-                if purpose.pos_ == "VERB":
-                    text = _clip("funds " + text)  # "funds to finance the military needs of the Armed Forces"
-        found.append(_Anchor(head, category, False, item, item_text=text, money_item=True))
+        found.append(_money_anchor(head))
     return found
+
+
+def _money_anchor(head: Token) -> _Anchor:
+    """The item money is given as: its purpose ("for the development of the medical sphere", "to
+    finance the military needs"), of the kind the purpose names, else financial "funds"."""
+    doc = head.doc
+    purpose = _money_purpose(head)
+    if purpose is None:
+        return _Anchor(head, "financial", False, [], item_text="funds", money_item=True)
+    item = [t for t in purpose.subtree if t.i != purpose.i or purpose.pos_ == "VERB"]
+    category = next((kind for kind in map(_kind_named_by, item) if kind), "financial")
+    if all(t.pos_ in ("PROPN", "DET", "PUNCT", "CCONJ") for t in item):
+        return _Anchor(head, category, False, [], item_text="funds", money_item=True)  # "for Ukraine": a recipient
+    text = _clip(doc_text(doc)[item[0].idx: item[-1].idx + len(item[-1].text)])
+    if purpose.pos_ == "VERB":
+        text = _clip("funds " + text)  # "funds to finance the military needs of the Armed Forces"
+    return _Anchor(head, category, False, item, item_text=text, money_item=True)
+
+
+def _money_purpose(head: Token) -> Token | None:
+    """"for ..." on the money or its verb, else an infinitive after it ("the allocation of 1.5 billion
+    euros within the European Peace Fund to finance the military needs")."""
+    for holder in (head, head.head):
+        if holder is head or holder.pos_ == "VERB":
+            purpose = next((c for c in holder.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            if purpose is not None:
+                return purpose
+    return next((c for a in [head, *head.ancestors] for c in a.children
+                 if c.dep_ in ("advcl", "acl", "xcomp") and c.i > head.i
+                 and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children)), None)
+
+
+def _kind_named_by(token: Token) -> str | None:
+    """The aid category a word names as an item or as a modifier ("medical" in "the medical sphere")."""
+    found = _category_of(token)
+    return found[0] if found else _lexicon().modifiers.get(_modifier_word(token))
 
 
 def _clip(text: str) -> str:
@@ -584,10 +596,10 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
             current = head
             continue
         if head.pos_ in ("VERB", "AUX"):
-            if current.dep_ in ("nsubj", "nsubjpass") and head.lemma_ == "be" or head.lower_ in BE_FORMS:
+            if current.dep_ in ("nsubj", "nsubjpass") and head.lower_ in BE_FORMS:
                 # "Another Patriot system is to be sent to Ukraine": the infinitive gives.
                 given = [c for c in head.children if c.dep_ == "xcomp" and _predicate_kind(c)]
-                if given and current.dep_ in ("nsubj", "nsubjpass"):
+                if given:
                     return given[0], _predicate_kind(given[0])
             if head.lower_ in INCLUDING_VERBS and head.dep_ != "prep":
                 return head, "includes"
@@ -639,6 +651,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
 
 
 def _status(predicate: Token, kind: str, anchor: Token) -> str:
+    """"pledged" for a pledging predicate ("announced", "approved", "signed"), a future or
+    conditional auxiliary ("will provide", "would rush", "to be sent") or a pledging word above the
+    giving one ("decided to provide", "the decision made by Japan to allocate"); else "delivered"
+    (has provided, sent, is providing, thanked for)."""
     lex = _lexicon()
     if kind == "pledged":
         return "pledged"
