@@ -398,3 +398,13 @@ def test_money_the_sentence_gives_to_ukraine_and_another_country_is_shared(annot
     text = "The US Senate approved the $20 billion military aid package to get funding to Ukraine and Israel."
     (c,) = commitments(annotate, text)
     assert (c.donor, c.status, c.amount) == ("USA", "pledged", None)
+
+
+def test_who_or_where_the_item_is_for_is_not_part_of_its_name(annotate):
+    (c,) = commitments(annotate, "Estonia will provide a mobile field hospital for Zhytomyr Oblast.")
+    assert (c.item, c.quantity, c.region) == ("mobile field hospital", 1, "UA-18")
+
+
+def test_what_the_item_is_for_is_part_of_its_name(annotate):
+    (c,) = commitments(annotate, "The United States has sent spare parts for MiG-29s to Ukraine.")
+    assert (c.donor, c.category, c.item) == ("USA", "military", "spare parts for MiG-29s")

@@ -270,7 +270,8 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
         if child.dep_ in ("amod", "compound", "nmod", "npadvmod") and child.pos_ not in ("NUM", "SYM"):
             keep.extend(t for t in child.subtree if t.pos_ not in ("DET", "NUM", "SYM", "PUNCT") or t.text == "-")
     for child in token.rights:
-        if (child.dep_ == "prep" and child.lower_ in ("of", "in", "for")) or child.dep_ == "dobj" \
+        if (child.dep_ == "prep" and child.lower_ in ("of", "in")) or child.dep_ == "dobj" \
+                or (child.dep_ == "prep" and child.lower_ == "for" and not _beneficiary(child)) \
                 or (child.dep_ == "appos" and not _list_apposition(child, other_items)):
             keep.extend(_phrase(child))
     keep = sorted(set(keep), key=lambda t: t.i)
@@ -280,6 +281,16 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     while keep and keep[-1].pos_ in ("PUNCT", "CCONJ", "ADP", "DET"):
         keep.pop()
     return keep[: MAX_ITEM_WORDS * 2]
+
+
+def _beneficiary(prep: Token) -> bool:
+    """A "for ..." complement that says who or where the aid is for ("a mobile field hospital for
+    Zhytomyr Oblast", "for Ukrainian soldiers"), not what it is ("spare parts for MiG-29s")."""
+    doc = prep.doc
+    start, end = subtree_span(prep)
+    if any(start <= m.start < end for m in list(doc._.places or ()) + list(doc._.actors or ())):
+        return True
+    return any(t.lower_ in words("beneficiaries.txt") for t in prep.subtree)
 
 
 def _phrase(token: Token) -> list[Token]:
