@@ -255,6 +255,9 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     "Italy promised nothing, and no howitzers were sent by Rome.",
     "The President thanked the American people for their support.",
     "The Prime Minister of Slovakia stressed the importance of establishing a fund for the reconstruction.",
+    # A promise on a condition not yet met, and optimism about a vote not yet taken.
+    "Joe Biden promised more air defences for Kyiv if the Senate approves the bill on Tuesday.",
+    "Denys Shmyhal expressed optimism that US lawmakers would pass the measure, which has $61bn earmarked for Kyiv.",
     # A call on a partner, whatever the item is for.
     "The European Union must maximize pressure on Russia and provide Ukraine with all the necessary weapons "
     "to help our country win the war.",
@@ -317,6 +320,7 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("The European Union signed an agreement on macro-financial assistance for Ukraine.", "pledged"),
     ("Zelenskyy praised the decision made by Japan to provide our country with financial support.", "pledged"),
     ("Another Patriot system is to be sent to Ukraine by Germany.", "pledged"),
+    ("Joe Biden told Zelensky he will move quickly to send Ukraine fresh military aid.", "pledged"),
     ("Lithuania has delivered ammunition to Ukraine.", "delivered"),
     ("Norway is providing generators to Ukraine.", "delivered"),
     ("Zelenskyy thanked Israel for the medications it sent to our country.", "delivered"),
@@ -408,3 +412,8 @@ def test_who_or_where_the_item_is_for_is_not_part_of_its_name(annotate):
 def test_what_the_item_is_for_is_part_of_its_name(annotate):
     (c,) = commitments(annotate, "The United States has sent spare parts for MiG-29s to Ukraine.")
     assert (c.donor, c.category, c.item) == ("USA", "military", "spare parts for MiG-29s")
+
+
+def test_a_converted_value_in_parentheses_is_not_the_amount(annotate):
+    (c,) = commitments(annotate, "The United States has provided more than $9bn (£7.28bn) of economic assistance to Ukraine.")
+    assert (c.donor, c.category, c.amount, c.currency) == ("USA", "financial", 9_000_000_000, "USD")

@@ -54,6 +54,7 @@ from .common import NOT_ALLIES, actors_in, allies_of_tokens, evidence_of, main_p
 
 MAX_ITEM_WORDS = 12
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
+CONDITIONS = frozenset({"if", "unless"})
 CONTENT = re.compile(r"\w+")
 # A weapon system's type designation: "S-300", "F-16s", "MiG-29", "BMP-1", "M777", "AGM-88".
 DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?$")
@@ -648,16 +649,20 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     blockers = _lexicon().blockers
     if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children):
         return True
-    # A participle or relative clause on the item speaks for itself: "Aircraft supplied by Poland
-    # ... will be critical" judges the aircraft, not whether they were supplied.
-    scope = [predicate] if predicate in anchor.subtree else [predicate, *predicate.ancestors]
-    for token in scope:
-        if token.i != anchor.i and token.lower_ in blockers:
+    # A participle or relative clause on the item asserts the giving by itself: "Aircraft supplied
+    # by Poland ... will be critical" judges the aircraft, and "chose not to make public the weapons
+    # it had sent" denies the telling, not the sending. Hopes and requests above still count.
+    judged = predicate in anchor.subtree
+    for token in [predicate, *predicate.ancestors]:
+        if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
+        own = token.i == predicate.i or not judged
         for child in token.children:
-            if child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp") and (
+            if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp") and (
                     child.lower_ in blockers or child.lower_ in NEGATIONS):
                 return True
+            if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in child.children):
+                return True  # "promised support ... if senators approve the bill": not yet a pledge
     return False
 
 
@@ -688,8 +693,10 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
         # a pledging word, directly or through the clause that carries the infinitive.
         if _predicate_kind(governor) == "pledged" or lex.predicates.get(governor.lower_, ("",))[0] == "pledged":
             return "pledged"
-        # "will begin supplying", "will continue to provide": the auxiliary one level up.
-        if clause.dep_ in ("xcomp", "pcomp") and pledging(governor):
+        # "will begin supplying", "will continue to provide", "will move quickly to send": the
+        # auxiliary one level up.
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        if (clause.dep_ in ("xcomp", "pcomp") or (clause.dep_ == "advcl" and infinitive)) and pledging(governor):
             return "pledged"
         if governor.pos_ != "VERB" or clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp"):
             break
@@ -1007,13 +1014,24 @@ def _money(doc: Doc, sent: Span, anchor: _Anchor,
     scope = predicate if predicate is not None and token in predicate.subtree else token
     start, end = subtree_span(scope)
     start, end = max(start, sent.start_char), min(end, sent.end_char)
-    mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end and not _of_another_noun(doc, m, token)]
+    mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end
+                and not _of_another_noun(doc, m, token) and not _converted(doc, m)]
     if not mentions:
         return None, None, None
     # The closest value before the item ("$1 billion in artillery", "$61 billion aid package").
     before = [m for m in mentions if m.end <= token.idx]
     chosen = before[-1] if before else mentions[0]
     return chosen.amount, chosen.currency, chosen.text
+
+
+def _converted(doc: Doc, mention) -> bool:
+    """"$9bn (£7.28bn)": a value in parentheses right after another is the same money converted."""
+    window_start = max(0, mention.start - 4)
+    before = doc_text(doc)[window_start: mention.start].rstrip()
+    if not before.endswith("("):
+        return False
+    opening = window_start + len(before) - 1
+    return any(other is not mention and 0 <= opening - other.end <= 1 for other in doc._.money or ())
 
 
 def _of_another_noun(doc: Doc, mention, token: Token) -> bool:
