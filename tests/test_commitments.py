@@ -258,6 +258,9 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     # A promise on a condition not yet met, and optimism about a vote not yet taken.
     "Joe Biden promised more air defences for Kyiv if the Senate approves the bill on Tuesday.",
     "Denys Shmyhal expressed optimism that US lawmakers would pass the measure, which has $61bn earmarked for Kyiv.",
+    # Not decided yet, or only made easier.
+    "Zelenskyy thanked the United States for the proposed new funding.",
+    "The new law is intended to make it easier for the US to provide military equipment to Ukraine.",
     # A call on a partner, whatever the item is for.
     "The European Union must maximize pressure on Russia and provide Ukraine with all the necessary weapons "
     "to help our country win the war.",
@@ -321,6 +324,7 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("Zelenskyy praised the decision made by Japan to provide our country with financial support.", "pledged"),
     ("Another Patriot system is to be sent to Ukraine by Germany.", "pledged"),
     ("Joe Biden told Zelensky he will move quickly to send Ukraine fresh military aid.", "pledged"),
+    ("The government announced that Britain would be the first country to supply tanks to Ukraine.", "pledged"),
     ("Lithuania has delivered ammunition to Ukraine.", "delivered"),
     ("Norway is providing generators to Ukraine.", "delivered"),
     ("Zelenskyy thanked Israel for the medications it sent to our country.", "delivered"),
@@ -417,3 +421,22 @@ def test_what_the_item_is_for_is_part_of_its_name(annotate):
 def test_a_converted_value_in_parentheses_is_not_the_amount(annotate):
     (c,) = commitments(annotate, "The United States has provided more than $9bn (£7.28bn) of economic assistance to Ukraine.")
     assert (c.donor, c.category, c.amount, c.currency) == ("USA", "financial", 9_000_000_000, "USD")
+
+
+def test_one_thing_named_twice_in_a_sentence_is_one_commitment(annotate):
+    text = ("It is not a problem for British-supplied arms to be used against military targets, "
+            "as the weapons now being supplied have the range, Ben Wallace said.")
+    assert [c.donor for c in commitments(annotate, text)] == ["GBR"]
+
+
+def test_what_a_request_to_congress_would_include_is_not_given(annotate):
+    text = ("Joe Biden announced more military aid for Ukraine on Monday. On Thursday Biden asked Congress to approve "
+            "spending that would include over $33bn in military aid, from heavy artillery to anti-aircraft missiles.")
+    found = commitments(annotate, text)
+    assert [(c.donor, c.status, c.amount) for c in found] == [("USA", "pledged", None)]
+
+
+def test_what_a_package_will_include_is_pledged(annotate):
+    text = ("Germany has delivered a new aid package to Ukraine. The package will also include two IRIS-T systems.")
+    found = {c.item: c for c in commitments(annotate, text)}
+    assert found["IRIS-T systems"].status == "pledged" and found["IRIS-T systems"].quantity == 2

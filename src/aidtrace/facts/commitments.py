@@ -61,6 +61,7 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 # Verbs through which an item is part of something given before: "the package includes missiles".
 INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
+THIS_WORDS = frozenset({"this", "that", "it", "which", "these"})
 AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
 BE_FORMS = frozenset({"is", "are", "was", "were", "be", "'s"})
 REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
@@ -176,6 +177,12 @@ class _Context:
             if about is not None:
                 return about
         return []
+
+    def previous_sentence_start(self, sent: Span) -> int:
+        """The first token of the sentence before one (of the sentence itself when it is the first)."""
+        sentences = self._sentences()
+        index = next((i for i, s in enumerate(sentences) if s.start == sent.start), 0)
+        return sentences[max(0, index - 1)].start
 
     def _sentences(self) -> list[Span]:
         if self._sents is None:
@@ -649,6 +656,8 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     blockers = _lexicon().blockers
     if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children):
         return True
+    if any(c.dep_ in ("amod", "compound") and c.lower_ in words("undecided_modifiers.txt") for c in anchor.children):
+        return True  # "thanked the US for the proposed new funding": not decided yet
     # A participle or relative clause on the item asserts the giving by itself: "Aircraft supplied
     # by Poland ... will be critical" judges the aircraft, and "chose not to make public the weapons
     # it had sent" denies the telling, not the sending. Hopes and requests above still count.
@@ -666,6 +675,11 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     return False
 
 
+def _pledging(token: Token) -> bool:
+    """A future or conditional auxiliary on a verb: "will include", "would rush"."""
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in _lexicon().pledge_aux for c in token.children)
+
+
 def _status(predicate: Token, kind: str, anchor: Token) -> str:
     """"pledged" for a pledging predicate ("announced", "approved", "signed"), a future or
     conditional auxiliary ("will provide", "would rush", "to be sent") or a pledging word above the
@@ -674,9 +688,7 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
     lex = _lexicon()
     if kind == "pledged":
         return "pledged"
-
-    def pledging(token: Token) -> bool:
-        return any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex.pledge_aux for c in token.children)
+    pledging = _pledging
 
     if pledging(predicate):
         return "pledged"
@@ -701,8 +713,10 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
         if governor.pos_ != "VERB" or clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp"):
             break
         governor, clause = governor.head, governor
-    if predicate.pos_ == "NOUN":
-        # "the provision of financial assistance ... will be formalized": the verb over the noun.
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children)
+    if predicate.pos_ == "NOUN" or (infinitive and predicate.dep_ in ("acl", "relcl")):
+        # "the provision of financial assistance ... will be formalized", "Britain would be the first
+        # country to supply tanks": the verb over the noun.
         verb = next((a for a in predicate.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if verb is not None and _predicate_kind(verb) != "thanks" and pledging(verb):
             return "pledged"
@@ -1174,9 +1188,11 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
     for sent in doc.sents:
         found_here: list[_Found] = []
         for group in _group_lists(_anchors(sent)):
-            before = [f.commitment for f in results + found_here]
             head = _head_word(group[0])
-            found_here.extend(_Found(c, head) for c in _commitments_of(group, sent, context, before))
+            listed = frozenset({group[0].token.i, *(t.i for t in group[0].token.conjuncts),
+                                *(m.token.i for m in _list_members(group[0], [group[0]]))})
+            found_here.extend(_Found(c, head, sent.start, listed)
+                              for c in _commitments_of(group, sent, context, results + found_here))
         results.extend(found_here)
     return _deduplicate(results)
 
@@ -1187,19 +1203,23 @@ class _Found:
 
     commitment: Commitment
     head: str
+    sent_start: int  # the token that starts its sentence
+    listed_with: frozenset[int] = frozenset()  # its own head token and the items it is listed with
 
 
 def _head_word(anchor: _Anchor) -> str:
-    """The item's head noun without plural -s ("anti-radar missiles" → "missile")."""
+    """The item's head noun without plural -s ("anti-radar missiles" → "missile"), one word for
+    nouns that name the same ("arms", "weapons" → "weapon"; data/item_synonyms.tsv)."""
     if anchor.given_by is not None:
         return "shelter"
     if anchor.money_item:
         return "funds"
-    return anchor.token.lower_.rstrip("s")
+    lower = anchor.token.lower_
+    return table("item_synonyms.tsv").get(lower, lower.rstrip("s"))
 
 
 def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
-                    before: list[Commitment]) -> list[Commitment]:
+                    before: list[_Found]) -> list[Commitment]:
     """The commitments one item (or one list taken as a whole) gives, one per donor and region."""
     doc = context.doc
     head = group[0]
@@ -1209,9 +1229,13 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     predicate: Token | None = None
     confidence = 0.7
     if located is None or located[1] == "includes":
-        inherited = _inherited(head, located[0] if located else None, before)
-        if inherited is not None:
-            donors, status, confidence = [inherited.donor], inherited.status, 0.5
+        found = _inherited(head, located[0] if located else None, before, context)
+        if found is not None:
+            inherited, including = found
+            if _blocked(including, head.token):
+                return []  # "asked Congress to approve spending that would include $33bn in military aid"
+            donors, confidence = [inherited.donor], 0.5
+            status = "pledged" if _pledging(including) else inherited.status
             predicate = located[0] if located else None
         else:
             donors = _possessed_donors(head, context)
@@ -1309,9 +1333,11 @@ def _has_source(token: Token, predicate: Token) -> bool:
     return False
 
 
-def _inherited(anchor: _Anchor, including: Token | None, before: list[Commitment]) -> Commitment | None:
-    """The commitment an item belongs to: "That includes the HIMARS ...", "the recent aid package
-    includes long-range missiles" take donor and status from the package reported before."""
+def _inherited(anchor: _Anchor, including: Token | None, before: list[_Found],
+               context: _Context) -> tuple[Commitment, Token] | None:
+    """The commitment an item belongs to, and the including verb: "That includes the HIMARS ..."
+    takes donor and status from what the sentence before reported; "the recent aid package includes
+    long-range missiles" from the last package reported (the subject's own noun), however far back."""
     if not before:
         return None
     if including is None:
@@ -1320,12 +1346,17 @@ def _inherited(anchor: _Anchor, including: Token | None, before: list[Commitment
         return None
     subjects = [c for c in including.children if c.dep_ == "nsubj"]
     if not subjects and including.dep_ == "relcl":
-        subjects = [including.head]
+        subjects = [including.head]  # "a $95 billion measure that also included ..."
     if not subjects:
         return None
     subject = subjects[0]
-    if subject.lower_ in ("this", "that", "it", "which", "these") or subject.lower_ in _lexicon().generic:
-        return before[-1]
+    if subject.lower_ in THIS_WORDS:
+        since = context.previous_sentence_start(anchor.token.sent)
+        recent = [f for f in before if f.sent_start >= since]
+        return (recent[-1].commitment, including) if recent else None
+    if subject.lower_ in _lexicon().generic:
+        same = [f for f in before if f.head == subject.lower_.rstrip("s")]
+        return (same[-1].commitment, including) if same else None
     return None
 
 
@@ -1347,20 +1378,15 @@ def _same_item(one: _Found, other: _Found) -> bool:
     if first.evidence and second.evidence and first.evidence[0] == second.evidence[0]:
         if first.amount is not None and first.amount == second.amount:
             return True
-        return one.head == other.head and first.quantity is None and second.quantity is None \
-            and _definite(second)
+        # "has sent anti-radar missiles ... sending the previously undisclosed missile", "British-
+        # supplied arms ... the weapons now being supplied": one noun named again; items listed
+        # together ("three fire trucks, an ambulance and a garbage truck") stay apart.
+        listed = bool(one.listed_with & other.listed_with)
+        return one.head == other.head and first.quantity is None and second.quantity is None and not listed
     if one.head == other.head:
         return True
     a, b = _content(first.item), _content(second.item)
     return bool(a and b) and (a <= b or b <= a)
-
-
-def _definite(found: Commitment) -> bool:
-    """Whether an item is named with a definite article in its sentence ("the previously
-    undisclosed missile"), as a thing already mentioned."""
-    text = found.evidence[0].text
-    return re.search(r"\bthe\s+(?:[\w-]+\s+){0,3}" + re.escape(found.item.split()[-1]) + r"\b",
-                     text, re.IGNORECASE) is not None
 
 
 def _generic_reconstruction(item: str) -> bool:
