@@ -258,6 +258,10 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     # A promise on a condition not yet met, and optimism about a vote not yet taken.
     "Joe Biden promised more air defences for Kyiv if the Senate approves the bill on Tuesday.",
     "Denys Shmyhal expressed optimism that US lawmakers would pass the measure, which has $61bn earmarked for Kyiv.",
+    # An appeal to "you", a possibility, and trade by companies.
+    "You can give us one percent of all your fighter jets.",
+    "A report said Beijing possibly provided equipment with military applications.",
+    "Customs data showed that Chinese state-owned military contractors supplied drones and fighter jet parts.",
     # Not decided yet, or only made easier.
     "Zelenskyy thanked the United States for the proposed new funding.",
     "The new law is intended to make it easier for the US to provide military equipment to Ukraine.",
@@ -440,3 +444,8 @@ def test_what_a_package_will_include_is_pledged(annotate):
     text = ("Germany has delivered a new aid package to Ukraine. The package will also include two IRIS-T systems.")
     found = {c.item: c for c in commitments(annotate, text)}
     assert found["IRIS-T systems"].status == "pledged" and found["IRIS-T systems"].quantity == 2
+
+
+def test_an_offer_in_the_conditional_is_still_a_pledge(annotate):
+    (c,) = commitments(annotate, "Spain could be responsible for rebuilding schools in Kharkiv.")
+    assert (c.donor, c.category, c.status, c.region) == ("ESP", "reconstruction", "pledged", "UA-63")

@@ -667,12 +667,21 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
             return True
         own = token.i == predicate.i or not judged
         for child in token.children:
-            if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp") and (
+            if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp", "advmod") and (
                     child.lower_ in blockers or child.lower_ in NEGATIONS):
                 return True
             if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in child.children):
                 return True  # "promised support ... if senators approve the bill": not yet a pledge
+        if own and _appeal(token):
+            return True
     return False
+
+
+def _appeal(verb: Token) -> bool:
+    """"You can give us one percent of all your aircraft": a modal with "you" asks, it reports nothing."""
+    children = list(verb.children)
+    return any(c.dep_ == "aux" and c.lower_ in words("appeal_modals.txt") for c in children) \
+        and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in children)
 
 
 def _pledging(token: Token) -> bool:
@@ -854,6 +863,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
     for child in children:
         if child.dep_ not in ("nsubj", "nsubjpass", "csubj") or anchor in child.subtree:
             continue
+        if child.lower_ in words("company_words.txt"):
+            return STOP  # "Chinese state-owned military contractors supplied drones": trade, not a state
         if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
             # "the United Kingdom, which is bringing ...": the noun the clause describes.
             head = token.head
