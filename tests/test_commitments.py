@@ -262,6 +262,12 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     "You can give us one percent of all your fighter jets.",
     "A report said Beijing possibly provided equipment with military applications.",
     "Customs data showed that Chinese state-owned military contractors supplied drones and fighter jet parts.",
+    # The item is the helper, not what is given; giving something up; members of an alliance.
+    "Leaders in Angola and Mozambique remember how Soviet weapons and advisers helped them win freedom.",
+    "The lesson from Ukraine is that they gave away their nuclear weapons.",
+    "Some other NATO countries providing weapons to Kyiv have balked at that possibility.",
+    # A cost to be covered, not a shelter given.
+    "A new tax could cover the costs of hosting five million Ukrainian refugees in the EU.",
     # Not decided yet, or only made easier.
     "Zelenskyy thanked the United States for the proposed new funding.",
     "The new law is intended to make it easier for the US to provide military equipment to Ukraine.",
@@ -449,3 +455,35 @@ def test_what_a_package_will_include_is_pledged(annotate):
 def test_an_offer_in_the_conditional_is_still_a_pledge(annotate):
     (c,) = commitments(annotate, "Spain could be responsible for rebuilding schools in Kharkiv.")
     assert (c.donor, c.category, c.status, c.region) == ("ESP", "reconstruction", "pledged", "UA-63")
+
+
+def test_a_humanitarian_aid_package_is_humanitarian(annotate):
+    (c,) = commitments(annotate, "Zelenskyy thanked the United States for another $1 billion humanitarian aid package.")
+    assert (c.donor, c.category, c.amount) == ("USA", "humanitarian", 1_000_000_000)
+
+
+def test_one_package_announced_and_then_provided_is_one_commitment(annotate):
+    text = ("Joe Biden has announced a new $1 billion security assistance package for Ukraine. "
+            "The United States is providing another $1 billion in security assistance for Ukraine, Biden said.")
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.amount) == ("USA", "military", 1_000_000_000)
+
+
+def test_what_money_is_announced_for_is_part_of_it(annotate):
+    text = ('"Today I am announcing an additional $225 million in humanitarian assistance, including by '
+            'supplying drinking water, medical supplies and food," Joe Biden said.')
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.amount) == ("USA", "humanitarian", "pledged", 225_000_000)
+
+
+def test_money_after_the_item_in_another_clause_is_not_its_amount(annotate):
+    text = ("The UK plans to give vital equipment to Kyiv, as well as an additional £500m in military funding, "
+            "taking the total to £3bn this year.")
+    found = {c.item: c for c in commitments(annotate, text)}
+    assert found["vital equipment"].amount is None
+    assert found["military funding"].amount == 500_000_000
+
+
+def test_what_comes_with_an_item_is_part_of_it(annotate):
+    (c,) = commitments(annotate, "Poland supplied two ambulances with medical equipment.")
+    assert (c.donor, c.category, c.quantity) == ("POL", "medical", 2)

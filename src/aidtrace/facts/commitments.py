@@ -46,6 +46,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from ..gazetteer import is_organisation
 from ..mentions import doc_text
 from ..model import Commitment
 from ..money import parse_quantity
@@ -61,6 +62,8 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 # Verbs through which an item is part of something given before: "the package includes missiles".
 INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
+# "NATO countries", "EU member states": an organisation's members, not the organisation.
+MEMBER_NOUNS = frozenset({"countries", "states", "members", "nations", "allies", "partners", "governments"})
 THIS_WORDS = frozenset({"this", "that", "it", "which", "these"})
 AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
 BE_FORMS = frozenset({"is", "are", "was", "were", "be", "'s"})
@@ -242,12 +245,18 @@ def _modifier_word(token: Token) -> str:
 def _modifier_categories(token: Token) -> list[tuple[str, Token]]:
     """Categories given to a generic noun by its modifiers ("defensive, political and humanitarian"),
     each with the modifier that gives it."""
-    modifiers = _lexicon().modifiers
+    lex = _lexicon()
     found: list[tuple[str, Token]] = []
     for child in token.children:
         if child.dep_ in ("amod", "compound", "nmod"):
             for word in [child, *child.conjuncts]:
-                category = modifiers.get(_modifier_word(word))
+                if word.lower_ in lex.generic and word.i < token.i:
+                    # "a humanitarian aid package": the kind of the aid, not what "aid" alone says.
+                    inner = [(category, word) for category, _ in _modifier_categories(word)]
+                    if inner:
+                        found.extend(k for k in inner if k[0] not in [c for c, _ in found])
+                        continue
+                category = lex.modifiers.get(_modifier_word(word))
                 if category and category not in [c for c, _ in found]:
                     found.append((category, word))
     return found
@@ -366,7 +375,10 @@ def _anchors(sent: Span) -> list[_Anchor]:
                 anchors.append(_Anchor(token, purpose[0], False, [token, *purpose[1]]))
             continue
         if token.lower_ in lex.shelter_verbs and token.pos_ == "VERB":
-            sheltered = [c for c in token.children if c.dep_ == "dobj" and c.lower_ in lex.displaced]
+            # Only a clause that says who shelters: not "the costs of hosting five million refugees".
+            has_subject = any(c.dep_ == "nsubj" for c in token.children) or token.dep_ == "conj"
+            sheltered = [c for c in token.children if c.dep_ == "dobj" and c.lower_ in lex.displaced] \
+                if has_subject else []
             if sheltered:
                 # "sheltered two and a half million Ukrainian migrants fleeing the war": the people,
                 # without their count.
@@ -397,9 +409,9 @@ def _anchors(sent: Span) -> list[_Anchor]:
     kept = []
     for anchor in anchors:
         head = anchor.token.head
-        if head.dep_ == "prep" and head.lower_ in ("for", "to") and head.head.i in positions \
+        if head.dep_ == "prep" and head.lower_ in ("for", "to", "with") and head.head.i in positions \
                 and anchor.given_by is None:
-            continue
+            continue  # "60 boats with offshore raiding craft and dive boats": part of the boats
         inside = any(
             other is not anchor and other.token.i != anchor.token.i and anchor.token in other.item_tokens
             and other.token in anchor.token.ancestors
@@ -435,11 +447,11 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
             if kinds:
                 anchor.category = kinds[0]
     dropped: set[int] = set()
-    for marker in {a.token.head for a in anchors if a.token.dep_ == "pobj"}:
+    for marker in {m for a in anchors for m in a.token.ancestors if _introduces_examples(m)}:
         if not _introduces_examples(marker):
             continue
-        examples = [o for o in anchors if o.token.head.i == marker.i]
-        examples += [o for o in anchors if any(o.token in e.token.conjuncts for e in examples) and o not in examples]
+        # "including equipment and weapons", "including by supplying safe drinking water, food ..."
+        examples = [o for o in anchors if marker in o.token.ancestors]
         before = [a for a in anchors if a.token.i < marker.i and a not in examples and id(a) not in dropped]
         if not examples or not before:
             continue
@@ -451,8 +463,9 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
             example = min(examples, key=lambda a: a.token.i)
             elaborated.category = example.category
             doc = elaborated.token.doc
-            elaborated.item_tokens = sorted({*elaborated.item_tokens,
-                                             *doc[elaborated.token.i: example.item_tokens[-1].i + 1]}, key=lambda t: t.i)
+            last = max(t.i for t in [example.token, *example.item_tokens])
+            elaborated.item_tokens = sorted({*elaborated.item_tokens, *doc[elaborated.token.i: last + 1]},
+                                            key=lambda t: t.i)
         dropped.update(id(o) for o in examples)
     return [a for a in anchors if id(a) not in dropped]
 
@@ -600,6 +613,10 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
     while current.head.i != current.i:
         head = current.head
         kind = _predicate_kind(head)
+        if kind in ("delivered", "pledged") and (current.dep_ == "nsubj" or _gives_away(head)):
+            # "Soviet weapons, cash and advisers helped them win freedom": the item gives, it is not
+            # given; "they gave away their nuclear weapons" gave nothing to anyone.
+            return None
         if kind in ("received", "arrival") and not _has_source(current, head):
             # "$1 billion in artillery ... would soon be heading to Ukrainian front lines", announced
             # by someone above; motion with no source names no giver of its own.
@@ -627,6 +644,11 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
                 return None
         current = head
     return None
+
+
+def _gives_away(verb: Token) -> bool:
+    """"gave away", "gave up": a particle that turns giving into giving something up."""
+    return any(c.dep_ == "prt" and c.lower_ in words("not_giving_particles.txt") for c in verb.children)
 
 
 def _reduced_relative(token: Token) -> tuple[Token, list[str]] | None:
@@ -824,7 +846,7 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
             actor = _person_actor(token)
             if actor:
                 return [actor]
-        if lower in ("we", "us", "our"):
+        if lower in ("we", "us", "our", "i", "my"):
             actor = context.speaker_actor(token)
             return [actor] if actor and actor not in NOT_ALLIES else STOP
     return None
@@ -865,6 +887,9 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             continue
         if child.lower_ in words("company_words.txt"):
             return STOP  # "Chinese state-owned military contractors supplied drones": trade, not a state
+        if child.lower_ in MEMBER_NOUNS and _allies(doc, list(child.subtree)) \
+                and all(is_organisation(code) for code in _allies(doc, list(child.subtree))):
+            return STOP  # "some other NATO countries providing weapons": members, not the alliance
         if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
             # "the United Kingdom, which is bringing ...": the noun the clause describes.
             head = token.head
@@ -933,9 +958,12 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
             return list(found)
         if step.i != token.i and step.pos_ in ("NOUN", "PROPN") and _category_of(step) is None \
                 and step.lower_ not in _lexicon().generic:
-            # "a Czech-led initiative that will begin supplying": the leader of the giver.
+            # "a Czech-led initiative that will begin supplying": the leader of the giver; but "other
+            # NATO countries providing weapons" are members, not the alliance.
             modifiers = [c for c in step.children if c.dep_ in ("amod", "compound")]
             allies = [d for m in modifiers for d in _allies(doc, list(m.subtree))]
+            if allies and step.lower_ in MEMBER_NOUNS and all(is_organisation(code) for code in allies):
+                return []
             if allies:
                 return allies
     if anaphor:
@@ -1028,8 +1056,8 @@ def _in_money(token: Token) -> bool:
     return any(m.start <= token.idx < m.end for m in token.doc._.money or ())
 
 
-def _money(doc: Doc, sent: Span, anchor: _Anchor,
-           predicate: Token | None) -> tuple[float, str, str] | tuple[None, None, None]:
+def _money(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None,
+           others: set[int] = frozenset()) -> tuple[float, str, str] | tuple[None, None, None]:
     """The item's money: amount, currency and the text that wrote it."""
     token = anchor.token
     if anchor.money_item:
@@ -1040,13 +1068,44 @@ def _money(doc: Doc, sent: Span, anchor: _Anchor,
     start, end = subtree_span(scope)
     start, end = max(start, sent.start_char), min(end, sent.end_char)
     mentions = [m for m in doc._.money or () if m.start >= start and m.end <= end
-                and not _of_another_noun(doc, m, token) and not _converted(doc, m)]
+                and not _of_another_noun(doc, m, token) and not _converted(doc, m)
+                and _money_of(doc, m, anchor, others)]
     if not mentions:
         return None, None, None
     # The closest value before the item ("$1 billion in artillery", "$61 billion aid package").
     before = [m for m in mentions if m.end <= token.idx]
     chosen = before[-1] if before else mentions[0]
     return chosen.amount, chosen.currency, chosen.text
+
+
+def _money_of(doc: Doc, mention, anchor: _Anchor, others: set[int]) -> bool:
+    """Whether money in the giving clause is this item's: money over it ("$1 billion in artillery"),
+    in its own phrase ("financial support in the amount of 120 million dollars", "a $61 billion aid
+    package"), or beside it under one verb ("allocated €50 million for medical equipment") - not money
+    that holds or follows another item ("provided €5 million in funds and 12 howitzers")."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root, token = span.root, anchor.token
+    own = _without_conjuncts(token)  # "4m rounds of ammunition, 60 boats, as well as £500m": not its money
+    if root in token.ancestors or root.i in own or any(t.i in own for t in span):
+        return True
+    if any(t.i in others for t in root.subtree):
+        return False  # the money of another item ("€5 million in funds")
+    # Beside the item under its giving verb, through prepositions and nouns only: "provide our country
+    # with financial support in the amount of $100 million", not "..., taking the total to £3bn".
+    for ancestor in root.ancestors:
+        if ancestor in token.ancestors:
+            return True
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def _without_conjuncts(token: Token) -> set[int]:
+    """The positions of a token's subtree without the items coordinated with it."""
+    conjuncts = {t.i for c in token.children if c.dep_ == "conj" for t in c.subtree}
+    return {t.i for t in token.subtree} - conjuncts
 
 
 def _converted(doc: Doc, mention) -> bool:
@@ -1169,7 +1228,7 @@ def _group_lists(anchors: list[_Anchor]) -> list[list[_Anchor]]:
             grouped.update(id(a) for a in group)
             groups.append(group)
             continue
-        if related and _other_closing(anchor, related):
+        if _other_closing(anchor, anchors):
             grouped.add(id(anchor))
             continue
         grouped.add(id(anchor))
@@ -1184,7 +1243,8 @@ def _renamed(member: _Anchor) -> bool:
 
 
 def _other_closing(anchor: _Anchor, members: list[_Anchor]) -> bool:
-    """"anti-tank weapons, Stingers and many other weapons": an "other X" after items of its kind."""
+    """"anti-tank weapons, Stingers and many other weapons": an "other X" after items of its kind in
+    the sentence, whether or not the parser read it as one more list item."""
     others = any(c.lower_ == "other" for c in anchor.token.children if c.dep_ in ("amod", "det"))
     return others and any(m.token.i < anchor.token.i and m.category == anchor.category for m in members)
 
@@ -1198,12 +1258,15 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
     results: list[_Found] = []
     for sent in doc.sents:
         found_here: list[_Found] = []
-        for group in _group_lists(_anchors(sent)):
+        anchors = _anchors(sent)
+        positions = {a.token.i for a in anchors}
+        for group in _group_lists(anchors):
             head = _head_word(group[0])
             listed = frozenset({group[0].token.i, *(t.i for t in group[0].token.conjuncts),
                                 *(m.token.i for m in _list_members(group[0], [group[0]]))})
             found_here.extend(_Found(c, head, sent.start, listed)
-                              for c in _commitments_of(group, sent, context, results + found_here))
+                              for c in _commitments_of(group, sent, context, results + found_here,
+                                                       positions - {a.token.i for a in group}))
         results.extend(found_here)
     return _deduplicate(results)
 
@@ -1230,7 +1293,7 @@ def _head_word(anchor: _Anchor) -> str:
 
 
 def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
-                    before: list[_Found]) -> list[Commitment]:
+                    before: list[_Found], others: set[int]) -> list[Commitment]:
     """The commitments one item (or one list taken as a whole) gives, one per donor and region."""
     doc = context.doc
     head = group[0]
@@ -1274,7 +1337,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     if len(group) > 1:
         tokens = list(doc[group[0].item_tokens[0].i: group[-1].item_tokens[-1].i + 1])
     item = head.item_text if head.item_text is not None and len(group) == 1 else _item_text(doc, tokens)
-    amount, currency, money_text = _money(doc, sent, head, predicate)
+    amount, currency, money_text = _money(doc, sent, head, predicate, others)
     if len(recipients) > 1 or any(code != "UKR" for code in sharing) or _shared_in_sentence(sent):
         amount, currency = None, None  # a total shared with other countries, no Ukrainian share
     cumulative = (amount is not None or _quantity(head) is not None) and _cumulative(doc, sent, head, predicate)
@@ -1394,8 +1457,10 @@ def _same_item(one: _Found, other: _Found) -> bool:
         # together ("three fire trucks, an ambulance and a garbage truck") stay apart.
         listed = bool(one.listed_with & other.listed_with)
         return one.head == other.head and first.quantity is None and second.quantity is None and not listed
-    if one.head == other.head:
-        return True
+    if one.head == other.head or (first.amount is not None and first.amount == second.amount):
+        return True  # the same noun, or the same package by its money ("a new $1 billion package" ...)
+    if first.quantity is not None or second.quantity is not None:
+        return False  # "air defence" and "1,600 strike and air defence missiles" are two items
     a, b = _content(first.item), _content(second.item)
     return bool(a and b) and (a <= b or b <= a)
 
@@ -1414,8 +1479,11 @@ def _deduplicate(found: list[_Found]) -> list[Commitment]:
         commitment = current.commitment
         for kept_one in kept:
             other = kept_one.commitment
-            if (other.donor, other.category, other.status) != (commitment.donor, commitment.category, commitment.status):
+            if (other.donor, other.category) != (commitment.donor, commitment.category):
                 continue
+            if other.status != commitment.status and not (
+                    other.amount is not None and other.amount == commitment.amount):
+                continue  # a pledge and a delivery are two facts, unless one package is told twice
             reconstruction = commitment.category == "reconstruction" and (
                 other.region == commitment.region or None in (other.region, commitment.region))
             if _same_item(kept_one, current) or reconstruction:
