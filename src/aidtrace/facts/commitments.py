@@ -41,9 +41,13 @@ displaced_people.txt, pledge_auxiliaries.txt.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import is_organisation
@@ -59,6 +63,7 @@ CONDITIONS = frozenset({"if", "unless"})
 CONTENT = re.compile(r"\w+")
 # A weapon system's type designation: "S-300", "F-16s", "MiG-29", "BMP-1", "M777", "AGM-88".
 DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?$")
+DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
 # Verbs through which an item is part of something given before: "the package includes missiles".
 INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
@@ -359,11 +364,35 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
     return token, category, countable, kind_before
 
 
+def _candidates(doc: Doc) -> list[int]:
+    """Positions of the tokens that can start an item, found once per document: a lookup of every
+    token's lower-case form in one array operation, and the digits of designations ("S-300")."""
+    cached = doc.user_data.get("aidtrace_commitment_candidates")
+    if cached is None:
+        lowers = doc.to_array([LOWER])
+        found = {int(i) for i in numpy.flatnonzero(numpy.isin(lowers, _watched_hashes()))}
+        for match in DESIGNATION_IN_TEXT.finditer(doc_text(doc)):
+            span = doc.char_span(match.start(), match.end())
+            if span is not None and len(span) == 1:
+                found.add(span.start)
+        cached = doc.user_data["aidtrace_commitment_candidates"] = sorted(found)
+    return cached
+
+
+@lru_cache(maxsize=1)
+def _watched_hashes() -> numpy.ndarray:
+    """The string-store hashes of the watched words (spaCy's hash of a string is fixed)."""
+    return numpy.fromiter((hash_string(word) for word in _lexicon().watched), dtype=numpy.uint64)
+
+
 def _anchors(sent: Span) -> list[_Anchor]:
     lex = _lexicon()
     anchors: list[_Anchor] = []
     nouns: list[tuple[_Anchor, Token | None]] = []  # aid nouns and the kind word read before them
-    for token in sent:
+    doc = sent.doc
+    positions = _candidates(doc)
+    for index in positions[bisect_left(positions, sent.start): bisect_left(positions, sent.end)]:
+        token = doc[index]
         if token.lower_ not in lex.watched and not (token.pos_ in ("NOUN", "PROPN") and DESIGNATION.match(token.text)):
             continue
         if token.lower_ in lex.generic and token.pos_ in ("NOUN", "PROPN"):
