@@ -268,6 +268,15 @@ def test_a_bill_for_ukraine_alone_keeps_its_amount(annotate):
     "Some other NATO countries providing weapons to Kyiv have balked at that possibility.",
     # A cost to be covered, not a shelter given.
     "A new tax could cover the costs of hosting five million Ukrainian refugees in the EU.",
+    # Refusing, hesitating, taking a stance, saying what it would take, asking in the imperative.
+    "Washington has declined to send the Abrams because the tank is costly.",
+    "Germany hesitated to provide timely financial and military support.",
+    "Ben Wallace has slammed Olaf Scholz for his hesitation in providing military aid to Ukraine.",
+    "Lindsey Graham is tired of the show surrounding who is going to send tanks.",
+    "I firmly support the delivery of tanks, Lindsey Graham said.",
+    "Biden can turn the tide by backing his words with the delivery of tanks and long-range weaponry.",
+    "Victory requires providing the Ukrainians with the weapons they need, the senator said.",
+    "To the Biden Administration: send American tanks so Ukraine can win.",
     # Not decided yet, or only made easier.
     "Zelenskyy thanked the United States for the proposed new funding.",
     "The new law is intended to make it easier for the US to provide military equipment to Ukraine.",
@@ -487,3 +496,8 @@ def test_money_after_the_item_in_another_clause_is_not_its_amount(annotate):
 def test_what_comes_with_an_item_is_part_of_it(annotate):
     (c,) = commitments(annotate, "Poland supplied two ambulances with medical equipment.")
     assert (c.donor, c.category, c.quantity) == ("POL", "medical", 2)
+
+
+def test_the_capital_named_for_the_government_is_no_region(annotate):
+    (c,) = commitments(annotate, "The United States last month passed a long-delayed aid package for Kyiv.")
+    assert (c.donor, c.status, c.region) == ("USA", "pledged", None)

@@ -713,6 +713,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     # by Poland ... will be critical" judges the aircraft, and "chose not to make public the weapons
     # it had sent" denies the telling, not the sending. Hopes and requests above still count.
     judged = predicate in anchor.subtree
+    if predicate.dep_ == "pcomp" and predicate.head.i > 0 and predicate.doc[predicate.head.i - 1].lower_ in blockers:
+        return True  # "his hesitation in providing military aid", whatever the parser hung "in" on
+    if _imperative(predicate):
+        return True  # "Send American tanks so Ukraine can win": an appeal
     for token in [predicate, *predicate.ancestors]:
         if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
@@ -723,16 +727,26 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
                 return True
             if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in child.children):
                 return True  # "promised support ... if senators approve the bill": not yet a pledge
-        if own and _appeal(token):
+        if own and _maybe(token, predicate):
             return True
+    if predicate.pos_ == "NOUN" and predicate.dep_ == "dobj" and predicate.head.lower_ in words("endorsing_verbs.txt"):
+        return True  # "I firmly support the delivery of tanks": a position, not a delivery
     return False
 
 
-def _appeal(verb: Token) -> bool:
-    """"You can give us one percent of all your aircraft": a modal with "you" asks, it reports nothing."""
-    children = list(verb.children)
-    return any(c.dep_ == "aux" and c.lower_ in words("appeal_modals.txt") for c in children) \
-        and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in children)
+def _imperative(verb: Token) -> bool:
+    """A bare verb that heads its sentence with no subject or auxiliary: "Give us weapons!"."""
+    return verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+
+
+def _maybe(verb: Token, predicate: Token) -> bool:
+    """"You can give us one percent of all your aircraft", "Biden can turn the tide ... with the
+    delivery of tanks": "can" / "could" make a giving an appeal or a possibility; an offer stays a
+    pledge ("Portugal could be responsible for rebuilding schools")."""
+    if _predicate_kind(predicate) == "pledged":
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in words("possibility_modals.txt") for c in verb.children)
 
 
 def _pledging(token: Token) -> bool:
@@ -923,13 +937,13 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             # "the United Kingdom, which is bringing ...": the noun the clause describes.
             head = token.head
             found = _allies(doc, [t for t in head.subtree if t.i <= head.i])
-            return found or None
+            return found or (STOP if own_subject else None)  # "the show surrounding who is going to send tanks"
         if _is_anaphor(child) and not _allies(doc, list(child.subtree)):
             return "anaphor" if own_subject else None
         found = _referent(list(child.subtree), context)
         if found is not None and (found != STOP or own_subject):
             return found
-        if own_subject and child.pos_ in ("NOUN", "PROPN", "PRON") and child.lower_ not in ("he", "she", "who"):
+        if own_subject and child.pos_ in ("NOUN", "PROPN", "PRON") and child.lower_ not in ("he", "she"):
             # "other partners are now providing artillery", "everyone did their best": the giving
             # verb's own subject names nobody who could give. A speaker further up ("Zelenskyy
             # stressed") is no giver either, but does not stop the search.
@@ -1174,7 +1188,10 @@ def _regions(doc: Doc, sent: Span, anchor: _Anchor) -> list[tuple[str | None, st
                 distinct.append((place.region, place.text))
         return distinct if len(distinct) > 1 else [(places[0].region, None)]
     phrase = _phrase(anchor.token)  # not a clause on it ("which suggests an offensive against Crimea")
-    inside = [p for p in places if any(t.idx <= p.start < t.idx + len(t.text) for t in phrase)]
+    # "an aid package for Kyiv": the capital named for the government is no region the aid is for.
+    governments = {(m.start, m.end) for m in doc._.actors or ()}
+    inside = [p for p in places if any(t.idx <= p.start < t.idx + len(t.text) for t in phrase)
+              and (p.start, p.end) not in governments]
     return [(inside[0].region if inside else None, None)]
 
 
