@@ -3,40 +3,52 @@
 Sentence by sentence over the dependency parse:
 
 1. *Items.* A noun phrase names aid when the word lists give it a category: an aid noun
-   ("howitzers", "hospital"), a container noun that takes its kind from a modifier ("demining
-   equipment", "military trucks"), a generic noun with a kind ("humanitarian assistance"), a weapon
-   system's designation ("S-300 system", "F-16s"), money given for a purpose ("$3 million for the
-   development of the medical sphere") and shelter given to people fleeing the war ("sheltered two
-   million Ukrainian migrants"). The lists decide the category; whether there is a commitment at all
-   is decided by the structure around the phrase.
+   ("howitzers", "hospital"), a container noun that takes its kind from a modifier, its list or its
+   example ("demining equipment", "humanitarian aid and equipment", "equipment, including fire
+   engines"), a generic noun with a kind from a modifier or complement ("humanitarian assistance",
+   "assistance in strengthening the defense capabilities"), a weapon system's designation
+   ("S-300 system", "F-16s"), money given for a purpose ("$3 million for the development of the
+   medical sphere") and shelter given to people fleeing the war ("sheltered two million Ukrainian
+   migrants"). The lists decide the category; whether there is a commitment at all is decided by
+   the structure around the phrase.
 2. *Giving.* A giving predicate ("provided", "will supply", "approved", "thanked ... for", "the
    decision on", "arrived from Greece") must govern the item, reached from it through noun phrases
    and prepositions only: another verb in between ("who found temporary shelter", "accused of
-   helping ... acquire equipment") means the item is not what is given. Aid that a donor possesses
-   ("Estonia's military aid", "our military aid" in an Estonian's quotation) is given aid by itself.
-   "The package includes X" gives X as part of the package reported before. No request, call,
-   hope, warning, proposal, condition or negation may stand above the predicate.
+   helping ... acquire equipment") or a noun that makes it something else ("shortages of food")
+   means the item is not what is given, and so does being the giver ("weapons helped them win").
+   Aid a donor possesses ("our military aid" in an Estonian's quotation) is given by itself;
+   "the package includes X" gives X as part of the package reported before. Not given: requests,
+   calls, hopes, warnings, proposals, refusals and hesitation, conditions ("if"), possibilities
+   ("can", "possibly"), imperatives, stances ("support the delivery of"), undecided items ("the
+   proposed funding") and negations.
 3. *Recipient.* An item given to another country ("provided Russia with drones", "delivered ... to
    Lithuania", "support of Russia") is dropped; one for Ukraine and others ("for Ukraine, Israel and
    Taiwan") is kept without the shared money.
 4. *Donor.* The first ally on the way up from the item: possessor, agent or source ("by", "from"),
    the one thanked, a subject. People stand for their country ("Scholz announced" → DEU), "you" for
-   the document's main partner, "we"/"our" in a quotation for the speaker's country, "the Baltic
-   states" for its members, and "it", "they", "the country" for the country the sentences before
-   were about. A subject that names no ally ("other partners are providing artillery") means that
-   nobody named gives.
+   the document's main partner, "we"/"our"/"I" in a quotation for the speaker's country, "the
+   Baltic states" for its members, and "it", "they", "the country" for the ally named before. A
+   subject that names no ally ("other partners are providing artillery"), companies and an
+   organisation's member countries mean that nobody named gives; aid given by nobody named is the
+   partner's only in a document about one ally.
 5. *Lists.* Each item of a coordinated list is a commitment of its own with its own quantity
    ("three fire trucks, an ambulance and a garbage truck"); a list under one money value ("$1
    billion in artillery, air defenses and other hardware") or sharing one complement ("treatment
    and rehabilitation of injured soldiers") is one commitment, and "other X" closing a list of its
    own kind is no item of its own.
-6. *Fields.* Status (delivered / pledged), quantity ("a third hospital" → 1), money, region, and
-   ``cumulative`` when the figure is a running total ("$9.1 billion since February", "so far").
+6. *Fields.* Status (delivered / pledged), quantity ("a third hospital" → 1), money (the item's
+   own, not a neighbour's or a conversion in parentheses), region, and ``cumulative`` when the
+   figure is a running total ("$9.1 billion since February", "so far").
+7. *Duplicates.* One commitment per donor, category and item in a document: the same head noun
+   (or a synonym, "arms" / "weapons"), or the same money told twice.
 
 Word lists (data/): aid_items.tsv, aid_generic.txt, aid_heads.txt, aid_modifiers.tsv,
-giving_predicates.tsv, request_words.txt, commitment_blockers.txt, cumulative_phrases.txt,
-donor_anaphors.txt, country_groups.tsv, owned_by_the_sides.txt, shelter_verbs.txt,
-displaced_people.txt, pledge_auxiliaries.txt.
+giving_predicates.tsv, request_words.txt, commitment_blockers.txt, commitment_words.tsv,
+not_given_nouns.txt, not_giving_particles.txt, undecided_modifiers.txt, possibility_modals.txt,
+endorsing_verbs.txt, company_words.txt, aggressor_names.txt, cumulative_phrases.txt,
+donor_anaphors.txt, country_groups.tsv, donor_dollars.tsv, owned_by_the_sides.txt,
+shelter_verbs.txt, displaced_people.txt, beneficiaries.txt, item_synonyms.tsv,
+pledge_auxiliaries.txt.
 """
 from __future__ import annotations
 
@@ -58,20 +70,11 @@ from ..wordlists import lines, rows, table, words
 from .common import NOT_ALLIES, actors_in, allies_of_tokens, evidence_of, main_partner, subtree_span
 
 MAX_ITEM_WORDS = 12
-NEGATIONS = frozenset({"not", "n't", "never", "no"})
-CONDITIONS = frozenset({"if", "unless"})
 CONTENT = re.compile(r"\w+")
 # A weapon system's type designation: "S-300", "F-16s", "MiG-29", "BMP-1", "M777", "AGM-88".
 DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?$")
 DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
-# Verbs through which an item is part of something given before: "the package includes missiles".
-INCLUDING_VERBS = frozenset({"include", "includes", "included", "including", "contain", "contains", "contained"})
-RELATIVE_PRONOUNS = frozenset({"which", "that", "who"})
-# "NATO countries", "EU member states": an organisation's members, not the organisation.
-MEMBER_NOUNS = frozenset({"countries", "states", "members", "nations", "allies", "partners", "governments"})
-THIS_WORDS = frozenset({"this", "that", "it", "which", "these"})
 AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
-BE_FORMS = frozenset({"is", "are", "was", "were", "be", "'s"})
 REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
 STOP = "stop"  # a donor search that found a subject naming no ally: nobody named gives
 
@@ -95,6 +98,7 @@ class _Lexicon:
     shelter_verbs: frozenset[str]
     displaced: frozenset[str]
     cumulative: tuple[tuple[str, ...], ...]
+    closed: dict[str, frozenset[str]]  # the small closed groups of commitment_words.tsv, by group
     watched: frozenset[str]  # every word that can head or start an item: the rest are skipped at once
 
 
@@ -131,8 +135,21 @@ def _lexicon() -> _Lexicon:
         shelter_verbs=shelter_verbs,
         displaced=words("displaced_people.txt"),
         cumulative=tuple(tuple(line.lower().split()) for line in lines("cumulative_phrases.txt")),
+        closed=_closed_groups(),
         watched=frozenset(single) | {second for _, second in double} | generic | shelter_verbs,
     )
+
+
+def _closed_groups() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for group, word in rows("commitment_words.tsv"):
+        groups.setdefault(group.strip(), set()).add(word.strip().lower())
+    return {group: frozenset(members) for group, members in groups.items()}
+
+
+def _closed(group: str) -> frozenset[str]:
+    """One closed group of commitment_words.tsv ("negation", "relative", "speaker" ...)."""
+    return _lexicon().closed[group]
 
 
 @dataclass
@@ -502,7 +519,7 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
 def _introduces_examples(token: Token) -> bool:
     """"including", "such as", "like": what follows names examples of the item before."""
     doc = token.doc
-    if token.lower_ in ("including", "like"):
+    if token.lower_ in _closed("example"):
         return True
     return token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ == "such"
 
@@ -661,12 +678,12 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
             current = head
             continue
         if head.pos_ in ("VERB", "AUX"):
-            if current.dep_ in ("nsubj", "nsubjpass") and head.lower_ in BE_FORMS:
+            if current.dep_ in ("nsubj", "nsubjpass") and head.lower_ in _closed("be"):
                 # "Another Patriot system is to be sent to Ukraine": the infinitive gives.
                 given = [c for c in head.children if c.dep_ == "xcomp" and _predicate_kind(c)]
                 if given:
                     return given[0], _predicate_kind(given[0])
-            if head.lower_ in INCLUDING_VERBS and head.dep_ != "prep":
+            if head.lower_ in _closed("including") and head.dep_ != "prep":
                 return head, "includes"
             if head.dep_ != "prep":
                 # "who have found temporary shelter", "accused of helping Russia acquire equipment"
@@ -723,9 +740,9 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         own = token.i == predicate.i or not judged
         for child in token.children:
             if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp", "advmod") and (
-                    child.lower_ in blockers or child.lower_ in NEGATIONS):
+                    child.lower_ in blockers or child.lower_ in _closed("negation")):
                 return True
-            if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in child.children):
+            if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _closed("condition") for c in child.children):
                 return True  # "promised support ... if senators approve the bill": not yet a pledge
         if own and _maybe(token, predicate):
             return True
@@ -883,13 +900,13 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
         return allies
     for token in tokens:
         lower = token.lower_
-        if lower in ("you", "your"):
+        if lower in _closed("you"):
             return ["@partner"]
-        if lower in ("he", "she", "him", "her", "his"):
+        if lower in _closed("person"):
             actor = _person_actor(token)
             if actor:
                 return [actor]
-        if lower in ("we", "us", "our", "i", "my"):
+        if lower in _closed("speaker"):
             actor = context.speaker_actor(token)
             return [actor] if actor and actor not in NOT_ALLIES else STOP
     return None
@@ -930,10 +947,10 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             continue
         if child.lower_ in words("company_words.txt"):
             return STOP  # "Chinese state-owned military contractors supplied drones": trade, not a state
-        if child.lower_ in MEMBER_NOUNS and _allies(doc, list(child.subtree)) \
+        if child.lower_ in _closed("member") and _allies(doc, list(child.subtree)) \
                 and all(is_organisation(code) for code in _allies(doc, list(child.subtree))):
             return STOP  # "some other NATO countries providing weapons": members, not the alliance
-        if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
+        if child.lower_ in _closed("relative") and token.dep_ == "relcl":
             # "the United Kingdom, which is bringing ...": the noun the clause describes.
             head = token.head
             found = _allies(doc, [t for t in head.subtree if t.i <= head.i])
@@ -1005,7 +1022,7 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
             # NATO countries providing weapons" are members, not the alliance.
             modifiers = [c for c in step.children if c.dep_ in ("amod", "compound")]
             allies = [d for m in modifiers for d in _allies(doc, list(m.subtree))]
-            if allies and step.lower_ in MEMBER_NOUNS and all(is_organisation(code) for code in allies):
+            if allies and step.lower_ in _closed("member") and all(is_organisation(code) for code in allies):
                 return []
             if allies:
                 return allies
@@ -1461,7 +1478,7 @@ def _inherited(anchor: _Anchor, including: Token | None, before: list[_Found],
     if not before:
         return None
     if including is None:
-        including = next((a for a in anchor.token.ancestors if a.lower_ in INCLUDING_VERBS), None)
+        including = next((a for a in anchor.token.ancestors if a.lower_ in _closed("including")), None)
     if including is None:
         return None
     subjects = [c for c in including.children if c.dep_ == "nsubj"]
@@ -1470,7 +1487,7 @@ def _inherited(anchor: _Anchor, including: Token | None, before: list[_Found],
     if not subjects:
         return None
     subject = subjects[0]
-    if subject.lower_ in THIS_WORDS:
+    if subject.lower_ in _closed("this"):
         since = context.previous_sentence_start(anchor.token.sent)
         recent = [f for f in before if f.sent_start >= since]
         return (recent[-1].commitment, including) if recent else None
