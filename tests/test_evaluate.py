@@ -292,6 +292,8 @@ def _perturbed(gold: dict[str, dict]) -> dict[str, dict]:
                     "commitments": {"donor": "NZL", "category": "energy", "item": "generators", "status": "pledged"},
                     "endorsements": {"actor": "NZL", "subject": "sanctions"},
                     "patronages": {"patron": "NZL", "region": "UA-18"},
+                    "events": {"name": "Nowhere Forum", "organiser": "NZL", "place": "Wellington",
+                               "country": "NZL", "date": "2031-01"},
                 }
                 doc[kind] = facts + [extras[kind]]
             else:

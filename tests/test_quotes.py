@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from aidtrace.facts.quotes import extract_quotes, quoted_spans
+from aidtrace.facts.quotes import extract_quotes
+from aidtrace.speech import quoted_spans
 from aidtrace.pipeline import load_pipeline
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from .gazetteer import actor_code, leader, leaders_of
 from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
+from .speech import quoted_spans, speech_verbs
 from .text import fold, surname_key
 from .wordlists import lines
 
@@ -161,7 +162,6 @@ def _is_name_token(token: Token) -> bool:
 def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
     words = vocab().title_words
-    from .facts.quotes import speech_verbs  # late: the quote module imports this one
 
     verbs = speech_verbs()
     while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in vocab().name_stop or tokens[0].lower_ in words or work.actor_token(tokens[0])
@@ -624,7 +624,6 @@ def _collect_pronouns(work: _Work) -> None:
 
 def annotate(doc: Doc) -> Doc:
     """Fill ``doc._.people`` and ``doc._.person_mentions``."""
-    from .facts.quotes import quoted_spans  # late: the quote module imports this one
 
     quoted = [(s, e) for s, e, *_ in quoted_spans(doc_text(doc))]
     work = _Work(doc=doc, actors=list(doc._.actors or []), quoted=quoted, quoted_starts=[s for s, _ in quoted])

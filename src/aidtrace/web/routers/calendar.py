@@ -53,7 +53,8 @@ def calendar_api(as_of: str | None = Query(None, max_length=40, description="YYY
     return events_calendar.calendar(db, _as_of(as_of), _view(view), partner)
 
 
-@router.get("/events.ics", tags=["events"], response_class=Response)
+# A feed for calendar programs, not a JSON resource: it stays out of the API description.
+@router.get("/events.ics", response_class=Response, include_in_schema=False)
 def events_ics(request: Request, db: Connection = Depends(connection)) -> Response:
     """Every dated event as an iCalendar feed (RFC 5545) to subscribe to."""
     body = events_calendar.ics(db, str(request.base_url))
