@@ -17,7 +17,7 @@ from ...storage.schema import FACT_TABLES, REVIEW_ACTIONS
 from .. import queries, security
 from ..deps import api_reviewer, connection
 from ..pages import form_value, render
-from ..schemas import ReviewEntry, ReviewRequest, ReviewResult
+from ..schemas import ReviewEntry, ReviewQueue, ReviewRequest, ReviewResult
 
 router = APIRouter()
 
@@ -95,7 +95,23 @@ def reviews_api(kind: str | None = Query(None), fact_id: int | None = Query(None
     return queries.review_history(db, kind, fact_id, limit)
 
 
+@router.get("/api/review/queue", response_model=ReviewQueue, tags=["review"])
+def review_queue_api(page: int = Query(1, ge=1, le=queries.MAX_PAGE),
+                     per_page: int = Query(queries.DEFAULT_PER_PAGE, ge=1, le=queries.MAX_PER_PAGE),
+                     db: Connection = Depends(connection)) -> dict[str, Any]:
+    """Unreviewed commitments by their share of their partner's EUR total, largest first: the
+    few facts behind most of a total come first. Unpriced ones and running totals follow."""
+    return queries.review_queue(db, page, per_page)
+
+
 # --- pages ----------------------------------------------------------------------------------
+
+@router.get("/review/queue", response_class=HTMLResponse, include_in_schema=False)
+def review_queue_page(request: Request, page: int = Query(1, ge=1, le=queries.MAX_PAGE),
+                      db: Connection = Depends(connection)) -> HTMLResponse:
+    """The review queue: what to check first for the totals to be right."""
+    return render(request, "review_queue.html", {"queue": queries.review_queue(db, page)})
+
 
 def _local(path: str | None) -> str:
     """A redirect target that stays on this site."""
