@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -386,13 +387,13 @@ def fact_sources(connection: Connection, kind: str, fact_id: int) -> list[dict[s
     statement = (
         select(MENTIONS.c.id, MENTIONS.c.document_id, MENTIONS.c.fields, MENTIONS.c.evidence,
                MENTIONS.c.confidence, DOCUMENTS.c.title, DOCUMENTS.c.published, DOCUMENTS.c.url,
-               DOCUMENTS.c.doc_id)
+               DOCUMENTS.c.doc_id, func.substr(DOCUMENTS.c.text, 1, TITLE_SOURCE).label("head"))
         .join(DOCUMENTS, DOCUMENTS.c.id == MENTIONS.c.document_id)
         .where(MENTIONS.c.kind == kind, MENTIONS.c.fact_id == fact_id)
         .order_by(DOCUMENTS.c.published.desc(), MENTIONS.c.id)
     )
     return [
-        {"mention_id": r.id, "document_id": r.document_id, "document_title": r.title or r.doc_id,
+        {"mention_id": r.id, "document_id": r.document_id, "document_title": document_title(r.title, r.head, r.doc_id),
          "published": r.published, "url": r.url, "fields": r.fields or {},
          "evidence": [e for e in (r.evidence or []) if isinstance(e, dict)], "confidence": r.confidence}
         for r in connection.execute(statement)
@@ -421,6 +422,29 @@ def counts(connection: Connection) -> dict[str, int]:
     return result
 
 
+TITLE_LENGTH = 90  # characters of an untitled document's first sentence shown as its title
+TITLE_SOURCE = 400  # characters of its text read to find that sentence
+# A sentence ends at . ! or ? after a word of three small letters or digits (so "Mr.", "Gen."
+# and "U.S." do not end one) and before a capital or digit; a line break ends one too.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{3}[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|\n")
+
+
+def document_title(title: str | None, text: str | None, doc_id: str | None = None) -> str:
+    """A document's title; for an untitled one, its first sentence, trimmed to TITLE_LENGTH
+    characters at a word boundary ("…" marks the cut); the doc id when it has no text either."""
+    if title and title.strip():
+        return title.strip()
+    start = (text or "").strip()[:TITLE_SOURCE]
+    end = _SENTENCE_END.search(start)
+    head = " ".join((start[:end.start() + len(end.group(1) or "")] if end else start).split())
+    if not head:
+        return doc_id or "untitled document"
+    if len(head) <= TITLE_LENGTH:
+        return head
+    cut = head[:TITLE_LENGTH - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:–- ") + "…"
+
+
 def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
                      q: str | None = None) -> list[dict[str, Any]]:
     """Documents, newest publication first, optionally those whose title or text contains ``q``."""
@@ -438,9 +462,13 @@ def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
         per_doc = dict(connection.execute(
             select(MENTIONS.c.document_id, func.count()).where(MENTIONS.c.document_id.in_([r["id"] for r in rows]))
             .group_by(MENTIONS.c.document_id)).all())
+        untitled = [r["id"] for r in rows if not (r["title"] or "").strip()]
+        heads = dict(connection.execute(
+            select(DOCUMENTS.c.id, func.substr(DOCUMENTS.c.text, 1, TITLE_SOURCE)).where(DOCUMENTS.c.id.in_(untitled))
+        ).all()) if untitled else {}
         for row in rows:
             row["facts"] = per_doc.get(row["id"], 0)
-            row["title"] = row["title"] or row["doc_id"]
+            row["title"] = document_title(row["title"], heads.get(row["id"]), row["doc_id"])
     return rows
 
 
@@ -815,7 +843,7 @@ def document_detail(connection: Connection, document_id: int) -> dict[str, Any] 
     if row is None:
         return None
     document = {k: _plain(v) for k, v in row.items() if k != "content_hash"}
-    document["title"] = document.get("title") or document.get("doc_id")
+    document["title"] = document_title(document.get("title"), document.get("text"), document.get("doc_id"))
     mentions = [dict(r) for r in connection.execute(
         select(MENTIONS.c.id, MENTIONS.c.kind, MENTIONS.c.fact_id, MENTIONS.c.fields, MENTIONS.c.evidence,
                MENTIONS.c.confidence)
