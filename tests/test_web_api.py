@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from web_fixtures import *  # noqa: F403 (pytest fixtures)
-from web_fixtures import Server, aidtrace, make_token, revoke
+from web_fixtures import TOTALS_DOCUMENTS, Server, aidtrace, make_token, revoke
 
 KINDS = ("meetings", "quotes", "commitments", "endorsements", "patronages")
 
@@ -439,6 +439,18 @@ def test_the_same_api_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                                    headers={"Authorization": f"Bearer {token}"})
             assert reviewed.status_code == 200 and reviewed.json()["fact"]["review_state"] == "rejected"
             assert client.get("/api/facts/commitments", params={"partner": "EST"}).json()["total"] == estonia["total"] - 1
+            # Totals on PostgreSQL's booleans: the running total stays out of the sum.
+            aidtrace("ingest", "--db", pg_url, "--no-progress", str(TOTALS_DOCUMENTS))
+            lithuania = client.get("/api/partners/lithuania").json()
+            assert (lithuania["cumulative"], lithuania["priced"], lithuania["unpriced"]) == (1, 2, 2)
+            assert lithuania["eur_total"] == pytest.approx(18_000_000)
+            assert lithuania["months"] == ["2023-01", "2023-02", "2023-03", "2023-04"]
+            assert client.get("/api/partners/POL").json()["eur_total"] is None
+            assert client.get("/api/overview", params={"reviewed": 1}).json()["totals"]["commitments"] == 0
+            shares = [i["share"] for i in client.get("/api/review/queue", params={"per_page": 500}).json()["items"]]
+            priced = [share for share in shares if share is not None]
+            assert priced and priced == sorted(priced, reverse=True) == shares[:len(priced)]
+            assert [r["code"] for r in client.get("/api/regions").json()][:2] == ["UA-48", "UA-18"]
     finally:
         _stop(running)
 
