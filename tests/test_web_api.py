@@ -581,6 +581,8 @@ def test_partner_names_redirect_to_codes(server: Server) -> None:
             answer = client.get(f"/partners/{name}", params={"measure": "eur"})
             assert answer.status_code == 308 and answer.headers["location"] == "/partners/EST?measure=eur", name
         assert client.get("/partners/Estonia", follow_redirects=True).url.path == "/partners/EST"
+        assert client.get("/partners/UK").headers["location"] == "/partners/GBR", "a name that looks like a code"
+        assert client.get("/partners/EST").status_code == 200
         assert client.get("/api/partners/estonia").json()["code"] == "EST"
         missing = client.get("/partners/Narnia", headers={"accept": "text/html"})
         assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")

@@ -26,12 +26,12 @@ def label_stride(step: float) -> int:
     return next((k for k in LABEL_STRIDES if k * step >= LABEL_ROOM), LABEL_STRIDES[-1])
 
 
-def _labelled(month: str, index: int, stride: int) -> bool:
+def _labelled(month: str, stride: int) -> bool:
     """Whether a month gets a label: the first month of a stride-aligned period of the calendar
     (every quarter starts in Jan/Apr/Jul/Oct, every year in January), so labels read evenly."""
     year, number = int(month[:4]), int(month[5:7])
     if stride < 12:
-        return (number - 1) % stride == 0 or (index == 0 and stride == 1)
+        return (number - 1) % stride == 0
     return number == 1 and year % (stride // 12) == 0
 
 
@@ -88,12 +88,13 @@ def timeline_chart(timeline: list[dict[str, Any]], months: list[str], measure: s
                                                 "height": f"{h:.1f}", "class": f"cat-{category}"})
             shown = f"{number:,.0f}" if measure == "count" else money(number)
             ET.SubElement(rect, "title").text = f"{month}: {shown} {category}"
-        if _labelled(month, index, stride):
+        if _labelled(month, stride):
             label = ET.SubElement(svg, "text", {"x": f"{centre:.1f}", "y": str(base + 16), "class": "tick month-label",
                                                 "text-anchor": "middle", "data-month": month})
             number = int(month[5:7])
             label.text = MONTH_NAMES[number - 1] if stride < 12 else month[:4]
-            if stride < 12 and (number == 1 or index == 0 or index < stride):
+            # The year goes under January and under the first label, whatever its month.
+            if stride < 12 and (number == 1 or index < stride):
                 ET.SubElement(svg, "text", {"x": f"{centre:.1f}", "y": str(base + 30), "class": "tick year-label",
                                             "text-anchor": "middle"}).text = month[:4]
     for index, category in enumerate(COMMITMENT_CATEGORIES):

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from .. import queries
 from ..charts import timeline_chart
 from ..deps import connection
+from ..names import is_actor
 from ..pages import render
 from ..schemas import PartnerDetail, PartnerSummary
 
@@ -26,12 +27,13 @@ def partners_page(request: Request, order: str = "value", reviewed: bool = Query
                                              "order": order, "reviewed": reviewed})
 
 
-def _canonical(code: str) -> str | None:
-    """The stored code a partner address names: itself when it is one, else the code of the
-    country or organisation name it spells in any case ("Estonia", "estonia" → "EST")."""
-    if code.isascii() and code.isupper() and code.isalpha() and len(code) <= 5:
+def _canonical(code: str) -> str:
+    """The stored code a partner address names: itself when it is a known actor code, else
+    the code of the country or organisation name it spells in any case ("Estonia", "estonia",
+    "UK" → "EST", "EST", "GBR"); unchanged when it names nothing known."""
+    if code.isupper() and is_actor(code):
         return code
-    return queries.partner_code(code)
+    return queries.partner_code(code) or code
 
 
 @router.get("/partners/{code}", response_class=HTMLResponse, include_in_schema=False)
@@ -41,12 +43,12 @@ def partner_page(request: Request, code: str, measure: str = "count", reviewed: 
     running totals apart, meetings and their topics, endorsements, quotes and patronages.
     A name in any case ("/partners/Estonia") redirects to the code's page."""
     canonical = _canonical(code)
-    if canonical is not None and canonical != code:
+    if canonical != code:
         target = f"/partners/{quote(canonical)}"
         if request.url.query:
             target += f"?{request.url.query}"
         return RedirectResponse(target, status_code=308)
-    partner = queries.partner_detail(db, code, reviewed) if canonical else None
+    partner = queries.partner_detail(db, code, reviewed)
     if partner is None:
         raise HTTPException(404, f"no facts about partner {code[:80]!r} (use a code such as EST or a name such as Estonia)")
     measure = "eur" if measure == "eur" else "count"
@@ -69,8 +71,7 @@ def partner_api(code: str, reviewed: bool = Query(False, description=queries.REV
                 db: Connection = Depends(connection)) -> dict[str, Any]:
     """One partner's totals, timeline by month and category (with every month in ``months``),
     running totals, meeting topics by month, and its facts. ``code`` may be a name ("Estonia")."""
-    canonical = _canonical(code)
-    partner = queries.partner_detail(db, canonical, reviewed) if canonical else None
+    partner = queries.partner_detail(db, _canonical(code), reviewed)
     if partner is None:
         raise HTTPException(404, f"no facts about partner {code[:80]!r}")
     return partner
