@@ -100,7 +100,6 @@ class Commitment(Fact):
     cumulative: bool = False
 
 MAX_ITEM_WORDS = 12
-CONTENT = re.compile(r"\w+")
 # A weapon system's type designation: "S-300", "F-16s", "MiG-29", "BMP-1", "M777", "AGM-88".
 DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?$")
 DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
@@ -1537,7 +1536,9 @@ def _inherited(anchor: _Anchor, including: Token | None, before: list[_Found],
 
 
 def _content(text: str) -> set[str]:
-    return {w.lower().rstrip("s") for w in CONTENT.findall(text) if len(w) > 3}
+    """The item's content words of more than three letters: "air defence" and "defence systems"
+    share "defence"; "of", "new", "aid" never make two items one."""
+    return {w for w in content_words(text) if len(w) > 3}
 
 
 def _same_item(one: _Found, other: _Found) -> bool:
@@ -1565,8 +1566,9 @@ def _same_item(one: _Found, other: _Found) -> bool:
 
 
 def _generic_reconstruction(item: str) -> bool:
-    return _content(item) <= {"reconstruction", "restoration", "rebuilding", "ukraine", "country", "state",
-                              "post-war", "after", "process"}
+    """An item that names rebuilding in general ("the post-war reconstruction of Ukraine"), which a
+    more specific item of the same partner replaces."""
+    return _content(item) <= _closed("generic_reconstruction")
 
 
 def _deduplicate(found: list[_Found]) -> list[Commitment]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from collections import Counter
 
 
-from ..mentions import ActorMention, PersonMention, doc_text
+from ..mentions import PersonMention, doc_text
 from ..model import Evidence
 from ..wordlists import table
 
@@ -21,10 +21,6 @@ NOT_ALLIES = frozenset({"UKR", "RUS", "BLR", "PRK", "IRN"})
 def evidence_of(doc: Doc, start: int, end: int) -> Evidence:
     """Evidence for the character span [start, end) of the document."""
     return Evidence.of(doc_text(doc), start, end)
-
-
-def sentence_evidence(sent: Span) -> Evidence:
-    return evidence_of(sent.doc, sent.start_char, sent.end_char)
 
 
 def actors_in(doc: Doc, start: int, end: int, *, people: bool = True) -> list[tuple[int, str]]:
@@ -117,10 +113,6 @@ def is_real_person(doc: Doc, person) -> bool:
 def person_mentions_in(doc: Doc, start: int, end: int) -> list[PersonMention]:
     return [m for m in doc._.person_mentions or ()
             if m.start >= start and m.end <= end and is_real_person(doc, m.person)]
-
-
-def actor_mentions_in(doc: Doc, start: int, end: int) -> list[ActorMention]:
-    return [m for m in doc._.actors or () if m.start >= start and m.end <= end]
 
 
 def subtree_span(token: Token) -> tuple[int, int]:
