@@ -47,6 +47,18 @@ def test_thanks_for_a_kind_of_aid_names_the_partner(annotate):
 
 
 @pytest.mark.parametrize("text", [
+    "I am grateful to Norway for providing two ambulances.",
+    "We are grateful to Norway for the two ambulances.",
+    "Our country is sincerely grateful to Norway, which has sent two ambulances.",
+])
+def test_grateful_to_a_partner_names_the_giver_not_a_recipient(annotate, text):
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.quantity) == ("NOR", "medical", "delivered", 2)
+
+
+@pytest.mark.parametrize("text", [
+    "It is thanks to our partners that the front holds.",
+    "We are grateful to Norway for the support it gives to Moldova.",
     "Ukraine asked Germany for more air defence systems.",
     "Zelenskyy called on partners to provide fighter jets.",
     "Providing Ukraine with tanks should continue on a sufficient scale, the minister said.",

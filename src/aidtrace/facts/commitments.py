@@ -644,9 +644,11 @@ def _predicate_kind(token: Token) -> str | None:
     if entry is None:
         return None
     kind, as_noun = entry
-    if kind == "thanks" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to" \
+    if token.lower_ == "thanks" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to" \
             and token.pos_ != "VERB":
-        return None  # "it is thanks to the unification of the world community": because of, not gratitude
+        # "it is thanks to the unification of the world community": because of, not gratitude
+        # (while "grateful to Canada for" is gratitude, to the one thanked).
+        return None
     if token.pos_ in ("NOUN", "PROPN"):
         # A verb the tagger took for a noun still has its subject or auxiliary ("vehicles would head").
         acts_as_verb = any(c.dep_ in ("nsubj", "aux") for c in token.children)
@@ -865,7 +867,10 @@ def _recipients(anchor: Token, predicate: Token) -> tuple[list[str], list[str]]:
     ("a $95 billion measure that also included assistance for Israel, Taiwan")."""
     phrases: list[Token] = []
     sharing: list[Token] = []
+    thanking = _predicate_kind(predicate) == "thanks"
     for child in predicate.children:
+        if thanking and child.lower_ == "to":
+            continue  # "grateful to Canada for ...": the one thanked, who gave
         if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for") and anchor not in child.subtree:
             phrases.append(child)  # not "thanked Kallas for Estonia's assistance": that is the item
         elif child.dep_ in ("dobj", "dative") and child.i != anchor.i and anchor not in child.subtree \
@@ -969,6 +974,12 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
                     found = _referent(list(grandchild.subtree), context)
                     if found and found != STOP:
                         return found
+    if kind is None and token.lemma_ == "be":
+        # "I am grateful to Canada for providing howitzers": the parser may hang "for" on the
+        # copula, beside the adjective that thanks.
+        grateful = [c for c in children if c.dep_ == "acomp" and _predicate_kind(c) == "thanks"]
+        if grateful:
+            token, kind, children = grateful[0], "thanks", list(grateful[0].children)
     if kind == "thanks":
         for child in children:
             if child.dep_ in ("dobj", "dative") or (child.dep_ == "prep" and child.lower_ == "to"):
