@@ -788,6 +788,41 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     return False
 
 
+def _thanks_to_come(predicate: Token, anchor: Token) -> bool:
+    """"We will be grateful for the financial assistance", "we would appreciate air defence":
+    gratitude in the future or the conditional asks for aid; nothing has been given."""
+    for token in [predicate, *predicate.ancestors]:
+        if token.i == anchor.i:
+            continue
+        thanking = token if _predicate_kind(token) == "thanks" else None
+        if thanking is None and token.lemma_ == "be":
+            thanking = next((c for c in token.children
+                             if c.dep_ == "acomp" and _predicate_kind(c) == "thanks"), None)
+        if thanking is None:
+            continue
+        verbs = {token, thanking.head if thanking.dep_ == "acomp" else thanking}
+        return any(c.dep_ == "aux" and c.lower_ in _lexicon().pledge_aux for v in verbs for c in v.children)
+    return False
+
+
+def _asked_of_a_legislature(predicate: Token) -> bool:
+    """"Biden's address to the Congress to provide Ukraine with $33 billion", "a request to the
+    Senate to allocate": an infinitive giving with no subject of its own after "to <parliament>"
+    in its clause is what a parliament is asked to vote, not a commitment."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in predicate.children):
+        return False
+    legislatures = words("legislatures.txt")
+    governors = {predicate.head.i, *(a.i for a in predicate.ancestors)}
+    for token in predicate.doc[predicate.sent.start: predicate.i]:
+        # "In his address to the Bundestag, the chancellor promised to send": the parliament is
+        # where he spoke, not who is asked; only a phrase on the verb's own governors counts.
+        if token.lower_ in legislatures and token.dep_ == "pobj" and token.head.lower_ in ("to", "on", "before") \
+                and token.head.head.i in governors:
+            return True
+    return False
+
+
 def _imperative(verb: Token) -> bool:
     """A bare verb that heads its sentence with no subject or auxiliary: "Give us weapons!"."""
     return verb.tag_ == "VB" and verb.dep_ == "ROOT" and not any(
@@ -891,9 +926,14 @@ def _receivers(phrases: list[Token]) -> list[str]:
     """The actors a list of prepositional phrases or nouns names as receivers."""
     codes: list[str] = []
     russia = words("aggressor_names.txt")
+    companies = words("company_words.txt")
     for phrase in phrases:
         receivers = [c for c in phrase.children if c.dep_ == "pobj"] if phrase.pos_ == "ADP" else [phrase]
         for receiver in [r for first in receivers for r in (first, *first.conjuncts)]:
+            if receiver.lower_ in companies:
+                # "sent these funds to a logistics startup": money paid to a firm, not aid to Ukraine.
+                codes.append("@company")
+                continue
             # The receiver's own words, not an apposition or clause after it.
             named = [code for _, code in actors_in(receiver.doc, receiver.left_edge.idx,
                                                    receiver.idx + len(receiver.text), people=False)]
@@ -1427,7 +1467,8 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 return []
     else:
         predicate, kind = located
-        if _blocked(predicate, head.token) or _part_of_a_package(predicate):
+        if _blocked(predicate, head.token) or _part_of_a_package(predicate) or _thanks_to_come(predicate, head.token) \
+                or _asked_of_a_legislature(predicate):
             return []
         donors = _donors(head, predicate, kind, context)
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
@@ -1641,7 +1682,7 @@ def item_words(item: str | None) -> frozenset[str]:
 
 
 def names_a_package(item: str | None) -> bool:
-    """Whether an item names a package or aid in general ("aid package", "military assistance")
+    """Whether an item names a package ("aid package", "the bill", "the next tranche")
     rather than a thing ("howitzers"): such a report without an amount can be the package that
     another report gives the amount of."""
     return bool(content_words(item) & _package_words()) and not item_words(item)
