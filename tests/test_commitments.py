@@ -71,6 +71,7 @@ def test_a_vote_to_provide_is_a_pledge(annotate):
     "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
     "We will be grateful to Norway for air defence systems, the minister said.",
     "Norway sent the money to a logistics startup in Oslo.",
+    "The Norwegian prime minister said he backed a proposal from the opposition to provide $2 billion to Ukraine.",
     "It is thanks to our partners that the front holds.",
     "We are grateful to Norway for the support it gives to Moldova.",
     "Ukraine asked Germany for more air defence systems.",

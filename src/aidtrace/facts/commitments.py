@@ -771,6 +771,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         return True  # "his hesitation in providing military aid", whatever the parser hung "in" on
     if _imperative(predicate):
         return True  # "Send American tanks so Ukraine can win": an appeal
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and predicate.dep_ in ("advcl", "xcomp") \
+            and any(c.dep_ == "dobj" and c.lower_ in blockers for c in predicate.head.children):
+        return True  # "he supported a proposal from the speaker to provide $61 billion": the parser hangs the
+        # infinitive of the proposal on the verb beside it
     for token in [predicate, *predicate.ancestors]:
         if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
