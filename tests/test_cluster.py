@@ -232,3 +232,49 @@ def test_a_client_killed_mid_run_leaves_the_cluster_usable(tmp_path, cluster, cl
     assert 0 < _count_documents(cluster_url) < 120
     _cluster_ingest(corpus, cluster_url, client)
     assert snapshot(cluster_url) == snapshot(plain_url)
+
+
+def _start_scheduler_and_workers(tmp_path: Path) -> tuple[str, list[subprocess.Popen]]:
+    """`dask scheduler` and `dask worker --nworkers 2`, as a team runs them (here on 127.0.0.1)."""
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not scheduler_file.exists() or not scheduler_file.read_text(encoding="utf-8").strip():
+        assert scheduler.poll() is None and time.monotonic() < deadline, "the scheduler did not start"
+        time.sleep(0.1)
+    time.sleep(0.2)  # the file is written in one go, but give the writer a moment to close it
+    address = json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
+    workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2",
+                                "--nthreads", "1", "--no-dashboard"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return address, [scheduler, workers]
+
+
+def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, client):
+    corpus = _corpus(tmp_path / "corpus.jsonl", 120, seed=19)
+    plain_url, cluster_url = _pair("sqlite", tmp_path, None)
+    _plain_ingest(corpus, plain_url)
+    address, processes = _start_scheduler_and_workers(tmp_path)
+    scheduler = processes[0]
+    try:
+        ingesting = _run_cli(corpus, cluster_url, address)
+        deadline = time.monotonic() + 300
+        while _count_documents(cluster_url) < 20:
+            assert ingesting.poll() is None, ingesting.stderr.read()[-2000:]
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(scheduler.pid, signal.SIGKILL)
+        _, errors = ingesting.communicate(timeout=300)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert ingesting.returncode == 1
+    assert "Traceback" not in errors
+    assert errors.strip().splitlines()[-1].startswith("Error: lost the Dask cluster")
+    assert 0 < _count_documents(cluster_url) < 120
+    _cluster_ingest(corpus, cluster_url, client)  # run again, on another cluster: the registry does not mind
+    assert snapshot(cluster_url) == snapshot(plain_url)

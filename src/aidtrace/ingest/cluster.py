@@ -111,34 +111,48 @@ def connect(spec: str, model: str = DEFAULT_MODEL) -> Iterator[Client]:
     host; an address connects to a running scheduler and waits for its first worker.
     """
     parsed = parse_cluster(spec)
-    cluster = None
-    try:
-        if parsed.local_workers is not None:
-            cluster = LocalCluster(n_workers=parsed.local_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL)
-            client = Client(cluster)
-        else:
-            client = Client(parsed.address, timeout=CONNECT_SECONDS)
-    except OSError as error:
-        if cluster is not None:
-            cluster.close()
-        raise ClusterError(f"cannot reach the Dask scheduler at {spec}: {_first_line(error)}") from error
-    try:
-        if parsed.address is not None:
-            try:
-                client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
-            except TimeoutError as error:
-                raise ClusterError(f"no worker joined the scheduler at {spec} within {WORKER_WAIT_SECONDS} s "
-                                   f"(start some: dask worker {spec} --nworkers N)") from error
+    with _quiet_client_log():
+        cluster = None
         try:
-            client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
-        except Exception as error:  # noqa: BLE001 (whatever a worker raised: no model, no aidtrace)
-            raise ClusterError(f"a worker cannot load the pipeline: {_first_line(error)}") from error
-        yield client
+            if parsed.local_workers is not None:
+                cluster = LocalCluster(n_workers=parsed.local_workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+                client = Client(cluster)
+            else:
+                client = Client(parsed.address, timeout=CONNECT_SECONDS)
+        except OSError as error:
+            if cluster is not None:
+                cluster.close()
+            raise ClusterError(f"cannot reach the Dask scheduler at {spec}: {_first_line(error)}") from error
+        try:
+            if parsed.address is not None:
+                try:
+                    client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+                except TimeoutError as error:
+                    raise ClusterError(f"no worker joined the scheduler at {spec} within {WORKER_WAIT_SECONDS} s "
+                                       f"(start some: dask worker {spec} --nworkers N)") from error
+            try:
+                client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
+            except Exception as error:  # noqa: BLE001 (whatever a worker raised: no model, no aidtrace)
+                raise ClusterError(f"a worker cannot load the pipeline: {_first_line(error)}") from error
+            yield client
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+@contextmanager
+def _quiet_client_log() -> Iterator[None]:
+    """Keep the Dask client from logging a traceback per failed reconnection: a lost cluster
+    is reported by the run itself, in one line."""
+    logger = logging.getLogger("distributed.client")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        logger.setLevel(level)
 
 
 def _first_line(error: BaseException) -> str:
