@@ -3,8 +3,11 @@
 
     python benchmarks/polnear_quotes.py [test|dev|train] [--limit N] [--errors] [--out PRED.jsonl]
 
-Runs aidtrace's pipeline (all annotators, then only the quote extractor) over
-``../shared/benchmarks/polnear/<split>.jsonl``, writes the predictions as the scorer's JSONL
+Runs aidtrace's pipeline (all annotators, then the quote attribution of ``aidtrace.facts.quotes``)
+over ``../shared/benchmarks/polnear/<split>.jsonl``. PolNeAR counts every attributed quotation,
+a third of them spoken by someone unnamed ("the newspaper wrote"), so this scores
+``attributed_quotes`` (speaker as written when unnamed), not the registry's ``extract_quotes``
+(named people only). It writes the predictions as the scorer's JSONL
 (``doc_id``, ``quotes``: [{``speaker``, ``text``}]) and prints the line of
 ``score_quotes.py``. ``--errors`` also lists, per document, the gold quotes missed, the
 predictions matching none, and matched quotes whose speaker the scorer counts wrong. ``test`` is
@@ -28,7 +31,7 @@ POLNEAR = ROOT.parent / "shared" / "benchmarks" / "polnear"
 def predict(split: str, limit: int | None) -> list[dict]:
     """The scorer's prediction rows for one split: each document's quotes with their speakers."""
     sys.path.insert(0, str(ROOT / "src"))
-    from aidtrace.facts.quotes import extract_quotes
+    from aidtrace.facts.quotes import attributed_quotes
     from aidtrace.model import Document
     from aidtrace.pipeline import load_pipeline, make_doc
 
@@ -39,7 +42,8 @@ def predict(split: str, limit: int | None) -> list[dict]:
     documents = [Document(id=row["id"], text=row["text"], published=row.get("published"), title=row.get("title"))
                  for row in rows]
     docs = nlp.pipe(make_doc(nlp, document) for document in documents)
-    return [{"doc_id": document.id, "quotes": [{"speaker": q.speaker, "text": q.text} for q in extract_quotes(doc)]}
+    return [{"doc_id": document.id, "quotes": [{"speaker": found.quote.speaker, "text": found.quote.text}
+                                                for found in attributed_quotes(doc)]}
             for document, doc in zip(documents, docs)]
 
 
