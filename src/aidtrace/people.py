@@ -26,22 +26,15 @@ from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
 from .speech import quoted_spans, speech_verbs
 from .text import fold, surname_key
-from .wordlists import lines
+from .wordlists import lines, words
 
 if TYPE_CHECKING:  # spaCy only for the annotations; pipeline.py registers the component
     from spacy.tokens import Doc, Span, Token
 
 
-# Honorifics and articles that may lead a PERSON entity but are not part of the name.
-_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "the", "former", "ex", "-",
-               "lord", "lady", "prof", "prof.", "gen", "gen.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "st.",
-               "president-elect", "then"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 # Lower-case words allowed inside a name ("Ursula von der Leyen").
 _NAME_PARTICLES = {"von", "der", "van", "de", "del", "da", "di", "la", "le", "bin", "al", "den", "dos", "du"}
-# Lower-case words allowed inside a role phrase before or after a name.
-_ROLE_GLUE = {"of", "the", "for", "on", "and", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
-              "outgoing", "incumbent", "current", "'s", "’s", "in", "to"}
 _MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "acting", "ex", "-", "newly", "elected",
                  "first", "late"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -58,7 +51,8 @@ class _Vocab:
     pronouns: dict[str, str]
     title_re: re.Pattern
     name_stop: set[str]
-    honorifics: set[str]
+    honorifics: set[str]  # "mr.", "sen", "lord": before a surname they make it a name on its own
+    role_glue: frozenset[str]  # lower-case words inside a role phrase ("of", "former", "acting")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +80,10 @@ def vocab() -> _Vocab:
     )
     name_stop = {w.strip().lower() for w in lines("name_stopwords.txt")}
     honorifics = {w.strip().lower() for w in lines("honorifics.txt")}
-    return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics)
+    # "Gen" as well as "Gen.": the tokenizer keeps the period on some abbreviations and not on others.
+    honorifics |= {w.rstrip(".") for w in honorifics}
+    return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics,
+                  words("role_glue.txt"))
 
 
 def _listed_in_role(work: "_Work", person: Person) -> tuple[str, str] | None:
@@ -159,13 +156,20 @@ def _is_name_token(token: Token) -> bool:
     return bool(text[:1].isupper() and re.fullmatch(r"[\w.'’-]+", text) and not text.isdigit())
 
 
+@lru_cache(maxsize=1)
+def _not_name_starts() -> frozenset[str]:
+    """Words that lead a name entity without being part of the name."""
+    v = vocab()
+    return frozenset(v.honorifics | v.role_glue | speech_verbs() | v.name_stop | v.title_words | _NAME_PARTICLES)
+
+
 def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
     words = vocab().title_words
-
-    verbs = speech_verbs()
-    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in vocab().name_stop or tokens[0].lower_ in words or work.actor_token(tokens[0])
-                      or tokens[0].lower_ == "of" or tokens[0].lower_ in _NAME_PARTICLES):
+    # Leading words that are never part of the name: honorifics, role glue ("the", "former"),
+    # speech verbs and organisation words the tagger pulled into the entity.
+    leading = _not_name_starts()
+    while tokens and (tokens[0].lower_ in leading or work.actor_token(tokens[0])):
         tokens = tokens[1:]
     while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[:1].isalnum()):
         tokens = tokens[:-1]
@@ -208,7 +212,7 @@ def _role_span_before(doc: Doc, first: int, taken: set[int] = frozenset()) -> tu
     start = end
     while j >= 0 and j not in taken:
         token = doc[j]
-        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+        if token.text[:1].isupper() or token.lower_ in vocab().role_glue or token.lower_ in words:
             start = j
             if token.is_sent_start:
                 break
@@ -236,12 +240,12 @@ def _role_span_after(doc: Doc, last: int, taken: set[int] = frozenset()) -> tupl
     start = i
     while i < len(doc) and i - start < 12 and i not in taken:
         token = doc[i]
-        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+        if token.text[:1].isupper() or token.lower_ in vocab().role_glue or token.lower_ in words:
             i += 1
             continue
         break
     end = i
-    while end > start and doc[end - 1].lower_ in _ROLE_GLUE:
+    while end > start and doc[end - 1].lower_ in vocab().role_glue:
         end -= 1
     if end <= start or not any(doc[k].lower_ in words for k in range(start, end)):
         return None
@@ -268,7 +272,7 @@ def _role_text(work: _Work, span: Span) -> str | None:
             if code and code not in ORGANISATIONS:
                 tokens = tokens[:i]
                 break
-    while tokens and (tokens[-1].lower_ in _ROLE_GLUE or (work.actor_token(tokens[-1]) and not any(
+    while tokens and (tokens[-1].lower_ in vocab().role_glue or (work.actor_token(tokens[-1]) and not any(
             t.lower_ == "of" for t in tokens))):
         tokens = tokens[:-1]
     if not tokens or not any(t.lower_ in words for t in tokens):
@@ -651,7 +655,3 @@ def person_at(doc: Doc, start: int, end: int) -> Person | None:
             best, best_key = mention.person, key
     return best
 
-
-def mentions_of(doc: Doc, person: Person) -> list[PersonMention]:
-    """Every mention of one person, in text order."""
-    return [m for m in doc._.person_mentions or () if m.person is person]

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 
@@ -28,6 +27,7 @@ from ..model import Evidence, Fact
 from ..people import person_at, vocab
 from ..speech import DOUBLES as _DOUBLES, QuotedSpan, quoted_spans, speech_verbs
 from ..text import fold, surname_key, word_tokens
+from ..wordlists import words
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -47,10 +47,7 @@ class Quote(Fact):
     # "Estonian Prime Minister Kaja Kallas", "EU" for the European Commission), None when unknown.
     speaker_actor: str | None = None
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
-# Subjects that name nobody: quotes attributed to them are dropped.
-_UNNAMED_POS = {"PRON", "DET", "NOUN", "NUM", "ADJ"}
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)")
@@ -58,12 +55,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)")
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    words = set()
-    for line in (DATA / "honorifics.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line.endswith("."):
-            words.add(line[:-1])
-    return frozenset(words)
+    return frozenset(word[:-1] for word in words("honorifics.txt") if word.endswith("."))
 
 
 def sentence_end(text: str, start: int = 0) -> int | None:
