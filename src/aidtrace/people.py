@@ -163,6 +163,15 @@ def _not_name_starts() -> frozenset[str]:
     return frozenset(v.honorifics | v.role_glue | speech_verbs() | v.name_stop | v.title_words | _NAME_PARTICLES)
 
 
+def _joins_a_double_name(token: Token) -> bool:
+    """The hyphen of a double-barrelled name ("Thomas-Greenfield"): written with no space on either
+    side, between two capitalised words."""
+    doc = token.doc
+    return token.text == "-" and not token.whitespace_ and 0 < token.i < len(doc) - 1 \
+        and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text[:1].isupper() \
+        and doc[token.i + 1].text[:1].isupper()
+
+
 def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
     words = vocab().title_words
@@ -180,12 +189,13 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
             break
     while tokens and tokens[0].lower_ in vocab().name_stop:
         tokens = tokens[1:]  # "... Defense Council Oleksiy Danilov"
-    if not all(_is_name_token(t) for t in tokens):
+    if not all(_is_name_token(t) or _joins_a_double_name(t) for t in tokens):
         return []
     doc = work.doc
-    # "Ursula von der" + "Leyen": a name cut after a particle goes on to the next capitalised word.
+    # "Ursula von" + "der Leyen": a name cut after a particle goes on over the particles to the next
+    # capitalised word.
     while tokens and tokens[-1].lower_ in _NAME_PARTICLES and tokens[-1].i + 1 < len(doc) \
-            and doc[tokens[-1].i + 1].text[:1].isupper():
+            and (doc[tokens[-1].i + 1].text[:1].isupper() or doc[tokens[-1].i + 1].lower_ in _NAME_PARTICLES):
         tokens = tokens + [doc[tokens[-1].i + 1]]
     if tokens and (tokens[-1].lower_ in vocab().name_stop or tokens[-1].lower_ in _NAME_PARTICLES):
         return []
@@ -299,6 +309,8 @@ def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
             work.aliases.append((key, person))
             return person, False  # one person spelt two ways in one text: "Podoliak" / "Podolyak"
         if other_key == key:
+            if fold(person.name).endswith(" " + fold(name)):
+                return person, False  # "Thomas-Greenfield" after "Linda Thomas-Greenfield": the surname alone
             other_first = fold(person.name.split()[0])
             if other_first == first or other_first.startswith(first.rstrip(".")) or first.startswith(other_first.rstrip(".")):
                 return person, False
@@ -400,6 +412,8 @@ def _collect_names(work: _Work) -> None:
             continue
         last = tokens[-1]
         previous = doc[last.i - 1] if last.i > 0 else None
+        if previous is not None and previous.text == "." and last.i > 1 and not doc[last.i - 2].whitespace_:
+            previous = doc[last.i - 2]  # "Col." split by the tokenizer into "Col" and "."
         if previous is None or not (previous.lower_ in vocab().honorifics or previous.lower_ in words):
             continue
         if not _is_name_token(last) or last.lower_ in vocab().name_stop or last.lower_ in _NAME_PARTICLES \
