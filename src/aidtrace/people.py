@@ -393,7 +393,10 @@ def _collect_names(work: _Work) -> None:
             known = (len(tokens) in (2, 3) and tokens[0].i == ent.start
                      and (fold(tokens[0].text) in first_names or fold(tokens[0].text) in vocab().female)) \
                 or leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
-            if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
+            # ... or one that a title apposition follows ("Oleksiy Danilov, the head of the Council,").
+            titled_after = len(tokens) in (2, 3) and all(t.pos_ == "PROPN" for t in tokens) \
+                and _role_span_after(doc, tokens[-1].i) is not None
+            if not known and not titled_after and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
         taken.update(t.i for t in tokens)
@@ -562,9 +565,11 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
         k = bisect.bisect_left(name_starts, end)
         if k < len(name_starts) and re.fullmatch(r"[\s,]*(?:\(.{0,20}\)\s*)?", text[end:name_starts[k]]):
             continue
-        title = (match.group("ex") or "") + match.group("title")
+        # "the former Russian president": "former" may come before the actor word too.
+        ex = match.group("ex") or ("former " if any(w.lower() in ("former", "ex-") for w in mods) else "")
+        title = ex + match.group("title")
         if with_org:
-            title = (match.group("ex") or "") + text[match.start("title"):end]
+            title = ex + text[match.start("title"):end]
         candidates = _title_candidates(work, title, actor)
         if not candidates:
             continue

@@ -272,6 +272,10 @@ def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | Non
                         if objs:
                             sub = list(objs[0].subtree)
                             return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i < child.i:
+                # "Morial, who leads the league, said": the relative pronoun speaks for its antecedent.
+                antecedent = verb.head
+                return antecedent.left_edge.idx, antecedent.idx + len(antecedent.text)
             sub = list(child.subtree)
             return sub[0].idx, sub[-1].idx + len(sub[-1].text)
     # A conjoined or participial verb shares its head's subject ("Kallas smiled and said").
