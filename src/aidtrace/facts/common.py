@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..mentions import PersonMention, doc_text
 from ..model import Evidence
-from ..wordlists import table
+from ..wordlists import table, words
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
     from spacy.tokens import Doc, Span, Token
@@ -90,17 +90,11 @@ def main_partner(doc: Doc) -> str | None:
     return counts.most_common(1)[0][0]
 
 
-NOT_A_PERSON_WORDS = frozenset({
-    "office", "rada", "council", "platform", "service", "ministry", "oblast", "region", "committee",
-    "parliament", "government", "agency", "department", "union", "bank", "fund", "congress",
-})
-
-
 def is_real_person(doc: Doc, person) -> bool:
     """False for names the NER took for people that are places or bodies ("Zhytomyr Oblast",
     "Verkhovna Rada", "Kryvyi Rih")."""
     words_ = person.name.lower().split()
-    if NOT_A_PERSON_WORDS & set(words_):
+    if words("name_stopwords.txt") & set(words_):
         return False
     start = person.first_start
     end = start + len(person.name)
