@@ -101,7 +101,12 @@ def _blocked(token: Token) -> bool:
 
 
 def _is_stance(token: Token) -> bool:
-    return bool(_forms(token) & words("endorsement_verbs.txt"))
+    """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
+    or a verb whose auxiliary is one ("should be involved")."""
+    stance = words("endorsement_verbs.txt")
+    if _forms(token) & stance or any(_roles().get(f) == "thanks" for f in _forms(token)):
+        return True
+    return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
 
 def _phrase_tokens(token: Token) -> list[Token]:
@@ -127,6 +132,11 @@ def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _addressee(token: Token) -> bool:
+    """ "you", "your state": the partner a speech or letter is addressed to."""
+    return token.lower_ in ("you", "your") or any(c.dep_ == "poss" and c.lower_ == "your" for c in token.children)
+
+
 def _partners(doc: Doc) -> list[str]:
     """Who "the parties" or "the ministers" are besides Ukraine: the allies of the few foreign
     people the document names, else its main partner."""
@@ -148,11 +158,13 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
     found: list[tuple[str, list[str]]] = []
     thanks = any(roles.get(f) == "thanks" for f in _forms(token))
     for child in token.children:
-        if child is came_from:
+        if came_from is not None and child.i == came_from.i:
             continue
         if thanks and (child.dep_ in THANKED_DEPS or (child.dep_ == "prep" and child.lower_ == "to")):
             target = next((c for c in child.children if c.dep_ == "pobj"), child)
-            codes = _partners(doc)[:1] if target.lower_ in ("you", "your") else _phrase_actors(doc, target, cue)
+            codes = _phrase_actors(doc, target, cue)
+            if not codes and _addressee(target):
+                codes = _partners(doc)[:1]
             if codes:
                 found.insert(0, ("thanked", codes))
             continue
@@ -165,8 +177,11 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             holder = next((c for c in child.children if c.dep_ == "pobj"), None)
         if holder is None:
             continue
-        if holder.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
-            holder = token.head
+        if holder.lower_ in RELATIVE_PRONOUNS and child.dep_ == "nsubj":
+            # "the President of the Commission who spoke out": the antecedent holds it, even
+            # when the parser hung the clause elsewhere.
+            before = holder.doc[holder.i - 1] if holder.i > 0 else holder
+            holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
         if any(roles.get(f) == "collective" for f in _forms(holder)) or (
                 holder.lower_ == "we" and "agree" in _forms(token)):
             found.append((child.dep_, _partners(doc)))
@@ -184,6 +199,8 @@ def _sanctions_target_is_russia(tokens: list[Token]) -> bool:
     for token in tokens:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("on", "against"):
+                if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+                    continue  # "on Wednesday"
                 if not any(t.lower_ in russia for t in child.subtree):
                     return False
         if token.pos_ in ("VERB", "AUX"):
@@ -215,12 +232,13 @@ def _issuers(doc: Doc, cue: Span) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _holders(doc: Doc, cue: Span, subject: str) -> list[str]:
+def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
     """The allies that hold the position a goal phrase names, found up its dependency path.
 
     Walking from the goal to the root, the first ally met as the subject, owner or thanked one
     of a word at or above a stance word holds the position. Ukraine met there means Ukraine's own
     view; a blocker anywhere on the path (a wish, a topic, negation, a hypothetical) means none.
+    None when the path names no one at all (a verbless list item of a speech).
     """
     in_cue = set(range(cue.start, cue.end))
     path = [cue.root, *cue.root.ancestors]
@@ -232,20 +250,47 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str]:
             return []
         found.extend(_issuers(doc, cue))
     stance = False
+    met = bool(found)  # whether the path names anyone who could hold the position
     came_from: Token | None = None
     for token in path:
         if token.i not in in_cue and _is_stance(token):
             stance = True
         for dep, codes in _candidates(doc, cue, token, came_from):
             allies = [c for c in codes if c not in NOT_ALLIES]
+            met = met or bool(allies) or dep in ("nsubj", "agent")
             if allies and stance:
                 return list(dict.fromkeys(found + allies))
-            if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token is cue.root.head):
+            if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token.i == cue.root.head.i):
                 return []  # "Sweden's NATO membership": another country's goal
             if stance and not allies and (codes or dep in ("nsubj", "agent")):
                 return found  # Ukraine's own view, or a holder who is no ally ("the West")
         came_from = token
-    return found
+    return found if met else None
+
+
+def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
+    """The partner a speech thanked before this verbless list item ("I would like to thank the
+    United Kingdom ... And assistance in the investigation of war crimes."): the item is one of
+    the thanked forms of support. Nothing for a sentence with a verb, a goal with a clause of
+    its own ("Sanctions that will stop ..."), a topic heading ("As for sanctions."), or before
+    any thanks."""
+    roles = _roles()
+    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in _forms(sent.root)):
+        return []
+    if any(c.dep_ in ("relcl", "acl") for c in cue.root.children):
+        return []
+    partner = main_partner(doc)
+    if partner is None:
+        return []
+    for earlier in doc.sents:
+        if earlier.start >= sent.start:
+            break
+        for token in earlier:
+            if any(roles.get(f) == "thanks" for f in _forms(token)):
+                named = {code for _, code in actors_in(doc, earlier.start_char, earlier.end_char)}
+                if partner in named or any(_addressee(t) for t in earlier):
+                    return [partner]
+    return []
 
 
 def extract_endorsements(doc: Doc) -> list[Endorsement]:
@@ -260,7 +305,10 @@ def extract_endorsements(doc: Doc) -> list[Endorsement]:
                 continue
             for subject in cues[match.group(1).lower()].split(","):
                 subject = subject.strip()
-                for actor in _holders(doc, cue, subject):
+                holders = _holders(doc, cue, subject)
+                if holders is None:
+                    holders = _thanked_partner(doc, sent, cue)
+                for actor in holders:
                     evidence = evidence_of(doc, sent.start_char, sent.end_char)
                     key = (actor, subject)
                     if key not in by_key:
