@@ -100,11 +100,18 @@ def _blocked(token: Token) -> bool:
     return False
 
 
+def _thanks(token: Token) -> bool:
+    """ "thanked", "praised", or a copula with "grateful": its object or "to" is the thanked one."""
+    roles = _roles()
+    return any(roles.get(f) == "thanks" for t in (token, *(c for c in token.children if c.dep_ == "acomp"))
+               for f in _forms(t))
+
+
 def _is_stance(token: Token) -> bool:
     """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
     or a verb whose auxiliary is one ("should be involved")."""
     stance = words("endorsement_verbs.txt")
-    if _forms(token) & stance or any(_roles().get(f) == "thanks" for f in _forms(token)):
+    if _forms(token) & stance or _thanks(token):
         return True
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
@@ -156,7 +163,7 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
     for the words above to name."""
     roles = _roles()
     found: list[tuple[str, list[str]]] = []
-    thanks = any(roles.get(f) == "thanks" for f in _forms(token))
+    thanks = _thanks(token)
     for child in token.children:
         if came_from is not None and child.i == came_from.i:
             continue
