@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from .. import checks
 from ..mentions import Person, doc_text
 from ..model import Evidence, Fact
 from ..text import surname_key
-from ..wordlists import words
+from ..wordlists import rows, table, words
 from .common import evidence_of, person_mentions_in
 from .kind import Column, FactKind, Listing, first_filled, union
 
@@ -59,16 +60,39 @@ class Meeting(Fact):
     # What the document says was discussed at this meeting: codes of MEETING_TOPICS.
     topics: list[str] = field(default_factory=list)
 
-FUTURE = re.compile(r"\b(will|would|shall|upcoming|next|planned|plans? to|scheduled|to be held|is to)\b", re.I)
-VIDEO = re.compile(r"\b(video|videoconference|online|video link|via video|virtual)\b", re.I)
-PHONE = re.compile(r"\b(phone|telephone|call|conversation|spoke by phone|phoned)\b", re.I)
-EVENT = re.compile(
-    r"\b(meeting of|held a meeting|held meeting|took part in|session of|conference|congress|council|summit)\b", re.I
-)
-ATTENDED = re.compile(r"\b(attended|took part|participated|participate|joined by|invited to)\b", re.I)
-VAGUE_TIME = re.compile(r"\b(recent|recently|earlier|previous|last year|in the past)\b", re.I)
-VISIT_UKRAINE = re.compile(r"\b(visit to (ukraine|our country|kyiv)|in ukraine|visiting ukraine|to our country)\b", re.I)
 PLACE_PREPOSITIONS = ("in", "to", "at", "visited")
+# How many sentences after a report of a call in an address may go on about that call.
+FOLLOW_UP_SENTENCES = 3
+# A meeting reported within the first sentences of a release is the release's subject.
+LEAD_SENTENCES = 2
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The named regular expressions of data/meeting_patterns.tsv."""
+    return {name: re.compile(pattern, re.I) for name, pattern in table("meeting_patterns.tsv").items()}
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    return _patterns()[name]
+
+
+@lru_cache(maxsize=1)
+def _topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(topic code, pattern of its cue words) from data/meeting_topics.tsv, in MEETING_TOPICS order."""
+    cues: dict[str, list[str]] = {code: [] for code in MEETING_TOPICS}
+    for code, cue in rows("meeting_topics.tsv"):
+        if code not in cues:
+            raise ValueError(f"data/meeting_topics.tsv: unknown topic code {code!r}")
+        pattern = re.escape(cue.strip().rstrip("*"))
+        cues[code].append(pattern + (r"\w*" if cue.strip().endswith("*") else r"s?"))
+    return tuple((code, re.compile(r"\b(" + "|".join(found) + r")\b", re.I)) for code, found in cues.items() if found)
+
+
+@lru_cache(maxsize=1)
+def _authors() -> dict[str, tuple[str, str]]:
+    """source → (full name, actor code) of who speaks in the first person in its documents."""
+    return {source.strip().lower(): (name.strip(), actor.strip()) for source, name, actor in rows("meeting_authors.tsv")}
 
 
 @dataclass
@@ -76,19 +100,37 @@ class _Draft:
     people: list[Person] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     event: bool = False
+    first_person: bool = False  # reported by the author in the first person ("I spoke with")
 
     def add(self, people: list[Person]) -> None:
         for person in people:
             if all(person is not known for known in self.people):
                 self.people.append(person)
 
+    def holds(self, people: list[Person]) -> bool:
+        return all(any(person is known for known in self.people) for person in people)
 
-def _planned(sent: Span, cue: re.Pattern[str]) -> bool:
-    """A meeting only planned ("will meet", "the upcoming talks", "a meeting would be held"):
-    the future word must stand close to the cue, not anywhere in a long sentence."""
-    for match in cue.finditer(sent.text):
-        window = sent.text[max(0, match.start() - 40): match.end() + 25]
-        if not FUTURE.search(window):
+    def shares(self, people: list[Person]) -> bool:
+        return any(person is known for person in people for known in self.people)
+
+
+def _cue(sent: Span) -> re.Match[str] | None:
+    return _cue_pattern().search(sent.text) or _pattern("discussed_with").search(sent.text)
+
+
+def _planned(doc: Doc, sent: Span) -> bool:
+    """A meeting only planned ("will meet", "the upcoming talks", "a meeting would be held", a
+    meeting on a day after publication): the future word must stand close to the cue, not anywhere
+    in a long sentence."""
+    published = doc._.published
+    if published and any(sent.start_char <= d.start < sent.end_char and len(d.value) == 10 and d.value > published
+                         for d in doc._.dates or ()):
+        return True
+    future = _pattern("future")
+    cues = list(_cue_pattern().finditer(sent.text)) + list(_pattern("discussed_with").finditer(sent.text))
+    for match in cues:
+        window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
+        if not future.search(window):
             return False
     return True
 
@@ -105,6 +147,51 @@ def _named_people(doc: Doc, sent: Span) -> list[Person]:
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
+
+
+def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
+    """People the document names only by honorific and surname ("Mr. Modi"): FACTS.md takes the
+    fullest form written. ``known`` holds them by surname key, so a second mention is the same person."""
+    found: list[Person] = []
+    honorifics = "|".join(re.escape(h.rstrip(".")) for h in sorted(words("honorifics.txt"), key=len, reverse=True))
+    for match in re.finditer(r"\b(?:" + honorifics + r")\.?\s+([A-Z][\w'-]+)", sent.text):
+        surname = match.group(1)
+        key = surname_key(surname)
+        if not key or any(surname_key(p.surname) == key for p in doc._.people or ()):
+            continue
+        person = known.setdefault(key, Person(name=surname, surname=surname))
+        if all(person is not p for p in found):
+            found.append(person)
+    return found
+
+
+def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
+    """The person who writes in the first person in the document's source (data/meeting_authors.tsv):
+    the document's own Person when it names them, else one made from the table."""
+    source = (getattr(doc._, "source", None) or "").lower()
+    url = getattr(doc._, "url", None) or ""
+    host = re.sub(r"^www\.", "", urlsplit(url).hostname or "") if url else ""
+    entry = _authors().get(source) or _authors().get(host)
+    if entry is None:
+        return None
+    name, actor = entry
+    key = surname_key(name)
+    for person in doc._.people or ():
+        if surname_key(person.surname) == key:
+            return person
+    return cache.setdefault(key, Person(name=name, surname=name.split()[-1], actor=actor))
+
+
+def _first_person(sent: Span, cue: re.Match[str]) -> bool:
+    """The cue's verb has "I" or "we" for subject, outside quotations ("I spoke with ...")."""
+    start = sent.start_char + cue.start()
+    pronoun = _pattern("first_person")
+    for token in sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
+            head = token.head
+            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text):
+                return True
+    return False
 
 
 def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
@@ -139,14 +226,14 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                 if before and before[-1] == "in":
                     return actor.text, None, actor.code
     for sent in sentences:
-        if VISIT_UKRAINE.search(sent.text):
+        if _pattern("visit_ukraine").search(sent.text):
             return None, None, "UKR"
     return None, None, None
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
     for sent in sentences:
-        if VAGUE_TIME.search(sent.text):
+        if _pattern("vague_time").search(sent.text):
             return None
         for mention in doc._.dates or ():
             if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
@@ -157,9 +244,9 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
 def _mode(sentences: list[Span]) -> str:
     """The mode the meeting's first report states; later sentences may be about something else."""
     text = sentences[0].text
-    if VIDEO.search(text):
+    if _pattern("video").search(text):
         return "video"
-    if PHONE.search(text) and not re.search(r"\bmet\b|\bvisit", text, re.I):
+    if _pattern("phone").search(text) and not _pattern("in_person").search(text):
         return "phone"
     return "in_person"
 
@@ -173,37 +260,96 @@ def participant_actors(people: list[Person]) -> list[str]:
     return actors
 
 
+def topics_of(sentences: list[Span]) -> list[str]:
+    """The topic codes (MEETING_TOPICS order) whose cue words the given sentences use."""
+    # One spelling for the cue list: American "defense" is read as "defence".
+    text = re.sub(r"(?i)defens", "defenc", " ".join(sent.text for sent in sentences))
+    return [code for code, pattern in _topic_patterns() if pattern.search(text)]
+
+
+def _follow_ups(doc: Doc, sentences: list[Span], index: int, draft: _Draft, taken: set[int]) -> list[int]:
+    """Indices of the sentences after a report of a meeting that go on about it: they name or refer to
+    a participant ("I thanked him for ..."), or continue the list of what was discussed ("On economic
+    issues."), up to the next meeting's report."""
+    others = [p for p in draft.people if not (draft.first_person and p is draft.people[0])]
+    found: list[int] = []
+    for next_index in range(index + 1, min(len(sentences), index + 1 + FOLLOW_UP_SENTENCES)):
+        if next_index in taken:
+            break
+        sent = sentences[next_index]
+        mentioned = any(any(m.person is p for p in others) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
+        if not (mentioned or _pattern("continuation").match(sent.text.strip())):
+            break
+        found.append(next_index)
+    return found
+
+
+def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> list[list[Span]]:
+    """For each draft, the sentences that say what was discussed at that meeting. A release's own
+    subject (reported in its first sentences) owns the rest of the release but for what other
+    meetings' reports take; any other meeting owns its reports and the sentences that go on about them."""
+    index_of = {sent.start: i for i, sent in enumerate(sentences)}
+    reports = [[index_of[s.start] for s in draft.sentences] for draft in drafts]
+    taken = {i for found in reports for i in found}
+    spans: list[set[int]] = []
+    for draft, found in zip(drafts, reports):
+        own = set(found)
+        for index in found:
+            own.update(_follow_ups(doc, sentences, index, draft, taken))
+        spans.append(own)
+    release = _author(doc, {}) is not None
+    result = []
+    for number, (draft, own) in enumerate(zip(drafts, spans)):
+        if release and min(reports[number]) < LEAD_SENTENCES and number == 0:
+            others = set().union(*(s for k, s in enumerate(spans) if k != number)) if len(spans) > 1 else set()
+            own = {i for i in range(min(reports[number]), len(sentences)) if i not in others}
+        result.append([sentences[i] for i in sorted(own)])
+    return result
+
+
 def extract_meetings(doc: Doc) -> list[Meeting]:
     """Meetings between named people found in an annotated Doc."""
-    cue = _cue_pattern()
     drafts: list[_Draft] = []
     sentences = list(doc.sents)
+    made: dict[str, Person] = {}  # people this extractor names itself: the author, "Mr. Modi"
+    author = _author(doc, made)
     for index, sent in enumerate(sentences):
-        if not cue.search(sent.text):
-            if drafts and ATTENDED.search(sent.text):
+        cue = _cue(sent)
+        if cue is None:
+            if drafts and _pattern("attended").search(sent.text):
                 drafts[-1].add(_named_people(doc, sent))
             continue
-        if _planned(sent, cue):
+        if _planned(doc, sent):
             continue
         people = _named_people(doc, sent)
-        event = bool(EVENT.search(sent.text))
-        target = next((d for d in drafts if {id(p) for p in d.people} & {id(p) for p in people}), None)
+        people += [p for p in _honorific_people(doc, sent, made) if all(p is not q for q in people)]
+        first_person = author is not None and _first_person(sent, cue)
+        if first_person and all(p is not author for p in people):
+            people.insert(0, author)
+        event = bool(_pattern("event").search(sent.text))
+        if first_person and _mode([sent]) == "phone" and len(people) > 2:
+            # "I spoke with X, Y and Z": each is a call of its own.
+            for counterpart in people[1:]:
+                drafts.append(_Draft([author, counterpart], [sent], first_person=True))
+            continue
+        target = next((d for d in drafts if d.holds(people)), None)
         if target is None and len(people) < 2 and drafts:
             target = drafts[-1]
         if target is None:
+            target = next((d for d in drafts if d.event and d.shares(people)), None)
+        if target is None:
             if len(people) < 2 and not event:
                 continue
-            target = _Draft()
+            target = _Draft(first_person=first_person)
             drafts.append(target)
         target.add(people)
         target.sentences.append(sent)
         target.event = target.event or event
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
+    drafts = [d for d in drafts if len(d.people) >= 2]
     meetings = []
-    for draft in drafts:
-        if len(draft.people) < 2:
-            continue
+    for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
         place, region, country = (None, None, None) if mode == "phone" else _place(doc, draft.sentences)
         meetings.append(Meeting(
@@ -216,6 +362,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             evidence=[evidence_of(doc, s.start_char, s.end_char) for s in draft.sentences],
             confidence=0.6,
             actors=participant_actors(draft.people),
+            topics=topics_of(said),
         ))
     return meetings
 
