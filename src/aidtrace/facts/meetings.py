@@ -115,7 +115,8 @@ class _Draft:
 
 
 def _cue(sent: Span) -> re.Match[str] | None:
-    return _cue_pattern().search(sent.text) or _pattern("discussed_with").search(sent.text)
+    return (_cue_pattern().search(sent.text) or _pattern("discussed_with").search(sent.text)
+            or _pattern("talked_with").search(sent.text))
 
 
 def _planned(doc: Doc, sent: Span) -> bool:
@@ -127,7 +128,8 @@ def _planned(doc: Doc, sent: Span) -> bool:
                          for d in doc._.dates or ()):
         return True
     future = _pattern("future")
-    cues = list(_cue_pattern().finditer(sent.text)) + list(_pattern("discussed_with").finditer(sent.text))
+    cues = [match for name in ("discussed_with", "talked_with") for match in _pattern(name).finditer(sent.text)]
+    cues += list(_cue_pattern().finditer(sent.text))
     for match in cues:
         window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
         if not future.search(window):
@@ -192,6 +194,11 @@ def _first_person(sent: Span, cue: re.Match[str]) -> bool:
             if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text):
                 return True
     return False
+
+
+def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
+    """The sentence names or refers to ("him", "the Prime Minister") a participant of the draft."""
+    return any(any(m.person is p for p in draft.people) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
 
 
 def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
@@ -267,17 +274,16 @@ def topics_of(sentences: list[Span]) -> list[str]:
     return [code for code, pattern in _topic_patterns() if pattern.search(text)]
 
 
-def _follow_ups(doc: Doc, sentences: list[Span], index: int, draft: _Draft, taken: set[int]) -> list[int]:
+def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], taken: set[int]) -> list[int]:
     """Indices of the sentences after a report of a meeting that go on about it: they name or refer to
-    a participant ("I thanked him for ..."), or continue the list of what was discussed ("On economic
-    issues."), up to the next meeting's report."""
-    others = [p for p in draft.people if not (draft.first_person and p is draft.people[0])]
+    one of ``own``, the participants no other meeting has ("I thanked him for ..."), or continue the
+    list of what was discussed ("On economic issues."), up to the next meeting's report."""
     found: list[int] = []
     for next_index in range(index + 1, min(len(sentences), index + 1 + FOLLOW_UP_SENTENCES)):
         if next_index in taken:
             break
         sent = sentences[next_index]
-        mentioned = any(any(m.person is p for p in others) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
+        mentioned = any(any(m.person is p for p in own) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
         if not (mentioned or _pattern("continuation").match(sent.text.strip())):
             break
         found.append(next_index)
@@ -285,22 +291,22 @@ def _follow_ups(doc: Doc, sentences: list[Span], index: int, draft: _Draft, take
 
 
 def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> list[list[Span]]:
-    """For each draft, the sentences that say what was discussed at that meeting. A release's own
-    subject (reported in its first sentences) owns the rest of the release but for what other
+    """For each draft, the sentences that say what was discussed at that meeting. The document's own
+    subject (a meeting reported in its first sentences) owns the rest of the document but for what other
     meetings' reports take; any other meeting owns its reports and the sentences that go on about them."""
     index_of = {sent.start: i for i, sent in enumerate(sentences)}
     reports = [[index_of[s.start] for s in draft.sentences] for draft in drafts]
     taken = {i for found in reports for i in found}
     spans: list[set[int]] = []
     for draft, found in zip(drafts, reports):
+        alone = [p for p in draft.people if not any(d is not draft and any(p is q for q in d.people) for d in drafts)]
         own = set(found)
         for index in found:
-            own.update(_follow_ups(doc, sentences, index, draft, taken))
+            own.update(_follow_ups(doc, sentences, index, alone, taken))
         spans.append(own)
-    release = _author(doc, {}) is not None
     result = []
     for number, (draft, own) in enumerate(zip(drafts, spans)):
-        if release and min(reports[number]) < LEAD_SENTENCES and number == 0:
+        if number == 0 and min(reports[number]) < LEAD_SENTENCES:
             others = set().union(*(s for k, s in enumerate(spans) if k != number)) if len(spans) > 1 else set()
             own = {i for i in range(min(reports[number]), len(sentences)) if i not in others}
         result.append([sentences[i] for i in sorted(own)])
@@ -332,10 +338,13 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             for counterpart in people[1:]:
                 drafts.append(_Draft([author, counterpart], [sent], first_person=True))
             continue
+        if first_person and len(people) < 2:
+            continue  # the author with no named counterpart ("we talked with students")
         target = next((d for d in drafts if d.holds(people)), None)
-        if target is None and len(people) < 2 and drafts:
+        if target is None and len(people) < 2 and drafts and (not drafts[-1].first_person or _refers_to(doc, sent, drafts[-1])):
             target = drafts[-1]
-        if target is None:
+        if target is None and not first_person:
+            # more people who take part in a conference or council ("the Congress ... Kälin said")
             target = next((d for d in drafts if d.event and d.shares(people)), None)
         if target is None:
             if len(people) < 2 and not event:
