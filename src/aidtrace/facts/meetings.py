@@ -84,7 +84,7 @@ def _topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     for code, cue in rows("meeting_topics.tsv"):
         if code not in cues:
             raise ValueError(f"data/meeting_topics.tsv: unknown topic code {code!r}")
-        pattern = re.escape(cue.strip().rstrip("*"))
+        pattern = r"(?:\W+\w+){0,4}?\W+".join(re.escape(part.strip()) for part in cue.strip().rstrip("*").split("..."))
         cues[code].append(pattern + (r"\w*" if cue.strip().endswith("*") else r"s?"))
     return tuple((code, re.compile(r"\b(" + "|".join(found) + r")\b", re.I)) for code, found in cues.items() if found)
 
@@ -270,7 +270,7 @@ def participant_actors(people: list[Person]) -> list[str]:
 def topics_of(sentences: list[Span]) -> list[str]:
     """The topic codes (MEETING_TOPICS order) whose cue words the given sentences use."""
     # One spelling for the cue list: American "defense" is read as "defence".
-    text = re.sub(r"(?i)defens", "defenc", " ".join(sent.text for sent in sentences))
+    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(sent.text for sent in sentences))
     return [code for code, pattern in _topic_patterns() if pattern.search(text)]
 
 
