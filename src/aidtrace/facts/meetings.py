@@ -167,6 +167,49 @@ def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Pe
     return found
 
 
+def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
+    """Full names in a meeting report that the people annotator left out: a PERSON the tagger cut at a
+    name particle ("Ursula von" + "der Leyen"), or the name that ends a role title with its country
+    ("Adviser to the Prime Minister of the Portuguese Republic Fernando Morgado"), tagged as a place.
+    ``known`` holds them by surname key, so a second mention is the same person."""
+    particles = words("meeting_name_particles.txt")
+    stop = words("name_stopwords.txt")
+    taken = [(m.start, m.end) for m in person_mentions_in(doc, sent.start_char, sent.end_char)]
+    actors = [(a.start, a.end) for a in doc._.actors or () if sent.start_char <= a.start < sent.end_char]
+    places = [(p.start, p.end) for p in doc._.places or () if sent.start_char <= p.start < sent.end_char]
+    found: list[Person] = []
+    for ent in sent.ents:
+        if ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
+            continue
+        end = ent.end
+        while end + 1 < sent.end and (doc[end].lower_ in particles or doc[end - 1].lower_ in particles) and (
+                doc[end].lower_ in particles or doc[end].text.istitle()):
+            end += 1
+        tokens = list(doc[ent.start:end])
+        if ent.label_ == "PERSON":
+            if not any(t.lower_ in particles for t in tokens):
+                continue  # the annotator saw this one and chose not to take it
+        else:
+            # only what follows the country in the title: "... of the Portuguese Republic | Fernando Morgado"
+            last_actor = max((i for i, t in enumerate(tokens) if any(a <= t.idx < b for a, b in actors)), default=None)
+            if last_actor is None:
+                continue
+            tokens = tokens[last_actor + 1:]
+        while tokens and not tokens[-1].text.istitle():
+            tokens.pop()
+        if (len(tokens) < 2 or not tokens[0].text.istitle() or tokens[-1].lower_ in stop
+                or any(not (t.text.istitle() or t.lower_ in particles) for t in tokens)
+                or any(a <= t.idx < b for t in tokens for a, b in taken + actors + places)):
+            continue
+        name = doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+        key = surname_key(tokens[-1].text)
+        person = next((p for p in doc._.people or () if surname_key(p.surname) == key), None)
+        person = person or known.setdefault(key, Person(name=name, surname=tokens[-1].text))
+        if all(person is not p for p in found):
+            found.append(person)
+    return found
+
+
 def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
     """The person who writes in the first person in the document's source (data/meeting_authors.tsv):
     the document's own Person when it names them, else one made from the table."""
@@ -274,7 +317,8 @@ def topics_of(sentences: list[Span]) -> list[str]:
     return [code for code, pattern in _topic_patterns() if pattern.search(text)]
 
 
-def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], taken: set[int]) -> list[int]:
+def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], taken: set[int],
+                first_person: bool) -> list[int]:
     """Indices of the sentences after a report of a meeting that go on about it: they name or refer to
     one of ``own``, the participants no other meeting has ("I thanked him for ..."), or continue the
     list of what was discussed ("On economic issues."), up to the next meeting's report."""
@@ -284,6 +328,9 @@ def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], 
             break
         sent = sentences[next_index]
         mentioned = any(any(m.person is p for p in own) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
+        # In an address, "I thanked her" goes on about the call just reported, whoever the
+        # annotator took "her" for.
+        mentioned = mentioned or (first_person and any(_pattern("third_person").match(t.text) for t in sent))
         if not (mentioned or _pattern("continuation").match(sent.text.strip())):
             break
         found.append(next_index)
@@ -302,7 +349,7 @@ def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> l
         alone = [p for p in draft.people if not any(d is not draft and any(p is q for q in d.people) for d in drafts)]
         own = set(found)
         for index in found:
-            own.update(_follow_ups(doc, sentences, index, alone, taken))
+            own.update(_follow_ups(doc, sentences, index, alone, taken, draft.first_person))
         spans.append(own)
     result = []
     for number, (draft, own) in enumerate(zip(drafts, spans)):
@@ -328,7 +375,9 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         if _planned(doc, sent):
             continue
         people = _named_people(doc, sent)
-        people += [p for p in _honorific_people(doc, sent, made) if all(p is not q for q in people)]
+        for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
+            if all(extra is not known for known in people):
+                people.append(extra)
         first_person = author is not None and _first_person(sent, cue)
         if first_person and all(p is not author for p in people):
             people.insert(0, author)
