@@ -114,9 +114,38 @@ class _Draft:
         return any(person is known for person in people for known in self.people)
 
 
+# Patterns of data/meeting_patterns.tsv that report a meeting, besides the cue words.
+CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
+
+
+def _cue_matches(sent: Span) -> list[re.Match[str]]:
+    """Every place in the sentence that reports a meeting, in text order. A word that also has
+    other senses ("received an award") counts only when a person is what it takes."""
+    matches = list(_cue_pattern().finditer(sent.text))
+    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(sent.text)]
+    person_object = words("meeting_person_object_cues.txt")
+    kept = [m for m in matches if m.group(0).lower() not in person_object or _takes_a_person(sent, m)]
+    return sorted(kept, key=lambda m: m.start())
+
+
+def _takes_a_person(sent: Span, match: re.Match[str]) -> bool:
+    """The verb at the match has a person mention in its object ("received Prime Minister X")."""
+    doc = sent.doc
+    start = sent.start_char + match.start()
+    verb = next((t for t in sent if t.idx == start), None)
+    if verb is None:
+        return False
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj"):
+            lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            if any(m.how != "pronoun" for m in person_mentions_in(doc, lo, hi)):
+                return True
+    return False
+
+
 def _cue(sent: Span) -> re.Match[str] | None:
-    return (_cue_pattern().search(sent.text) or _pattern("discussed_with").search(sent.text)
-            or _pattern("talked_with").search(sent.text))
+    matches = _cue_matches(sent)
+    return matches[0] if matches else None
 
 
 def _planned(doc: Doc, sent: Span) -> bool:
@@ -128,9 +157,7 @@ def _planned(doc: Doc, sent: Span) -> bool:
                          for d in doc._.dates or ()):
         return True
     future = _pattern("future")
-    cues = [match for name in ("discussed_with", "talked_with") for match in _pattern(name).finditer(sent.text)]
-    cues += list(_cue_pattern().finditer(sent.text))
-    for match in cues:
+    for match in _cue_matches(sent):
         window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
         if not future.search(window):
             return False
@@ -149,6 +176,22 @@ def _named_people(doc: Doc, sent: Span) -> list[Person]:
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
+
+
+def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
+    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ...")."""
+    start = sent.start_char + cue.start()
+    found: list[Person] = []
+    for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if mention.how != "pronoun":
+            continue
+        token = next((t for t in sent if t.idx == mention.start), None)
+        if token is not None and token.dep_ in ("nsubj", "nsubjpass"):
+            head = token.head
+            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text) and head.idx >= token.idx:
+                if start - head.idx < 40:
+                    found.append(mention.person)
+    return found
 
 
 def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
@@ -374,7 +417,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             continue
         if _planned(doc, sent):
             continue
-        people = _named_people(doc, sent)
+        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent)]
+        people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
                 people.append(extra)
