@@ -315,8 +315,8 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                     return place.text, place.region, "UKR"
         for actor in doc._.actors or ():
             if sent.start_char <= actor.start < sent.end_char and actor.how in ("capital", "name") and actor.code != "UKR":
-                before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()
-                if before and before[-1] == "in":
+                before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()  # "in Riga", "to Beijing"
+                if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
     for sent in sentences:
         if _pattern("visit_ukraine").search(sent.text):
@@ -339,9 +339,15 @@ def _mode(sentences: list[Span]) -> str:
     text = sentences[0].text
     if _pattern("video").search(text):
         return "video"
-    if _pattern("phone").search(text) and not _pattern("in_person").search(text):
+    in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
+    if _pattern("phone").search(text) and not in_person:
         return "phone"
     return "in_person"
+
+
+def _future_near(text: str, match: re.Match[str]) -> bool:
+    """A future word stands close to the match ("whose visit to Kyiv is expected")."""
+    return bool(_pattern("future").search(text[max(0, match.start() - 40): match.end() + 25]))
 
 
 def participant_actors(people: list[Person]) -> list[str]:
@@ -434,7 +440,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         if first_person and len(people) < 2:
             continue  # the author with no named counterpart ("we talked with students")
         target = next((d for d in drafts if d.holds(people)), None)
-        if target is None and len(people) < 2 and drafts and (not drafts[-1].first_person or _refers_to(doc, sent, drafts[-1])):
+        if target is None and len(people) < 2 and drafts and (
+                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(sent.text)):
             target = drafts[-1]
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
