@@ -149,3 +149,11 @@ def test_the_seed_meeting_gets_exactly_its_topics(nlp):
     (m,) = extract_meetings(nlp(make_doc(nlp, document)))
     assert sorted(m.topics) == sorted(["reconstruction", "cybersecurity", "sanctions", "nato", "eu_integration",
                                        "defence", "humanitarian"])
+
+
+def test_people_in_a_side_clause_do_not_join_the_call(nlp):
+    text = ("Foreign Minister of Spain Jose Manuel Albares held a call with his Italian counterpart Antonio Tajani. "
+            "Albares and Tajani spoke by phone as Chancellor Olaf Scholz prepared to travel to Paris.")
+    (m,) = release(nlp, text, source="news report")
+    assert surnames_of(m) == {"Albares", "Tajani"}
+    assert m.mode == "phone"

@@ -170,12 +170,25 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
 
 
-def _named_people(doc: Doc, sent: Span) -> list[Person]:
+def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> list[Person]:
+    """People named in the sentence, but for those named only inside the ``aside`` character ranges."""
     people: list[Person] = []
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if any(lo <= mention.start < hi for lo, hi in aside):
+            continue
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
+
+
+def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
+    """Character ranges of the adverbial clauses of the cue's verb: the people there do something
+    else ("Lavrov and Blinken spoke by phone as Biden prepared to call Putin")."""
+    start = sent.start_char + cue.start()
+    verb = next((t for t in sent if t.idx == start), None)
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return []
+    return [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children if c.dep_ == "advcl"]
 
 
 def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
@@ -194,12 +207,18 @@ def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _honorific_pattern() -> re.Pattern[str]:
+    """An honorific (data/honorifics.txt) and the capitalised surname after it: "Mr. Modi"."""
+    honorifics = "|".join(re.escape(h.rstrip(".")) for h in sorted(words("honorifics.txt"), key=len, reverse=True))
+    return re.compile(r"\b(?:" + honorifics + r")\.?\s+([A-Z][\w'-]+)")
+
+
 def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
     """People the document names only by honorific and surname ("Mr. Modi"): FACTS.md takes the
     fullest form written. ``known`` holds them by surname key, so a second mention is the same person."""
     found: list[Person] = []
-    honorifics = "|".join(re.escape(h.rstrip(".")) for h in sorted(words("honorifics.txt"), key=len, reverse=True))
-    for match in re.finditer(r"\b(?:" + honorifics + r")\.?\s+([A-Z][\w'-]+)", sent.text):
+    for match in _honorific_pattern().finditer(sent.text):
         surname = match.group(1)
         key = surname_key(surname)
         if not key or any(surname_key(p.surname) == key for p in doc._.people or ()):
@@ -423,7 +442,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             continue
         if _planned(doc, sent):
             continue
-        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent)]
+        aside = _side_clauses(sent, cue)
+        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent, aside)]
         people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
