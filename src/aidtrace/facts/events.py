@@ -72,15 +72,27 @@ def _cues() -> dict[str, frozenset[str]]:
     return {cue: frozenset(found) for cue, found in groups.items()}
 
 
+def _forms(word: str) -> Iterator[str]:
+    """The word and the bases its English endings may hide: the pipeline has no lemmatizer, and
+    the word lists hold bases ("looks", "prepared", "preparing" → "look", "prepare")."""
+    word = word.lower()
+    yield word
+    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                         ("ing", "e")):
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            yield word[: len(word) - len(ending)] + base
+
+
 def _cue(word: str, cue: str) -> bool:
-    return word.lower() in _cues().get(cue, frozenset())
+    group = _cues().get(cue, frozenset())
+    return any(form in group for form in _forms(word))
 
 
 def _noun_class(token: Token) -> str | None:
     if token.pos_ not in ("NOUN", "PROPN"):
         return None
     nouns = _nouns()
-    return nouns.get(token.lower_) or nouns.get(token.lemma_.lower())
+    return next((nouns[form] for form in _forms(token.text) if form in nouns), None)
 
 
 def _first_verb(token: Token) -> Token | None:
@@ -100,7 +112,7 @@ def _verb_chain(verb: Token | None) -> list[Token]:
     a "that" clause ("we hope that they will vote") stays apart."""
     chain: list[Token] = []
     current = verb
-    while current is not None and current not in chain:
+    while current is not None and all(current.i != known.i for known in chain):
         if current.pos_ in ("VERB", "AUX"):
             chain.append(current)
         if current.dep_ not in _VERB_CHAIN or current.head is current:
@@ -115,7 +127,7 @@ def _reported(verb: Token) -> bool:
     speech = words("speech_verbs.txt")
     current = verb
     while current.head is not current:
-        if current.dep_ == "ccomp" and (current.head.lower_ in speech or current.head.lemma_.lower() in speech):
+        if current.dep_ == "ccomp" and (current.head.lower_ in speech or current.head.lower_ in speech):
             return True
         current = current.head
     return False
@@ -257,7 +269,7 @@ def _name_tokens(token: Token) -> list[Token]:
     tokens = [doc[i] for i in stretch]
     while tokens and (tokens[0].dep_ in ("det", "punct", "case") or tokens[0].is_punct):
         tokens.pop(0)
-    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("cc", "prep")) and tokens[-1] is not token:
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("cc", "prep")) and tokens[-1].i != token.i:
         tokens.pop()
     return tokens
 
@@ -326,7 +338,7 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
     if date and _compare(date, doc._.published) > 0:
         return True
     for verb_ in _verb_chain(verb):
-        if _cue(verb_.lemma_, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
+        if _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
             return True
         for child in verb_.children:
             if child.dep_ in ("aux", "auxpass") and _cue(child.lower_, "future_aux"):
@@ -334,7 +346,7 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
             if child.dep_ == "aux" and child.lower_ == "would" and _reported(verb_):
                 return True
             if child.dep_ == "aux" and child.lower_ == "to" and (
-                    _cue(verb_.lemma_, "host_verb") or verb_.head.lemma_.lower() == "be"):
+                    _cue(verb_.text, "host_verb") or verb_.head.lower_ in ("is", "are", "was", "were", "be")):
                 return True  # "agreed to hold", "the initiative to hold", "is to visit"
         if verb_.lower_ in ("is", "are") and any(c.dep_ == "xcomp" for c in verb_.children):
             return True
@@ -351,7 +363,7 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
         return True
     chain = _verb_chain(verb)
     for verb_ in chain:
-        if _cue(verb_.lemma_, "wish_verb"):
+        if _cue(verb_.text, "wish_verb"):
             return True
         for child in verb_.children:
             if child.dep_ == "aux" and _cue(child.lower_, "hypothetical") and not (
@@ -378,7 +390,7 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     if visitor is not None:
         return visitor.actor
     for verb_ in _verb_chain(verb):
-        if _cue(verb_.lemma_, "host_verb") or verb_.lemma_.lower() == "prepare":
+        if _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb") and _forms(verb_.text) and "prepare" in set(_forms(verb_.text)):
             for child in verb_.children:
                 if child.dep_ == "nsubj":
                     codes = _actors_between(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
@@ -411,15 +423,17 @@ def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
 
 def _named_enough(kind: str, token: Token, name_tokens: list[Token], name: str) -> bool:
     """Whether a noun's name tells its event apart: generic words alone never do."""
+    if kind == "visit":
+        return True  # named after its visitor, once known
     if not _has_own_name(name):
         return False
     if kind == "named":
-        return any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name_tokens if t is not token) or \
+        return any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name_tokens if t.i != token.i) or \
             token.text[:1].isupper() and token.i != token.sent.start
     if kind == "meeting":
         return any(_ORDINAL.match(t.text) for t in name_tokens) or any(
-            t.dep_ == "prep" and t.head is token for t in name_tokens) or any(
-            t.pos_ == "PROPN" for t in name_tokens if t is not token)
+            t.dep_ == "prep" and t.head.i == token.i for t in name_tokens) or any(
+            t.pos_ == "PROPN" for t in name_tokens if t.i != token.i)
     if kind == "decision":
         return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens)
     return True
@@ -464,7 +478,7 @@ def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = N
 
 def _event_from_verb(doc: Doc, verb: Token) -> Event | None:
     """"X goes to Moscow on Tuesday", "X will visit Kyiv next week", "X will meet Y on Monday"."""
-    lemma = verb.lemma_.lower()
+    lemma = verb.text
     if verb.pos_ != "VERB" or not (_cue(lemma, "visit_verb") or _cue(lemma, "meet_verb")):
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
