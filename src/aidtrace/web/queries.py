@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..facts import FACT_KINDS, KINDS
 from ..facts.kind import Listing
+from ..storage import search
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
 from .names import actor_name, people_of, regions
 
@@ -166,6 +167,8 @@ def make_filter(kind: str, params: Mapping[str, Any]) -> FactFilter:
     for name in sorted(set(params) & ALL_CHOICE_FILTERS - set(listing.choices)):
         if _clean(params.get(name)) is not None:
             raise BadFilter(f"{kind} cannot be filtered by {name}")
+    if result.q is not None:
+        search_query(result.q)  # a query with nothing to search for is refused here, as a 400
     if result.partner is not None:
         result.partner = result.partner.upper()
     if result.region is not None:
@@ -210,6 +213,15 @@ def spec_for(kind: str) -> Listing:
 
 # Every choice filter of any kind: asking one kind for another's is refused by name.
 ALL_CHOICE_FILTERS = frozenset(name for kind in KINDS.values() for name in kind.listing.choices)
+
+
+def search_query(q: str) -> search.SearchQuery:
+    """A user's full-text query, parsed (``aidtrace.storage.search``); :class:`BadFilter` when
+    it holds no word."""
+    try:
+        return search.parse_query(q)
+    except search.SearchError as error:
+        raise BadFilter(f"q: {error}") from error
 
 
 def _like(text: str) -> str:
@@ -279,8 +291,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
         # "2023-04" as an upper bound includes every day of April.
         where.append(date_column <= flt.date_to + ("-99" if len(flt.date_to) < 10 else ""))
     if flt.q:
-        pattern = _like(flt.q)
-        where.append(or_(*(cast(table.c[name], String).ilike(pattern, escape="\\") for name in listing.text)))
+        where.append(search.matches(table.c.id, kind, search_query(flt.q)))
     return where
 
 
@@ -341,9 +352,19 @@ def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, 
     statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
         (flt.page - 1) * flt.per_page)
     items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
+    if flt.q:
+        _add_snippets(connection, kind, items, flt.q)
     pages = max(1, -(-total // flt.per_page))
     return {"kind": kind, "total": total, "page": flt.page, "per_page": flt.per_page, "pages": pages,
             "items": items}
+
+
+def _add_snippets(connection: Connection, kind: str, items: list[dict[str, Any]], q: str) -> None:
+    """Give each searched row a ``snippet``: where the query matched, with the matched words'
+    offsets (``aidtrace.storage.search.snippets``)."""
+    found = search.snippets(connection, kind, [item["id"] for item in items], q)
+    for item in items:
+        item["snippet"] = found.get(item["id"])
 
 
 def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
@@ -423,16 +444,15 @@ def counts(connection: Connection) -> dict[str, int]:
 
 def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
                      q: str | None = None) -> list[dict[str, Any]]:
-    """Documents, newest publication first, optionally those whose title or text contains ``q``."""
+    """Documents, newest publication first, optionally those whose title or text match the
+    full-text query ``q`` (each then with its ``snippet``)."""
     statement = (
         select(DOCUMENTS.c.id, DOCUMENTS.c.doc_id, DOCUMENTS.c.title, DOCUMENTS.c.url, DOCUMENTS.c.published,
                DOCUMENTS.c.source, func.length(DOCUMENTS.c.text).label("length"))
         .order_by(DOCUMENTS.c.published.desc(), DOCUMENTS.c.id.desc()).limit(limit).offset(offset)
     )
     if q:
-        pattern = _like(q)
-        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
-                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+        statement = statement.where(search.matches(DOCUMENTS.c.id, search.DOCUMENTS, search_query(q)))
     rows = [dict(r) for r in connection.execute(statement).mappings()]
     if rows:
         per_doc = dict(connection.execute(
@@ -441,16 +461,18 @@ def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
         for row in rows:
             row["facts"] = per_doc.get(row["id"], 0)
             row["title"] = row["title"] or row["doc_id"]
+        if q:
+            found = search.snippets(connection, search.DOCUMENTS, [row["id"] for row in rows], q)
+            for row in rows:
+                row["snippet"] = found.get(row["id"])
     return rows
 
 
 def count_documents(connection: Connection, q: str | None = None) -> int:
-    """How many documents there are (matching ``q`` in title or text)."""
+    """How many documents there are (matching the full-text query ``q`` in title or text)."""
     statement = select(func.count()).select_from(DOCUMENTS)
     if q:
-        pattern = _like(q)
-        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
-                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+        statement = statement.where(search.matches(DOCUMENTS.c.id, search.DOCUMENTS, search_query(q)))
     return connection.execute(statement).scalar_one()
 
 

@@ -13,6 +13,15 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Snippet(BaseModel):
+    """Where a full-text search matched a row: a part of one of its texts and the [start, end)
+    character offsets of the matched words in it (escape the text, then mark the offsets)."""
+
+    field: str = Field(description="the text it comes from: evidence, text, item, title ...")
+    text: str
+    marks: list[tuple[int, int]]
+
+
 class FactBase(BaseModel):
     """What every merged fact has: its id, kind, a readable label and its bookkeeping."""
 
@@ -23,6 +32,7 @@ class FactBase(BaseModel):
     confidence: float | None = None
     first_seen: str | None = None
     last_seen: str | None = None
+    snippet: Snippet | None = Field(default=None, description="where the search q matched (searches only)")
 
 
 def _fact_model(kind: FactKind) -> type[BaseModel]:
@@ -102,6 +112,7 @@ class DocumentSummary(_Open):
     url: str | None
     published: str | None
     facts: int = 0
+    snippet: Snippet | None = None
 
 
 class DocumentList(BaseModel):
