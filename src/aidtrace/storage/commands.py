@@ -1,6 +1,6 @@
 """Click commands of the registry itself: its schema, counts, review and export.
 
-    aidtrace db upgrade|current [--db URL]
+    aidtrace db upgrade|current|reindex [--db URL]
     aidtrace stats [--db URL] [--json]
     aidtrace review list|show|accept|reject|correct|reset|history ...
     aidtrace export --kind KIND --format csv|jsonl [--db URL] [--output FILE] [--include-rejected]
@@ -42,6 +42,32 @@ def upgrade(db_url: str | None) -> None:
         click.echo(f"schema is up to date (revision {after})")
     else:
         click.echo(f"schema upgraded from {before or 'empty'} to {after}")
+    if before is not None and before < SEARCH_REVISION <= (after or ""):
+        # The search index was created empty by this upgrade: fill it from what is stored.
+        _reindex(engine)
+
+
+SEARCH_REVISION = "0006"  # the first revision with a full-text index
+
+
+def _reindex(engine) -> None:  # noqa: ANN001 (a SQLAlchemy Engine)
+    from .search import rebuild
+
+    with engine.begin() as connection:
+        counts = rebuild(connection)
+    click.echo("search index rebuilt: " + ", ".join(f"{number} {kind}" for kind, number in counts.items()))
+
+
+@db.command()
+@db_option
+def reindex(db_url: str | None) -> None:
+    """Rebuild the full-text search index from every stored fact and document."""
+    from .search import SearchError
+
+    try:
+        _reindex(open_registry(db_url))
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def engine_url(db_url: str | None) -> str:

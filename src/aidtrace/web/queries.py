@@ -22,7 +22,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..facts import FACT_KINDS, KINDS
 from ..facts.kind import Listing
-from ..storage import search
+from ..storage import persons as person_store, search
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
 from .names import actor_name, people_of, regions
 
@@ -645,41 +645,72 @@ def region_detail(connection: Connection, code: str) -> dict[str, Any] | None:
 
 # --- persons --------------------------------------------------------------------------------
 
-def persons(connection: Connection, limit: int = 500) -> list[dict[str, Any]]:
-    """People who are quoted or took part in meetings, with how often."""
-    return cached(connection, ("persons", limit), lambda: _persons(connection, limit))
-
-
-def _persons(connection: Connection, limit: int) -> list[dict[str, Any]]:
+def _person_names(connection: Connection) -> dict[str, tuple[int, int]]:
+    """Every name quoted or met, as written, with its (quotes, meetings) counts."""
     quotes = TABLES["quotes"]
     meetings = TABLES["meetings"]
-    people: dict[str, dict[str, Any]] = {}
-
-    def entry(name: str) -> dict[str, Any]:
-        key = name.casefold()
-        return people.setdefault(key, {"name": name, "quotes": 0, "meetings": 0})
-
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for speaker, number in connection.execute(
         select(quotes.c.speaker, func.count()).where(visible(quotes), quotes.c.speaker.is_not(None))
         .group_by(quotes.c.speaker)
     ):
-        entry(speaker)["quotes"] += number
+        if speaker.strip():
+            found[speaker.strip()][0] += number
     for (participants,) in connection.execute(select(meetings.c.participants).where(visible(meetings))):
         for name in participants or []:
             if isinstance(name, str) and name.strip():
-                entry(name.strip())["meetings"] += 1
-    ranked = sorted(people.values(), key=lambda p: (-(p["quotes"] + p["meetings"]), p["name"]))
-    return ranked[:limit]
+                found[name.strip()][1] += 1
+    return {name: (counts[0], counts[1]) for name, counts in found.items()}
+
+
+def all_persons(connection: Connection) -> list[dict[str, Any]]:
+    """Every person (``aidtrace.storage.persons``: names grouped, reviewers' links applied),
+    busiest first."""
+    version = person_store.links_version(connection)
+    return cached(connection, ("persons", version), lambda: [
+        person.as_dict() for person in person_store.group(_person_names(connection), person_store.links(connection))])
+
+
+def persons(connection: Connection, q: str | None = None, page: int = 1,
+            per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
+    """One page of the persons, those with a name containing ``q`` (folded: "zelensk" finds
+    Zelenskyy) when given, with the total."""
+    everyone = all_persons(connection)
+    if q:
+        wanted = person_store.name_key(q)
+        everyone = [p for p in everyone if any(wanted in person_store.name_key(alias) for alias in p["aliases"])]
+    total = len(everyone)
+    start = (page - 1) * per_page
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "items": everyone[start:start + per_page]}
+
+
+def find_person(connection: Connection, name: str) -> dict[str, Any] | None:
+    """The person one of whose names is ``name`` (compared folded), or None."""
+    key = person_store.name_key(name)
+    return next((p for p in all_persons(connection) if key in {person_store.name_key(a) for a in p["aliases"]}),
+                None)
+
+
+PERSON_FACTS_LIMIT = 200
 
 
 def person_detail(connection: Connection, name: str) -> dict[str, Any] | None:
-    """A person's quotes and meetings, by the name as the registry writes it ("Kaja Kallas")."""
-    quotes = list_facts(connection, "quotes", FactFilter(person=name, per_page=200))["items"]
-    meetings = [m for m in list_facts(connection, "meetings", FactFilter(person=name, per_page=200))["items"]
-                if name in (m.get("participants") or [])]
-    if not quotes and not meetings:
+    """A person's names, quotes and meetings, by any name the registry writes for them."""
+    person = find_person(connection, name)
+    if person is None:
         return None
-    return {"name": name, "quotes": quotes, "meetings": meetings}
+    aliases = person["aliases"]
+    quotes, meetings = TABLES["quotes"], TABLES["meetings"]
+    quote_rows = [fact_row("quotes", r) for r in connection.execute(
+        select(quotes).where(quotes.c.speaker.in_(aliases), visible(quotes))
+        .order_by(quotes.c.first_seen.desc(), quotes.c.id.desc()).limit(PERSON_FACTS_LIMIT)).mappings()]
+    meeting_rows = [fact_row("meetings", r) for r in connection.execute(
+        select(meetings).where(or_(*(of_person("meetings", alias) for alias in aliases)), visible(meetings))
+        .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(PERSON_FACTS_LIMIT)).mappings()]
+    # The JSON text match can see a longer name holding an alias: keep exact participants only.
+    meeting_rows = [m for m in meeting_rows if set(aliases) & set(m.get("participants") or [])]
+    return {**person, "quotes": quote_rows, "meetings": meeting_rows}
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -211,13 +211,44 @@ class RegionDetail(RegionSummary):
 
 
 class PersonSummary(BaseModel):
+    """One person across documents: the display name and every name the registry writes."""
+
     name: str
+    aliases: list[str]
     quotes: int
     meetings: int
 
 
+class PersonList(BaseModel):
+    """One page of persons (``q`` filters by any of their names) and how many match."""
+
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[PersonSummary]
+
+
+class PersonLinkRequest(BaseModel):
+    """Two names a reviewer says are one person (``merge``) or two (``split``: the first is
+    taken out of the second's person)."""
+
+    name_a: str = Field(max_length=256)
+    name_b: str = Field(max_length=256)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PersonLinkResult(BaseModel):
+    action: str
+    name_a: str
+    name_b: str
+    reviewer: str
+    persons: list[PersonSummary]  # the persons of the two names after the decision
+
+
 class PersonDetail(BaseModel):
     name: str
+    aliases: list[str]
     quotes: list[FACT_MODELS["quotes"]]  # type: ignore[valid-type]
     meetings: list[FACT_MODELS["meetings"]]  # type: ignore[valid-type]
 
