@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 from .. import gazetteer
 from ..text import fold, surname_key
 from ..wordlists import lines, words as words_of
-from .schema import PersonLink
+from .schema import FACT_TABLES, PersonLink
 
 LINK_ACTIONS = ("merge", "split")
+REJECTED = "rejected"  # the review state of facts that count nowhere
 NAME_MAX = 256
 
 
@@ -177,6 +178,29 @@ def _display_name(aliases: list[str], writings: Mapping[str, Mapping[str, int]])
     def weight(name: str) -> tuple:
         return (len(core_words(name)) > 1, writings[name_key(name)][name], len(name), [-ord(c) for c in name])
     return max(aliases, key=weight)
+
+
+def names(connection: Connection) -> dict[str, tuple[int, int]]:
+    """Every name quoted or met in facts that count (not rejected), as written, with its
+    (quotes, meetings) counts."""
+    quotes, meetings = FACT_TABLES["quotes"].__table__, FACT_TABLES["meetings"].__table__  # type: ignore[attr-defined]
+    found: dict[str, list[int]] = {}
+    for speaker, number in connection.execute(
+        select(quotes.c.speaker, func.count()).where(quotes.c.review_state != REJECTED, quotes.c.speaker.is_not(None))
+        .group_by(quotes.c.speaker)
+    ):
+        if speaker.strip():
+            found.setdefault(speaker.strip(), [0, 0])[0] += number
+    for (participants,) in connection.execute(select(meetings.c.participants).where(meetings.c.review_state != REJECTED)):
+        for name in participants or []:
+            if isinstance(name, str) and name.strip():
+                found.setdefault(name.strip(), [0, 0])[1] += 1
+    return {name: (counts[0], counts[1]) for name, counts in found.items()}
+
+
+def persons(connection: Connection) -> list[Person]:
+    """Every person of the registry, reviewers' links applied, busiest first."""
+    return group(names(connection), links(connection))
 
 
 # ---------------------------------------------------------------------------- reviewed links

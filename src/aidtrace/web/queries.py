@@ -645,30 +645,12 @@ def region_detail(connection: Connection, code: str) -> dict[str, Any] | None:
 
 # --- persons --------------------------------------------------------------------------------
 
-def _person_names(connection: Connection) -> dict[str, tuple[int, int]]:
-    """Every name quoted or met, as written, with its (quotes, meetings) counts."""
-    quotes = TABLES["quotes"]
-    meetings = TABLES["meetings"]
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for speaker, number in connection.execute(
-        select(quotes.c.speaker, func.count()).where(visible(quotes), quotes.c.speaker.is_not(None))
-        .group_by(quotes.c.speaker)
-    ):
-        if speaker.strip():
-            found[speaker.strip()][0] += number
-    for (participants,) in connection.execute(select(meetings.c.participants).where(visible(meetings))):
-        for name in participants or []:
-            if isinstance(name, str) and name.strip():
-                found[name.strip()][1] += 1
-    return {name: (counts[0], counts[1]) for name, counts in found.items()}
-
-
 def all_persons(connection: Connection) -> list[dict[str, Any]]:
     """Every person (``aidtrace.storage.persons``: names grouped, reviewers' links applied),
     busiest first."""
     version = person_store.links_version(connection)
     return cached(connection, ("persons", version), lambda: [
-        person.as_dict() for person in person_store.group(_person_names(connection), person_store.links(connection))])
+        person.as_dict() for person in person_store.persons(connection)])
 
 
 def persons(connection: Connection, q: str | None = None, page: int = 1,
