@@ -18,7 +18,7 @@ and :func:`snippets` carries the marks back to the original text, with the datab
 stemming.
 
 Query syntax (:func:`parse_query`): words (all must match), ``"a phrase"``, ``prefix*``,
-``OR`` between two terms, ``-word`` to exclude. Anything else (stray quotes, operators,
+``OR`` between two terms, ``-word`` or ``NOT word`` to exclude. Anything else (stray quotes, operators,
 punctuation) is a separator; the parsed query is rebuilt as FTS5 syntax from words that are
 letters and digits only, or bound to PostgreSQL's ``tsquery`` functions as parameters. The
 query text never becomes SQL.
@@ -59,6 +59,7 @@ KIND_CODES: dict[str, int] = {DOCUMENTS: 0, "meetings": 1, "quotes": 2, "commitm
                               "patronages": 5, "events": 6}
 CODE_BITS = 4
 START_MARK, END_MARK = "[", "]"  # never inside a normalised body, which holds words and spaces only
+OPERATORS = ("OR", "AND", "NOT")  # upper case only: "or" and "not" are words
 MAX_TERMS = 16  # a longer query is cut: the index answers a few words well, not a paragraph
 SNIPPET_CHARS = 180
 REBUILD_BATCH = 2000
@@ -151,20 +152,22 @@ def parse_query(raw: str | None) -> SearchQuery:
     """Parse a user's query; :class:`SearchError` when it holds no word to search for.
 
     Unbalanced quotes end at the end of the query, stray operators and punctuation are
-    ignored, ``OR`` joins the terms on its sides, a leading ``-`` excludes a term.
+    ignored, ``OR`` joins the terms on its sides, ``AND`` is what two terms mean anyway, a
+    leading ``-`` or ``NOT`` excludes a term.
     """
     groups: list[list[Term]] = []
     excluded: list[Term] = []
-    join_next = False
+    join_next = negate_next = False
     count = 0
     for match in _QUERY_TOKEN.finditer(raw or ""):
         phrase, bare = match.group(1), match.group(2)
-        negate = False
+        negate, negate_next = negate_next, False
         if bare is not None:
-            if bare == "OR":
-                join_next = bool(groups)
+            if bare in OPERATORS:
+                join_next = bare == "OR" and bool(groups)
+                negate_next = bare == "NOT"
                 continue
-            negate = bare.startswith("-")
+            negate = negate or bare.startswith("-")
             prefix = bare.rstrip("*") != bare and bool(re.search(r"[^\W_]\*+$", bare))
             found = words(bare)
             if not found:
