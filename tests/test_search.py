@@ -243,3 +243,53 @@ def test_db_reindex_rebuilds_an_emptied_index(fresh_db):
     assert "search index rebuilt" in done.stdout
     with sqlite3.connect(fresh_db) as connection:
         assert connection.execute("SELECT count(*) FROM search_fts").fetchone()[0] == before
+
+
+# ---------------------------------------------------------------------------- in a real browser
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium driven by Playwright (launched by path; nothing is downloaded)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    path = os.environ.get("AIDTRACE_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.skip(f"no chromium at {path} (set AIDTRACE_TEST_CHROMIUM)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def test_search_box_highlights_matches_in_the_browser(chromium, server: Server):
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message), dialog.dismiss()))
+    page.goto(server.url + "/facts/commitments")
+    page.fill("#filters input[name=q]", "defen*")
+    with page.expect_navigation():
+        page.click("#filters button[type=submit]")
+    assert "q=defen" in page.url
+    marks = page.locator("#facts-table .snippet mark")
+    assert marks.count() >= 1
+    assert {text.lower() for text in marks.all_inner_texts()} <= {"defence", "defense"}
+    assert int(page.locator("#total").inner_text()) == page.locator("#facts-table tr.snippet-row").count()
+
+    # A document holding markup: the matched word is marked, the markup stays text, nothing runs.
+    page.goto(server.url + "/documents")
+    page.fill("input[name=q]", "alert")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    snippet = page.locator("#documents .snippet").first
+    assert set(snippet.locator("mark").all_inner_texts()) == {"alert"}
+    assert "<script>alert(1)</script>" in snippet.inner_text()
+    assert page.locator("#documents .snippet script").count() == 0
+    page.goto(server.url + "/documents?q=%22")
+    assert "no word" in page.content()
+    assert errors == []
+    page.close()
