@@ -1,9 +1,10 @@
 """Click commands of the registry itself: its schema, counts, review and export.
 
-    aidtrace db upgrade|current [--db URL]
+    aidtrace db upgrade|current|reindex [--db URL]
     aidtrace stats [--db URL] [--json]
     aidtrace review list|show|accept|reject|correct|reset|history ...
     aidtrace export --kind KIND --format csv|jsonl [--db URL] [--output FILE] [--include-rejected]
+    aidtrace persons list [--q NAME] | merge NAME NAME | split NAME NAME | links
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql://user:pw@host/db``) or a
 file path; without it ``$AIDTRACE_DB`` is used, else ``./aidtrace.db``.
@@ -42,6 +43,32 @@ def upgrade(db_url: str | None) -> None:
         click.echo(f"schema is up to date (revision {after})")
     else:
         click.echo(f"schema upgraded from {before or 'empty'} to {after}")
+    if before is not None and before < SEARCH_REVISION <= (after or ""):
+        # The search index was created empty by this upgrade: fill it from what is stored.
+        _reindex(engine)
+
+
+SEARCH_REVISION = "0006"  # the first revision with a full-text index
+
+
+def _reindex(engine) -> None:  # noqa: ANN001 (a SQLAlchemy Engine)
+    from .search import rebuild
+
+    with engine.begin() as connection:
+        counts = rebuild(connection)
+    click.echo("search index rebuilt: " + ", ".join(f"{number} {kind}" for kind, number in counts.items()))
+
+
+@db.command()
+@db_option
+def reindex(db_url: str | None) -> None:
+    """Rebuild the full-text search index from every stored fact and document."""
+    from .search import SearchError
+
+    try:
+        _reindex(open_registry(db_url))
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def engine_url(db_url: str | None) -> str:
@@ -251,4 +278,79 @@ def review_history(kind: str, fact_id: int, db_url: str | None) -> None:
             }, ensure_ascii=False, default=str))
 
 
-COMMANDS = (db, stats, review, export)
+# ---------------------------------------------------------------------------- persons
+
+
+@click.group()
+def persons() -> None:
+    """People as entities: list them, merge two persons or split one (kept after re-extraction)."""
+
+
+@persons.command(name="list")
+@click.option("--q", "name", default=None, help="Only persons with a name containing this.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@db_option
+def persons_list(name: str | None, limit: int, db_url: str | None) -> None:
+    """Persons, busiest first, with every name the registry writes for them."""
+    from .persons import name_key, persons as all_persons
+
+    with open_registry(db_url).connect() as connection:
+        found = all_persons(connection)
+    if name:
+        found = [p for p in found if any(name_key(name) in name_key(alias) for alias in p.aliases)]
+    for person in found[:limit]:
+        others = sorted(alias for alias in person.aliases if alias != person.name)
+        click.echo(f"{person.name}: {person.quotes} quotes, {person.meetings} meetings"
+                   + (f" (also: {'; '.join(others)})" if others else ""))
+    click.echo(f"{len(found)} persons", err=True)
+
+
+def _link(action: str, name_a: str, name_b: str, reviewer: str | None, note: str | None, db_url: str | None) -> None:
+    from .database import session_scope
+    from .persons import PersonError, names, persons as all_persons, record
+    from .review import default_reviewer
+
+    engine = open_registry(db_url)
+    with session_scope(engine) as session:
+        try:
+            record(session, action, name_a, name_b, reviewer or default_reviewer(), note, names(session.connection()))
+        except PersonError as error:
+            raise click.ClickException(str(error)) from error
+    with engine.connect() as connection:
+        for person in all_persons(connection):
+            if {name_a, name_b} & set(person.aliases):
+                click.echo(f"{person.name}: {'; '.join(sorted(person.aliases))}")
+
+
+@persons.command(name="merge")
+@click.argument("name_a")
+@click.argument("name_b")
+@_reviewer_option
+@db_option
+def persons_merge(name_a: str, name_b: str, reviewer: str | None, note: str | None, db_url: str | None) -> None:
+    """Say NAME_A and NAME_B are one person."""
+    _link("merge", name_a, name_b, reviewer, note, db_url)
+
+
+@persons.command(name="split")
+@click.argument("name_a")
+@click.argument("name_b")
+@_reviewer_option
+@db_option
+def persons_split(name_a: str, name_b: str, reviewer: str | None, note: str | None, db_url: str | None) -> None:
+    """Say NAME_A is not the person NAME_B is (NAME_A is taken out of that person)."""
+    _link("split", name_a, name_b, reviewer, note, db_url)
+
+
+@persons.command(name="links")
+@db_option
+def persons_links(db_url: str | None) -> None:
+    """Every reviewed merge and split, oldest first."""
+    from .persons import links
+
+    with open_registry(db_url).connect() as connection:
+        for action, name_a, name_b in links(connection):
+            click.echo(f"{action}\t{name_a}\t{name_b}")
+
+
+COMMANDS = (db, stats, review, export, persons)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..facts import KINDS, DocumentFacts, FactKind
 from ..model import Document
+from . import search  # noqa: F401  (its session hooks keep the full-text index in step with every commit)
 from .schema import FACT_TABLES, Document as DocumentRow, FactMixin, Mention, utcnow
 
 EXTRACTOR_VERSION = f"aidtrace-{__version__}"

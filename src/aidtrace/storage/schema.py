@@ -17,6 +17,8 @@ Layout (every table has an integer surrogate key ``id``):
   (``aidtrace.facts.FACT_KINDS``). A merged fact's sources are its mentions' documents.
 - ``reviews``: the review history: who, when, what action, old and new values.
 - ``api_tokens``: tokens for the web API, stored as sha256 of the token only.
+- ``person_links``: reviewers' decisions that two names are one person (``merge``) or two
+  (``split``), by name, so they hold whatever re-extraction does (``storage/persons.py``).
 
 Changes after the first release are additive (new tables / nullable columns) and come with
 an Alembic revision in ``aidtrace/storage/migrations/versions``.
@@ -204,3 +206,24 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PersonLink(Base):
+    """A reviewer's decision about two person names: one person (merge) or two (split).
+
+    Names are stored as the registry writes them and matched folded (``name_a_key``), so the
+    decision outlives the facts that carried the names when it was taken.
+    """
+
+    __tablename__ = "person_links"
+    __table_args__ = (CheckConstraint("action IN ('merge', 'split')", name="action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(8))
+    name_a: Mapped[str] = mapped_column(String(256))
+    name_b: Mapped[str] = mapped_column(String(256))
+    name_a_key: Mapped[str] = mapped_column(String(256), index=True)
+    name_b_key: Mapped[str] = mapped_column(String(256), index=True)
+    reviewer: Mapped[str] = mapped_column(String(256))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

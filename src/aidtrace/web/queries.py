@@ -23,6 +23,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from ..facts import FACT_KINDS, KINDS
 from ..facts.kind import Listing
+from ..storage import persons as person_store, search
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
 from .names import actor_code, actor_name, is_actor, people_of, regions
 
@@ -167,6 +168,8 @@ def make_filter(kind: str, params: Mapping[str, Any]) -> FactFilter:
     for name in sorted(set(params) & ALL_CHOICE_FILTERS - set(listing.choices)):
         if _clean(params.get(name)) is not None:
             raise BadFilter(f"{kind} cannot be filtered by {name}")
+    if result.q is not None:
+        search_query(result.q)  # a query with nothing to search for is refused here, as a 400
     if result.partner is not None:
         result.partner = result.partner.upper()
     if result.region is not None:
@@ -211,6 +214,15 @@ def spec_for(kind: str) -> Listing:
 
 # Every choice filter of any kind: asking one kind for another's is refused by name.
 ALL_CHOICE_FILTERS = frozenset(name for kind in KINDS.values() for name in kind.listing.choices)
+
+
+def search_query(q: str) -> search.SearchQuery:
+    """A user's full-text query, parsed (``aidtrace.storage.search``); :class:`BadFilter` when
+    it holds no word."""
+    try:
+        return search.parse_query(q)
+    except search.SearchError as error:
+        raise BadFilter(f"q: {error}") from error
 
 
 def _like(text: str) -> str:
@@ -280,8 +292,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
         # "2023-04" as an upper bound includes every day of April.
         where.append(date_column <= flt.date_to + ("-99" if len(flt.date_to) < 10 else ""))
     if flt.q:
-        pattern = _like(flt.q)
-        where.append(or_(*(cast(table.c[name], String).ilike(pattern, escape="\\") for name in listing.text)))
+        where.append(search.matches(table.c.id, kind, search_query(flt.q)))
     return where
 
 
@@ -342,9 +353,19 @@ def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, 
     statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
         (flt.page - 1) * flt.per_page)
     items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
+    if flt.q:
+        _add_snippets(connection, kind, items, flt.q)
     pages = max(1, -(-total // flt.per_page))
     return {"kind": kind, "total": total, "page": flt.page, "per_page": flt.per_page, "pages": pages,
             "items": items}
+
+
+def _add_snippets(connection: Connection, kind: str, items: list[dict[str, Any]], q: str) -> None:
+    """Give each searched row a ``snippet``: where the query matched, with the matched words'
+    offsets (``aidtrace.storage.search.snippets``)."""
+    found = search.snippets(connection, kind, [item["id"] for item in items], q)
+    for item in items:
+        item["snippet"] = found.get(item["id"])
 
 
 def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
@@ -447,16 +468,15 @@ def document_title(title: str | None, text: str | None, doc_id: str | None = Non
 
 def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
                      q: str | None = None) -> list[dict[str, Any]]:
-    """Documents, newest publication first, optionally those whose title or text contains ``q``."""
+    """Documents, newest publication first, optionally those whose title or text match the
+    full-text query ``q`` (each then with its ``snippet``)."""
     statement = (
         select(DOCUMENTS.c.id, DOCUMENTS.c.doc_id, DOCUMENTS.c.title, DOCUMENTS.c.url, DOCUMENTS.c.published,
                DOCUMENTS.c.source, func.length(DOCUMENTS.c.text).label("length"))
         .order_by(DOCUMENTS.c.published.desc(), DOCUMENTS.c.id.desc()).limit(limit).offset(offset)
     )
     if q:
-        pattern = _like(q)
-        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
-                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+        statement = statement.where(search.matches(DOCUMENTS.c.id, search.DOCUMENTS, search_query(q)))
     rows = [dict(r) for r in connection.execute(statement).mappings()]
     if rows:
         per_doc = dict(connection.execute(
@@ -469,16 +489,18 @@ def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
         for row in rows:
             row["facts"] = per_doc.get(row["id"], 0)
             row["title"] = document_title(row["title"], heads.get(row["id"]), row["doc_id"])
+        if q:
+            found = search.snippets(connection, search.DOCUMENTS, [row["id"] for row in rows], q)
+            for row in rows:
+                row["snippet"] = found.get(row["id"])
     return rows
 
 
 def count_documents(connection: Connection, q: str | None = None) -> int:
-    """How many documents there are (matching ``q`` in title or text)."""
+    """How many documents there are (matching the full-text query ``q`` in title or text)."""
     statement = select(func.count()).select_from(DOCUMENTS)
     if q:
-        pattern = _like(q)
-        statement = statement.where(or_(DOCUMENTS.c.title.ilike(pattern, escape="\\"),
-                                        DOCUMENTS.c.text.ilike(pattern, escape="\\")))
+        statement = statement.where(search.matches(DOCUMENTS.c.id, search.DOCUMENTS, search_query(q)))
     return connection.execute(statement).scalar_one()
 
 
@@ -798,41 +820,54 @@ def region_detail(connection: Connection, code: str, reviewed: bool = False) -> 
 
 # --- persons --------------------------------------------------------------------------------
 
-def persons(connection: Connection, limit: int = 500) -> list[dict[str, Any]]:
-    """People who are quoted or took part in meetings, with how often."""
-    return cached(connection, ("persons", limit), lambda: _persons(connection, limit))
+def all_persons(connection: Connection) -> list[dict[str, Any]]:
+    """Every person (``aidtrace.storage.persons``: names grouped, reviewers' links applied),
+    busiest first."""
+    version = person_store.links_version(connection)
+    return cached(connection, ("persons", version), lambda: [
+        person.as_dict() for person in person_store.persons(connection)])
 
 
-def _persons(connection: Connection, limit: int) -> list[dict[str, Any]]:
-    quotes = TABLES["quotes"]
-    meetings = TABLES["meetings"]
-    people: dict[str, dict[str, Any]] = {}
+def persons(connection: Connection, q: str | None = None, page: int = 1,
+            per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
+    """One page of the persons, those with a name containing ``q`` (folded: "zelensk" finds
+    Zelenskyy) when given, with the total."""
+    everyone = all_persons(connection)
+    if q:
+        wanted = person_store.name_key(q)
+        everyone = [p for p in everyone if any(wanted in person_store.name_key(alias) for alias in p["aliases"])]
+    total = len(everyone)
+    start = (page - 1) * per_page
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "items": everyone[start:start + per_page]}
 
-    def entry(name: str) -> dict[str, Any]:
-        key = name.casefold()
-        return people.setdefault(key, {"name": name, "quotes": 0, "meetings": 0})
 
-    for speaker, number in connection.execute(
-        select(quotes.c.speaker, func.count()).where(visible(quotes), quotes.c.speaker.is_not(None))
-        .group_by(quotes.c.speaker)
-    ):
-        entry(speaker)["quotes"] += number
-    for (participants,) in connection.execute(select(meetings.c.participants).where(visible(meetings))):
-        for name in participants or []:
-            if isinstance(name, str) and name.strip():
-                entry(name.strip())["meetings"] += 1
-    ranked = sorted(people.values(), key=lambda p: (-(p["quotes"] + p["meetings"]), p["name"]))
-    return ranked[:limit]
+def find_person(connection: Connection, name: str) -> dict[str, Any] | None:
+    """The person one of whose names is ``name`` (compared folded), or None."""
+    key = person_store.name_key(name)
+    return next((p for p in all_persons(connection) if key in {person_store.name_key(a) for a in p["aliases"]}),
+                None)
+
+
+PERSON_FACTS_LIMIT = 200
 
 
 def person_detail(connection: Connection, name: str) -> dict[str, Any] | None:
-    """A person's quotes and meetings, by the name as the registry writes it ("Kaja Kallas")."""
-    quotes = list_facts(connection, "quotes", FactFilter(person=name, per_page=200))["items"]
-    meetings = [m for m in list_facts(connection, "meetings", FactFilter(person=name, per_page=200))["items"]
-                if name in (m.get("participants") or [])]
-    if not quotes and not meetings:
+    """A person's names, quotes and meetings, by any name the registry writes for them."""
+    person = find_person(connection, name)
+    if person is None:
         return None
-    return {"name": name, "quotes": quotes, "meetings": meetings}
+    aliases = person["aliases"]
+    quotes, meetings = TABLES["quotes"], TABLES["meetings"]
+    quote_rows = [fact_row("quotes", r) for r in connection.execute(
+        select(quotes).where(quotes.c.speaker.in_(aliases), visible(quotes))
+        .order_by(quotes.c.first_seen.desc(), quotes.c.id.desc()).limit(PERSON_FACTS_LIMIT)).mappings()]
+    meeting_rows = [fact_row("meetings", r) for r in connection.execute(
+        select(meetings).where(or_(*(of_person("meetings", alias) for alias in aliases)), visible(meetings))
+        .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(PERSON_FACTS_LIMIT)).mappings()]
+    # The JSON text match can see a longer name holding an alias: keep exact participants only.
+    meeting_rows = [m for m in meeting_rows if set(aliases) & set(m.get("participants") or [])]
+    return {**person, "quotes": quote_rows, "meetings": meeting_rows}
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -13,6 +13,15 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Snippet(BaseModel):
+    """Where a full-text search matched a row: a part of one of its texts and the [start, end)
+    character offsets of the matched words in it (escape the text, then mark the offsets)."""
+
+    field: str = Field(description="the text it comes from: evidence, text, item, title ...")
+    text: str
+    marks: list[tuple[int, int]]
+
+
 class FactBase(BaseModel):
     """What every merged fact has: its id, kind, a readable label and its bookkeeping."""
 
@@ -23,6 +32,7 @@ class FactBase(BaseModel):
     confidence: float | None = None
     first_seen: str | None = None
     last_seen: str | None = None
+    snippet: Snippet | None = Field(default=None, description="where the search q matched (searches only)")
 
 
 def _fact_model(kind: FactKind) -> type[BaseModel]:
@@ -102,6 +112,7 @@ class DocumentSummary(_Open):
     url: str | None
     published: str | None
     facts: int = 0
+    snippet: Snippet | None = None
 
 
 class DocumentList(BaseModel):
@@ -230,13 +241,44 @@ class RegionDetail(RegionSummary):
 
 
 class PersonSummary(BaseModel):
+    """One person across documents: the display name and every name the registry writes."""
+
     name: str
+    aliases: list[str]
     quotes: int
     meetings: int
 
 
+class PersonList(BaseModel):
+    """One page of persons (``q`` filters by any of their names) and how many match."""
+
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[PersonSummary]
+
+
+class PersonLinkRequest(BaseModel):
+    """Two names a reviewer says are one person (``merge``) or two (``split``: the first is
+    taken out of the second's person)."""
+
+    name_a: str = Field(max_length=256)
+    name_b: str = Field(max_length=256)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PersonLinkResult(BaseModel):
+    action: str
+    name_a: str
+    name_b: str
+    reviewer: str
+    persons: list[PersonSummary]  # the persons of the two names after the decision
+
+
 class PersonDetail(BaseModel):
     name: str
+    aliases: list[str]
     quotes: list[FACT_MODELS["quotes"]]  # type: ignore[valid-type]
     meetings: list[FACT_MODELS["meetings"]]  # type: ignore[valid-type]
 
