@@ -199,6 +199,9 @@ def test_regions_and_map(server: Server) -> None:
     assert int(shades["UA-48"]) > 0, "a region with a patron and a commitment is shaded"
     assert all(int(shades[r["code"]]) == 0 for r in regions if r["support"] == 0)
     assert ">DNK</text>" in page  # the patron is written on its region
+    # A region's tooltip says what its EUR figure sums; nothing known is not "€0".
+    assert "<title>Mykolaiv Oblast: €20.0M from 1 of 1; patron(s): Denmark</title>" in page
+    assert "<title>Vinnytsia Oblast: no commitments; patron(s): none</title>" in page
 
 
 def test_persons(server: Server) -> None:
