@@ -484,6 +484,8 @@ def test_totals_say_what_they_sum(totals_server: Server) -> None:
     page = httpx.get(totals_server.url + "/partners/LTU").text
     assert "€18.0M</b> <span class=\"basis\">from 2 of 4; 2 without amount" in page
     assert "1 running total kept apart, not added" in page
+    table = page[page.index('id="partner-commitments"'):]
+    assert table.count('class="chip running"') == 1, "the running total is marked where it is listed"
     overview = httpx.get(totals_server.url + "/api/overview").json()
     assert {k: overview["totals"][k] for k in expected} == sql_totals(db)
     assert "from 2 of 4; 2 without amount" in httpx.get(totals_server.url + "/").text
