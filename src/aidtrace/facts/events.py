@@ -15,14 +15,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date as Date, timedelta
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import checks
-from ..gazetteer import actor_name
-from ..mentions import Person, doc_text
+from ..gazetteer import actor_name, is_organisation
+from ..dates import MONTHS, WEEKDAYS
+from ..mentions import DateMention, Person, doc_text
 from ..model import Evidence, Fact
 from ..text import content_words
 from ..wordlists import table, words
@@ -55,6 +57,8 @@ _VERB_CHAIN = frozenset({"xcomp", "aux", "auxpass", "acl", "conj", "prep", "pcom
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|\d+(?:st|nd|rd|th))$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SEASON = re.compile(r"\b(?P<which>this|next|in the|in|the)?\s*(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?", re.I)
+_MONTH_OF_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(?P<which>this|next)\s+year\b", re.I)
+_WEEKDAY_ONLY = re.compile(r"^(?:on\s+|this\s+|next\s+|coming\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")$", re.I)
 _RELATIVE_YEAR = re.compile(r"\b(?P<which>this|next)\s+year\b", re.I)
 _OUR_COUNTRY = re.compile(r"\b(?:to|in)\s+our\s+country\b", re.I)
 
@@ -98,7 +102,7 @@ def _noun_class(token: Token) -> str | None:
 def _first_verb(token: Token) -> Token | None:
     """The verb a noun phrase hangs from: "summit" in "discussed the upcoming NATO summit"."""
     current = token
-    while current.head is not current:
+    while current.head.i != current.i:
         if current.dep_ not in _NOMINAL_LINKS and current.dep_ not in ("dobj", "nsubj", "nsubjpass", "attr", "dative", "oprd"):
             break
         current = current.head
@@ -115,7 +119,7 @@ def _verb_chain(verb: Token | None) -> list[Token]:
     while current is not None and all(current.i != known.i for known in chain):
         if current.pos_ in ("VERB", "AUX"):
             chain.append(current)
-        if current.dep_ not in _VERB_CHAIN or current.head is current:
+        if current.dep_ not in _VERB_CHAIN or current.head.i == current.i:
             break
         current = current.head
     return chain
@@ -126,7 +130,7 @@ def _reported(verb: Token) -> bool:
     its "would" is the future of the past, not a hypothesis."""
     speech = words("speech_verbs.txt")
     current = verb
-    while current.head is not current:
+    while current.head.i != current.i:
         if current.dep_ == "ccomp" and (current.head.lower_ in speech or current.head.lower_ in speech):
             return True
         current = current.head
@@ -161,23 +165,43 @@ class _Scope:
             yield self.verb.left_edge.i, self.verb.right_edge.i + 1
 
 
-def _date(doc: Doc, scope: _Scope) -> str | None:
-    """The date in the noun's phrase, else the nearest one in its clause; a season or a year gives
-    the year ("in the summer" → "2022")."""
+def _date(doc: Doc, scope: _Scope, ahead: bool = False) -> str | None:
+    """The date in the noun's phrase, else the nearest one in its clause, outside the name; a
+    season or a year gives the year ("in the summer" → "2022"). ``ahead``: the event is said to
+    come, so a bare weekday is the next one ("will meet on Monday"), not the last."""
+    name = [doc[i] for i in sorted(scope.name_tokens)]
+    name_span = (name[0].idx, name[-1].idx + len(name[-1].text)) if name else (-1, -1)
     for start, end in scope.ranges():
         begin, stop = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        found = [m for m in doc._.dates or () if m.start >= begin and m.end <= stop]
+        found = [m for m in doc._.dates or () if m.start >= begin and m.end <= stop
+                 and not (name_span[0] <= m.start < name_span[1])]
         if found:
-            return min(found, key=lambda m: abs(m.start - scope.token.idx)).value
-        loose = _loose_year(doc_text(doc)[begin:stop], doc._.published)
+            mention = min(found, key=lambda m: abs(m.start - scope.token.idx))
+            return _weekday_ahead(mention, doc._.published) if ahead else mention.value
+        loose = _loose_date(doc_text(doc)[begin:stop], doc._.published)
         if loose:
             return loose
     return None
 
 
-def _loose_year(text: str, published: str | None) -> str | None:
-    """"this summer", "next year", "in 2024": only a year (FACTS.md: a season is not a month)."""
+def _weekday_ahead(mention: DateMention, published: str | None) -> str:
+    """A bare weekday of an event to come: that day of the publication week or the next one."""
+    match = _WEEKDAY_ONLY.match(mention.text.strip())
+    if not match or not published:
+        return mention.value
+    base = Date.fromisoformat(published[:10])
+    days = (WEEKDAYS.index(match.group("weekday").lower()) - base.weekday()) % 7
+    return (base + timedelta(days=days)).isoformat()
+
+
+def _loose_date(text: str, published: str | None) -> str | None:
+    """What the date annotator leaves: "December this year" gives the month; "this summer",
+    "next year", "in 2024" only a year (FACTS.md: a season is not a month)."""
     year = int(published[:4]) if published else None
+    match = _MONTH_OF_YEAR.search(text)
+    if match and year is not None:
+        which = year + 1 if match.group("which").lower() == "next" else year
+        return f"{which:04d}-{MONTHS[match.group('month').lower()]:02d}"
     for pattern in (_SEASON, _RELATIVE_YEAR):
         match = pattern.search(text)
         if match:
@@ -221,8 +245,8 @@ def _keeps_in_name(child: Token) -> bool:
     """Left modifiers that are part of an event's name: proper names, actors, ordinals and
     capitalised adjectives ("NATO", "Diia", "second", "European"), not "the", "upcoming", "important"."""
     if child.dep_ in ("compound", "nmod", "poss"):
-        return not child.ent_type_ == "DATE" and child.lower_ not in ("tomorrow", "today") and child.tag_ != "PRP$" \
-            and child.lower_ != "whose"
+        return child.ent_type_ not in ("DATE", "TIME") and child.lower_ not in MONTHS and child.tag_ != "PRP$" \
+            and child.lower_ not in ("whose", "tomorrow", "today")
     if child.dep_ in ("amod", "nummod"):
         return bool(_ORDINAL.match(child.text)) and not _cue(child.lower_, "future_mod") or child.text[:1].isupper()
     return False
@@ -234,7 +258,7 @@ def _name_tokens(token: Token) -> list[Token]:
     kept = [token]
     for child in token.lefts:
         if _keeps_in_name(child):
-            kept.extend(t for t in child.subtree if t.dep_ != "case" or True)
+            kept.extend(_phrase(child))
     for child in token.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "with", "for"):
             objects = [t for t in child.children if t.dep_ == "pobj"]
@@ -244,11 +268,11 @@ def _name_tokens(token: Token) -> list[Token]:
             if _is_date_or_place(obj):
                 continue
             kept.append(child)
-            kept.extend(t for t in obj.lefts for t in t.subtree)
+            kept.extend(t for left in obj.lefts for t in _phrase(left))
             kept.append(obj)
             for inner in obj.rights:  # "of representatives of Turkey and Russia"
                 if inner.dep_ == "prep" and inner.lower_ == "of" or inner.dep_ in ("cc", "conj"):
-                    kept.extend(t for t in inner.subtree if not _is_date_or_place(t))
+                    kept.extend(t for t in _phrase(inner) if not _is_date_or_place(t))
             break
     indexes = sorted({t.i for t in kept})
     # A name is one stretch of text: stop at the first gap.
@@ -271,6 +295,15 @@ def _name_tokens(token: Token) -> list[Token]:
         tokens.pop(0)
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("cc", "prep")) and tokens[-1].i != token.i:
         tokens.pop()
+    return tokens
+
+
+def _phrase(token: Token) -> list[Token]:
+    """A token's subtree without the clauses and asides hanging from it ("..., which was held")."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in ("relcl", "acl", "punct", "advcl", "appos", "parataxis"):
+            tokens.extend(_phrase(child))
     return tokens
 
 
@@ -379,6 +412,19 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
     return False
 
 
+def _unreal_noun(token: Token) -> bool:
+    """An event only spoken of as possible or wanted: "the possibility of negotiations", "a
+    proposal for a summit", "the need for talks"."""
+    current = token
+    for _ in range(3):
+        if current.dep_ not in ("pobj", "prep", "compound") or current.head.i == current.i:
+            return False
+        current = current.head
+        if current.pos_ == "NOUN" and _cue(current.text, "unreal_noun"):
+            return True
+    return False
+
+
 def _has_own_name(name: str) -> bool:
     return bool(name_words(name))
 
@@ -389,7 +435,9 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     an actor its name gives ("NATO summit", "European Council"); the host country of its place."""
     if visitor is not None:
         return visitor.actor
+    hosted = False
     for verb_ in _verb_chain(verb):
+        hosted = hosted or _cue(verb_.text, "host_verb")
         if _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb") and _forms(verb_.text) and "prepare" in set(_forms(verb_.text)):
             for child in verb_.children:
                 if child.dep_ == "nsubj":
@@ -402,8 +450,14 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     with_at = next((t.idx for t in name_tokens if t.lower_ in ("with", "for") and t.dep_ == "prep"), None)
     end = with_at if with_at is not None else name_tokens[-1].idx + len(name_tokens[-1].text)
     codes = [c for c in _actors_between(doc, begin, end) if c != "UKR"]
+    codes += [t.text.upper() for t in name_tokens if t.idx < end and t.pos_ == "PROPN" and is_organisation(t.text)]
     if codes:
         return codes[0]
+    if hosted:  # "thanked Poland for the initiative to hold ...": the ally named before it
+        before = [code for _, code in sorted((m.start, m.code) for m in doc._.actors or ()
+                                             if token.sent.start_char <= m.start < begin) if code not in NOT_ALLIES]
+        if before:
+            return before[0]
     if any(t.lower_ in ("with", "and") for t in name_tokens):
         return None  # talks between sides: neither holds them
     if country:
@@ -416,8 +470,8 @@ def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
         kind = _noun_class(token)
         if kind is None or token.dep_ == "compound":
             continue
-        if token.tag_ in ("NNS", "NNPS") and kind != "meeting":
-            continue  # "three summits": a count, not a name
+        if token.tag_ in ("NNS", "NNPS") and (kind != "meeting" or token.lower_ not in _nouns()):
+            continue  # "three summits": a count, not a name; "rounds of shells"
         yield token, kind
 
 
@@ -430,13 +484,34 @@ def _named_enough(kind: str, token: Token, name_tokens: list[Token], name: str) 
     if kind == "named":
         return any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name_tokens if t.i != token.i) or \
             token.text[:1].isupper() and token.i != token.sent.start
+    if kind == "round":
+        return any(_ORDINAL.match(t.text) for t in name_tokens)
     if kind == "meeting":
         return any(_ORDINAL.match(t.text) for t in name_tokens) or any(
             t.dep_ == "prep" and t.head.i == token.i for t in name_tokens) or any(
             t.pos_ == "PROPN" for t in name_tokens if t.i != token.i)
-    if kind == "decision":
-        return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens)
+    if kind == "decision":  # a body's decision, not a country's ballot ("the vote of Portugal")
+        return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens) and not any(
+            m.how in ("name", "demonym") for m in doc_actors_in(name_tokens))
     return True
+
+
+def doc_actors_in(tokens: list[Token]) -> list[Any]:
+    doc = tokens[0].doc
+    begin, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return [m for m in doc._.actors or () if m.start >= begin and m.end <= end]
+
+
+def _is_body(token: Token, name_tokens: list[Token]) -> bool:
+    """A name that is only an organisation's ("the European Council") names the body unless the
+    text puts something at it ("at the European Council", "the European Council in June")."""
+    actors = doc_actors_in(name_tokens)
+    if not (len(actors) == 1 and actors[0].start == name_tokens[0].idx
+            and actors[0].end == name_tokens[-1].idx + len(name_tokens[-1].text)):
+        return False
+    return not (token.dep_ == "pobj" and token.head.lower_ in ("at", "during", "before", "after", "until", "ahead")
+                or any(c.dep_ == "prep" and c.lower_ == "in" and any(g.ent_type_ == "DATE" for g in c.subtree)
+                       for c in token.children))
 
 
 def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = None) -> Event | None:
@@ -444,7 +519,7 @@ def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = N
     if not name_tokens:
         return None
     name = _text_of(name_tokens)
-    if not _named_enough(kind, token, name_tokens, name):
+    if not _named_enough(kind, token, name_tokens, name) or kind == "named" and _is_body(token, name_tokens):
         return None
     sent = token.sent
     if context is not None:  # a name in a list of its own: time, place and date are the context's
@@ -456,9 +531,10 @@ def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = N
         verb = _first_verb(token)
         scope = _Scope(token, verb, {t.i for t in name_tokens})
         cue_token = token
-    date = _date(doc, scope)
-    future = _future(doc, cue_token, verb, date)
-    if not future or _behind_or_unreal(doc, cue_token, verb, date, future):
+    said_ahead = _future(doc, cue_token, verb, None)
+    date = _date(doc, scope, ahead=said_ahead)
+    future = said_ahead or _future(doc, cue_token, verb, date)
+    if not future or _behind_or_unreal(doc, cue_token, verb, date, future) or _unreal_noun(token):
         return None
     visitor = None
     if kind == "visit":
@@ -488,8 +564,12 @@ def _event_from_verb(doc: Doc, verb: Token) -> Event | None:
     if person is None or not person.actor:
         return None
     scope = _Scope(verb, verb, set())
-    date = _date(doc, scope)
-    future = _future(doc, verb, verb, date)
+    # "Orban goes to Moscow on Tuesday": news tell a trip to come in the simple present with its day.
+    said_ahead = _future(doc, verb, verb, None) or verb.tag_ in ("VBZ", "VBP") and _cue(lemma, "visit_verb") and any(
+        m.start >= verb.left_edge.idx and m.end <= verb.right_edge.idx + len(verb.right_edge.text)
+        and _WEEKDAY_ONLY.match(m.text.strip()) for m in doc._.dates or ())
+    date = _date(doc, scope, ahead=said_ahead)
+    future = said_ahead or _future(doc, verb, verb, date)
     if not future or _behind_or_unreal(doc, verb, verb, date, future):
         return None
     place, country = _place(doc, scope)
@@ -523,7 +603,7 @@ def _list_context(sent: Span, kind: str, previous: list[Span]) -> Span | None:
     """The sentence a listed name belongs to: the last one before it that counts events of that
     kind ("three summits will take place")."""
     for earlier in reversed(previous[-4:]):
-        if not _is_list_item(earlier):
+        if any(t.pos_ in ("VERB", "AUX") for t in earlier):
             if any(_noun_class(t) == kind and t.tag_ in ("NNS", "NNPS") for t in earlier):
                 return earlier
             return None
