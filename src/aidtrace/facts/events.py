@@ -236,6 +236,10 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
         if country_only:
             return None, country_only
         text = doc_text(doc)[begin:stop]
+        for venue, code in table("event_venues.tsv").items():
+            found = re.search(r"\b(?:in|at)\s+(?:the\s+)?(" + re.escape(venue) + r")\b", text, re.I)
+            if found:
+                return found.group(1), code
         if _OUR_COUNTRY.search(text):
             return None, "UKR"
     return None, None
@@ -302,7 +306,7 @@ def _phrase(token: Token) -> list[Token]:
     """A token's subtree without the clauses and asides hanging from it ("..., which was held")."""
     tokens = [token]
     for child in token.children:
-        if child.dep_ not in ("relcl", "acl", "punct", "advcl", "appos", "parataxis"):
+        if child.dep_ not in ("relcl", "acl", "advcl", "appos", "parataxis") and (child.dep_ != "punct" or child.tag_ == "HYPH"):
             tokens.extend(_phrase(child))
     return tokens
 
@@ -363,6 +367,16 @@ def _visitor(doc: Doc, token: Token, verb: Token | None) -> Person | None:
     return None
 
 
+def _venue(token: Token, verb: Token | None) -> bool:
+    """Whether the event is only where the verb happens ("announced at a meeting of ..."): a verb
+    of planning then plans nothing about it."""
+    current = token
+    while verb is not None and current.head.i != current.i and current.head.i != verb.i:
+        current = current.head
+    return current.dep_ == "prep" and current.lower_ in ("at", "during", "in", "on", "after", "before") or \
+        current.dep_ == "pobj" and current.head.lower_ in ("at", "during")
+
+
 def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> bool:
     """Whether an event is said to lie ahead: a future modifier of the noun, a future auxiliary or a
     verb of planning on its verbs, a future phrase in its clause, or a date after publication."""
@@ -370,8 +384,9 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
         return True
     if date and _compare(date, doc._.published) > 0:
         return True
+    venue = _venue(token, verb)
     for verb_ in _verb_chain(verb):
-        if _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
+        if not venue and _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
             return True
         for child in verb_.children:
             if child.dep_ in ("aux", "auxpass") and _cue(child.lower_, "future_aux"):
@@ -458,11 +473,7 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
                                              if token.sent.start_char <= m.start < begin) if code not in NOT_ALLIES]
         if before:
             return before[0]
-    if any(t.lower_ in ("with", "and") for t in name_tokens):
-        return None  # talks between sides: neither holds them
-    if country:
-        return country
-    return None
+    return country  # the host country of the place it is held in, if any
 
 
 def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
