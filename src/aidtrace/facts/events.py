@@ -27,7 +27,7 @@ from ..dates import MONTHS, WEEKDAYS
 from ..mentions import DateMention, Person, doc_text
 from ..model import Evidence, Fact
 from ..text import content_words
-from ..wordlists import table, words
+from ..wordlists import rows, table, words
 from .common import NOT_ALLIES, evidence_of
 from .kind import Column, FactKind, Listing, first_filled
 
@@ -71,8 +71,8 @@ def _nouns() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for word, cue in table("event_cues.tsv").items():
-        groups.setdefault(cue, set()).add(word)
+    for word, cue in rows("event_cues.tsv"):  # a word may carry two cues ("hope": a verb and a noun)
+        groups.setdefault(cue.strip(), set()).add(word.strip().lower())
     return {cue: frozenset(found) for cue, found in groups.items()}
 
 
@@ -185,13 +185,20 @@ def _date(doc: Doc, scope: _Scope, ahead: bool = False) -> str | None:
 
 
 def _weekday_ahead(mention: DateMention, published: str | None) -> str:
-    """A bare weekday of an event to come: that day of the publication week or the next one."""
-    match = _WEEKDAY_ONLY.match(mention.text.strip())
-    if not match or not published:
+    """A date of an event to come, written without its year or week, is the next such day: a bare
+    weekday is that day of the publication week or the next one; "on 12 September" read in June
+    is this September, not last."""
+    if not published:
         return mention.value
-    base = Date.fromisoformat(published[:10])
-    days = (WEEKDAYS.index(match.group("weekday").lower()) - base.weekday()) % 7
-    return (base + timedelta(days=days)).isoformat()
+    match = _WEEKDAY_ONLY.match(mention.text.strip())
+    if match:
+        base = Date.fromisoformat(published[:10])
+        days = (WEEKDAYS.index(match.group("weekday").lower()) - base.weekday()) % 7
+        return (base + timedelta(days=days)).isoformat()
+    value = mention.value
+    if not _YEAR.search(mention.text) and _compare(value, published) < 0:
+        value = f"{int(value[:4]) + 1:04d}{value[4:]}"
+    return value
 
 
 def _loose_date(text: str, published: str | None) -> str | None:
@@ -235,6 +242,10 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
                 country_only = mention.code
         if country_only:
             return None, country_only
+        for mention in doc._.actors or ():  # "the Vilnius summit"
+            if mention.how == "capital" and scope.name_tokens and any(
+                    doc[i].idx == mention.start for i in scope.name_tokens):
+                return mention.text, mention.code
         text = doc_text(doc)[begin:stop]
         for venue, code in table("event_venues.tsv").items():
             found = re.search(r"\b(?:in|at)\s+(?:the\s+)?(" + re.escape(venue) + r")\b", text, re.I)
@@ -321,8 +332,9 @@ def _text_of(tokens: list[Token]) -> str:
     return doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
 
 
-def _actors_between(doc: Doc, begin: int, end: int) -> list[str]:
-    return [m.code for m in doc._.actors or () if m.start >= begin and m.end <= end]
+def _actors_between(doc: Doc, begin: int, end: int, *, capitals: bool = True) -> list[str]:
+    return [m.code for m in doc._.actors or () if m.start >= begin and m.end <= end
+            and (capitals or m.how != "capital")]
 
 
 def _person_at(doc: Doc, token: Token) -> Person | None:
@@ -421,8 +433,10 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
                 return True
             if child.dep_ == "advmod" and _cue(child.lower_, "past_mod"):
                 return True
+    # Past tense or perfect ("took place", "was held", "has been held"); not "is considered".
     if not future and chain and (chain[0].tag_ == "VBD" or chain[0].tag_ == "VBN" and any(
-            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP") for c in chain[0].children)):
+            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lower_ in ("has", "have", "had"))
+            for c in chain[0].children)):
         return True
     return False
 
@@ -464,7 +478,8 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     begin = name_tokens[0].idx
     with_at = next((t.idx for t in name_tokens if t.lower_ in ("with", "for") and t.dep_ == "prep"), None)
     end = with_at if with_at is not None else name_tokens[-1].idx + len(name_tokens[-1].text)
-    codes = [c for c in _actors_between(doc, begin, end) if c != "UKR"]
+    # "the Vilnius summit": a capital in the name is where it is held, not who holds it.
+    codes = [c for c in _actors_between(doc, begin, end, capitals=False) if c != "UKR"]
     codes += [t.text.upper() for t in name_tokens if t.idx < end and t.pos_ == "PROPN" and is_organisation(t.text)]
     if codes:
         return codes[0]
@@ -473,6 +488,13 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
                                              if token.sent.start_char <= m.start < begin) if code not in NOT_ALLIES]
         if before:
             return before[0]
+    for verb_ in _verb_chain(verb):  # "NATO leaders meet at the summit": the organisation they meet in
+        for child in verb_.children:
+            if child.dep_ == "nsubj":
+                span = (child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
+                found = [c for c in _actors_between(doc, *span) if is_organisation(c)]
+                if found:
+                    return found[0]
     return country  # the host country of the place it is held in, if any
 
 
