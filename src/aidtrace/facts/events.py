@@ -423,8 +423,8 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
         return True
     chain = _verb_chain(verb)
     for verb_ in chain:
-        if _cue(verb_.text, "wish_verb"):
-            return True
+        if _cue(verb_.text, "wish_verb") and not any(c.dep_ == "auxpass" for c in verb_.children):
+            return True  # "we consider holding a summit"; not "the issue is considered at the summit"
         for child in verb_.children:
             if child.dep_ == "aux" and _cue(child.lower_, "hypothetical") and not (
                     child.lower_ == "would" and _reported(verb_)):
