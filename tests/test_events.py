@@ -65,7 +65,21 @@ def test_the_european_council_in_june_is_an_event_even_inside_a_hope(annotate):
     assert fields(event) == ("European Council", "EU", None, None, "2023-06")
 
 
+def test_a_conference_to_be_held_by_its_relative_clause_without_its_topic_as_place(annotate):
+    (event,) = events(annotate, "The ministers discussed preparations for the 2nd Conference on Energy in Moldova, "
+                                "which will be held on October 3 in Vienna.", "2023-06-15")
+    assert fields(event) == ("2nd Conference on Energy", "AUT", "Vienna", "AUT", "2023-10-03")
+
+
+def test_a_wish_about_what_happens_at_the_next_summit_leaves_the_summit(annotate):
+    (event,) = events(annotate, "He hoped that Moldova would get clear answers at the next NATO Summit in Washington.",
+                      "2023-06-15")
+    assert fields(event) == ("NATO Summit", "NATO", "Washington", "USA", None)
+
+
 @pytest.mark.parametrize("text", [
+    # a refusal
+    "Russia refused to hold a Contact Group meeting this week.",
     # a past summit
     "The NATO summit in Madrid took place last year and agreed a new strategic concept.",
     "Leaders adopted the declaration at the G7 summit in Hiroshima on May 20.",

@@ -221,6 +221,16 @@ def _loose_date(text: str, published: str | None) -> str | None:
     return match.group() if match else None
 
 
+def _in_topic(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether a place at ``offset`` belongs to what the event is about, not where it is held: its
+    preposition hangs from a word of the name ("Conference on Reforms in Ukraine")."""
+    token = next((t for t in doc[scope.token.left_edge.i: scope.token.right_edge.i + 1] if t.idx == offset), None)
+    if token is None or token.head.dep_ != "prep":
+        return False
+    owner = token.head.head
+    return owner.i in scope.name_tokens and owner.i != scope.token.i
+
+
 def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
     """(place as written, country) where the event is held: a Ukrainian place or a capital after
     "in", "to" or "at"; a country so introduced gives the country alone."""
@@ -229,6 +239,8 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
         country_only = None
         for mention in sorted(list(doc._.places or ()) + list(doc._.actors or ()), key=lambda m: m.start):
             if not (begin <= mention.start and mention.end <= stop):
+                continue
+            if _in_topic(doc, mention.start, scope):
                 continue
             before = doc_text(doc)[max(begin, mention.start - 12): mention.start].lower().split()
             if not before or before[-1] not in ("in", "to", "at", "the") or (before[-1] == "the" and before[-2:-1] not in (["in"], ["to"], ["at"])):
@@ -275,11 +287,13 @@ def _name_tokens(token: Token) -> list[Token]:
         if _keeps_in_name(child):
             kept.extend(_phrase(child))
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "with", "for"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "with", "for", "on"):
             objects = [t for t in child.children if t.dep_ == "pobj"]
             if not objects:
                 continue
             obj = objects[0]
+            if child.lower_ == "on" and not obj.text[:1].isupper():
+                continue  # "Conference on Reforms" names it; "the meeting on Monday" does not
             if _is_date_or_place(obj):
                 continue
             kept.append(child)
@@ -396,6 +410,9 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
         return True
     if date and _compare(date, doc._.published) > 0:
         return True
+    for clause in token.children:  # "the Conference, which will be held in July"
+        if clause.dep_ in ("relcl", "acl") and clause.pos_ in ("VERB", "AUX") and _future(doc, clause, clause, None):
+            return True
     venue = _venue(token, verb)
     for verb_ in _verb_chain(verb):
         if not venue and _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
@@ -422,7 +439,12 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
     if date and _compare(date, doc._.published) < 0:
         return True
     chain = _verb_chain(verb)
+    if _venue(token, verb) and any(_cue(child.lower_, "future_mod") for child in token.children):
+        return False  # "hoped for answers at the next NATO summit": the wish is not about the summit
     for verb_ in chain:
+        if any(c.dep_ == "neg" for c in verb_.children) and (
+                _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb")):
+            return True  # "did not agree to hold talks"
         if _cue(verb_.text, "wish_verb") and not any(c.dep_ == "auxpass" for c in verb_.children):
             return True  # "we consider holding a summit"; not "the issue is considered at the summit"
         for child in verb_.children:
