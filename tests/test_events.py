@@ -71,6 +71,18 @@ def test_a_conference_to_be_held_by_its_relative_clause_without_its_topic_as_pla
     assert fields(event) == ("2nd Conference on Energy", "AUT", "Vienna", "AUT", "2023-10-03")
 
 
+def test_a_place_of_another_event_in_the_clause_is_not_this_ones(annotate):
+    found = events(annotate, "The envoy reported on the results of the Ukraine-EU Summit held in Kyiv on May 3 and "
+                             "on the expectations from the Black Sea Security Summit scheduled for July 9.", "2023-06-15")
+    assert [fields(e) for e in found] == [("Black Sea Security Summit", None, None, None, "2023-07-09")]
+
+
+def test_a_bodys_decision_to_be_adopted_on_a_weekday(annotate):
+    (event,) = events(annotate, "Everyone awaits the decision of the European Council, which will be adopted on Friday.",
+                      "2023-06-12")
+    assert fields(event) == ("decision of the European Council", "EU", None, None, "2023-06-16")
+
+
 def test_a_wish_about_what_happens_at_the_next_summit_leaves_the_summit(annotate):
     (event,) = events(annotate, "He hoped that Moldova would get clear answers at the next NATO Summit in Washington.",
                       "2023-06-15")

@@ -231,6 +231,21 @@ def _in_topic(doc: Doc, offset: int, scope: _Scope) -> bool:
     return owner.i in scope.name_tokens and owner.i != scope.token.i
 
 
+def _of_another_event(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether a place in the clause belongs to another event named there ("results of the summit
+    held in Kyiv, and expectations from the summit scheduled for December")."""
+    sent = scope.token.sent
+    token = next((t for t in doc[sent.start: sent.end] if t.idx == offset), None)
+    if token is None:
+        return False
+    for ancestor in token.ancestors:
+        if ancestor.i == scope.token.i:
+            return False
+        if _noun_class(ancestor) is not None:
+            return True
+    return False
+
+
 def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
     """(place as written, country) where the event is held: a Ukrainian place or a capital after
     "in", "to" or "at"; a country so introduced gives the country alone."""
@@ -240,7 +255,7 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
         for mention in sorted(list(doc._.places or ()) + list(doc._.actors or ()), key=lambda m: m.start):
             if not (begin <= mention.start and mention.end <= stop):
                 continue
-            if _in_topic(doc, mention.start, scope):
+            if _in_topic(doc, mention.start, scope) or _of_another_event(doc, mention.start, scope):
                 continue
             before = doc_text(doc)[max(begin, mention.start - 12): mention.start].lower().split()
             if not before or before[-1] not in ("in", "to", "at", "the") or (before[-1] == "the" and before[-2:-1] not in (["in"], ["to"], ["at"])):
@@ -393,6 +408,17 @@ def _visitor(doc: Doc, token: Token, verb: Token | None) -> Person | None:
     return None
 
 
+def _own_clauses(token: Token) -> Iterator[Token]:
+    """The clauses said of an event: on its noun, or on the body of its "of" phrase ("the decision
+    of the European Council, which will be adopted on Friday")."""
+    holders = [token] + [obj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                         for obj in prep.children if obj.dep_ == "pobj"]
+    for holder in holders:
+        for clause in holder.children:
+            if clause.dep_ in ("relcl", "acl") and clause.pos_ in ("VERB", "AUX"):
+                yield clause
+
+
 def _venue(token: Token, verb: Token | None) -> bool:
     """Whether the event is only where the verb happens ("announced at a meeting of ..."): a verb
     of planning then plans nothing about it."""
@@ -410,8 +436,8 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
         return True
     if date and _compare(date, doc._.published) > 0:
         return True
-    for clause in token.children:  # "the Conference, which will be held in July"
-        if clause.dep_ in ("relcl", "acl") and clause.pos_ in ("VERB", "AUX") and _future(doc, clause, clause, None):
+    for clause in _own_clauses(token):  # "the Conference, which will be held in July"
+        if _future(doc, clause, clause, None):
             return True
     venue = _venue(token, verb)
     for verb_ in _verb_chain(verb):
@@ -488,8 +514,9 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
         return visitor.actor
     hosted = False
     for verb_ in _verb_chain(verb):
-        hosted = hosted or _cue(verb_.text, "host_verb")
-        if _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb") and _forms(verb_.text) and "prepare" in set(_forms(verb_.text)):
+        # "to hold a conference" with no one holding it: who it is held by is named elsewhere.
+        hosted = hosted or _cue(verb_.text, "host_verb") and token.dep_ == "dobj" and token.head.i == verb_.i
+        if _cue(verb_.text, "host_verb") or "prepare" in set(_forms(verb_.text)):
             for child in verb_.children:
                 if child.dep_ == "nsubj":
                     codes = _actors_between(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
