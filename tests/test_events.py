@@ -83,6 +83,13 @@ def test_a_bodys_decision_to_be_adopted_on_a_weekday(annotate):
     assert fields(event) == ("decision of the European Council", "EU", None, None, "2023-06-16")
 
 
+def test_a_body_with_a_day_to_come_meets_and_without_one_only_acts(annotate):
+    (event,) = events(annotate, "On July 20-21, the European Council will consider the request of Moldova.",
+                      "2023-06-15")
+    assert fields(event) == ("European Council", "EU", None, None, "2023-07-20")
+    assert events(annotate, "The European Council will consider the request of Moldova.", "2023-06-15") == []
+
+
 def test_a_wish_about_what_happens_at_the_next_summit_leaves_the_summit(annotate):
     (event,) = events(annotate, "He hoped that Moldova would get clear answers at the next NATO Summit in Washington.",
                       "2023-06-15")
@@ -92,6 +99,7 @@ def test_a_wish_about_what_happens_at_the_next_summit_leaves_the_summit(annotate
 @pytest.mark.parametrize("text", [
     # a refusal
     "Russia refused to hold a Contact Group meeting this week.",
+    "Since 2015, Moldova has tried twice to convene consultations with the guarantors of the Vienna Document.",
     # a past summit
     "The NATO summit in Madrid took place last year and agreed a new strategic concept.",
     "Leaders adopted the declaration at the G7 summit in Hiroshima on May 20.",

@@ -81,7 +81,7 @@ def _forms(word: str) -> Iterator[str]:
     the word lists hold bases ("looks", "prepared", "preparing" → "look", "prepare")."""
     word = word.lower()
     yield word
-    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+    for ending, base in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
                          ("ing", "e")):
         if word.endswith(ending) and len(word) - len(ending) >= 2:
             yield word[: len(word) - len(ending)] + base
@@ -232,12 +232,15 @@ def _in_topic(doc: Doc, offset: int, scope: _Scope) -> bool:
 
 
 def _of_another_event(doc: Doc, offset: int, scope: _Scope) -> bool:
-    """Whether a place in the clause belongs to another event named there ("results of the summit
-    held in Kyiv, and expectations from the summit scheduled for December")."""
+    """Whether a place in the clause belongs to something else: another event named there ("results
+    of the summit held in Kyiv, and expectations from the summit scheduled for December"), or
+    another word of the name ("consultations on the Budapest Memorandum")."""
     sent = scope.token.sent
     token = next((t for t in doc[sent.start: sent.end] if t.idx == offset), None)
     if token is None:
         return False
+    if token.i in scope.name_tokens and token.head.i != scope.token.i:
+        return True  # "consultations on the Budapest Memorandum": Budapest names the memorandum
     for ancestor in token.ancestors:
         if ancestor.i == scope.token.i:
             return False
@@ -270,8 +273,8 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
         if country_only:
             return None, country_only
         for mention in doc._.actors or ():  # "the Vilnius summit"
-            if mention.how == "capital" and scope.name_tokens and any(
-                    doc[i].idx == mention.start for i in scope.name_tokens):
+            if mention.how == "capital" and any(
+                    doc[i].idx == mention.start and doc[i].head.i == scope.token.i for i in scope.name_tokens):
                 return mention.text, mention.code
         text = doc_text(doc)[begin:stop]
         for venue, code in table("event_venues.tsv").items():
@@ -471,8 +474,11 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
         if any(c.dep_ == "neg" for c in verb_.children) and (
                 _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb")):
             return True  # "did not agree to hold talks"
-        if _cue(verb_.text, "wish_verb") and not any(c.dep_ == "auxpass" for c in verb_.children):
-            return True  # "we consider holding a summit"; not "the issue is considered at the summit"
+        # "we consider holding a summit"; not "the issue is considered at the summit", nor "the
+        # Council will consider the request": the body that wishes is not the thing wished.
+        if _cue(verb_.text, "wish_verb") and not any(c.dep_ == "auxpass" for c in verb_.children) and not (
+                token.dep_ == "nsubj" and token.head.i == verb_.i):
+            return True
         for child in verb_.children:
             if child.dep_ == "aux" and _cue(child.lower_, "hypothetical") and not (
                     child.lower_ == "would" and _reported(verb_)):
@@ -586,12 +592,17 @@ def doc_actors_in(tokens: list[Token]) -> list[Any]:
 
 def _is_body(token: Token, name_tokens: list[Token]) -> bool:
     """A name that is only an organisation's ("the European Council") names the body unless the
-    text puts something at it ("at the European Council", "the European Council in June")."""
+    text puts something at it ("at the European Council", "the European Council in June") or its
+    clause has a day to come ("On June 23, the European Council will consider ...")."""
     actors = doc_actors_in(name_tokens)
     if not (len(actors) == 1 and actors[0].start == name_tokens[0].idx
             and actors[0].end == name_tokens[-1].idx + len(name_tokens[-1].text)):
         return False
-    return not (token.dep_ == "pobj" and token.head.lower_ in ("at", "during", "before", "after", "until", "ahead")
+    published = token.doc._.published
+    clause = _first_verb(token) or token
+    dated = any(clause.left_edge.idx <= m.start and m.end <= clause.right_edge.idx + len(clause.right_edge.text)
+                and _compare(_weekday_ahead(m, published), published) > 0 for m in token.doc._.dates or ())
+    return not (dated or token.dep_ == "pobj" and token.head.lower_ in ("at", "during", "before", "after", "until", "ahead")
                 or any(c.dep_ == "prep" and c.lower_ == "in" and any(g.ent_type_ == "DATE" for g in c.subtree)
                        for c in token.children))
 
