@@ -249,6 +249,15 @@ def _of_another_event(doc: Doc, offset: int, scope: _Scope) -> bool:
     return False
 
 
+def _said_of_event(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether the preposition before a name at ``offset`` hangs from the event or its verb."""
+    sent = scope.token.sent
+    token = next((t for t in doc[sent.start: sent.end] if t.idx == offset), None)
+    if token is None or token.head.dep_ not in ("prep", "dative"):
+        return False
+    return token.head.head.i in (scope.token.i, scope.verb.i if scope.verb is not None else -1)
+
+
 def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
     """(place as written, country) where the event is held: a Ukrainian place or a capital after
     "in", "to" or "at"; a country so introduced gives the country alone."""
@@ -268,8 +277,8 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
                 return mention.text, "UKR"
             if how == "capital":
                 return mention.text, mention.code
-            if how == "name" and country_only is None:
-                country_only = mention.code
+            if how == "name" and country_only is None and _said_of_event(doc, mention.start, scope):
+                country_only = mention.code  # "a summit in Lithuania", not "investments in Ukraine"
         if country_only:
             return None, country_only
         for mention in doc._.actors or ():  # "the Vilnius summit"
