@@ -157,3 +157,16 @@ def test_people_in_a_side_clause_do_not_join_the_call(nlp):
     (m,) = release(nlp, text, source="news report")
     assert surnames_of(m) == {"Albares", "Tajani"}
     assert m.mode == "phone"
+
+
+def test_a_title_is_not_taken_for_a_participant(nlp):
+    (m,) = release(nlp, "Head of the Office of the President Andriy Yermak had a phone conversation with US National "
+                        "Security Advisor Jacob Sullivan.", source="news report")
+    assert surnames_of(m) == {"Yermak", "Sullivan"}
+
+
+def test_a_name_cut_at_a_particle_is_a_participant(nlp):
+    (m,) = release(nlp, "I spoke today with European Commission President Ursula von der Leyen. "
+                        "I thanked her for the macro-financial assistance.")
+    assert m.participants == ["Volodymyr Zelenskyy", "Ursula von der Leyen"]
+    assert m.topics == ["finance"]

@@ -236,6 +236,7 @@ def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person
     ``known`` holds them by surname key, so a second mention is the same person."""
     particles = words("meeting_name_particles.txt")
     stop = words("name_stopwords.txt")
+    title_words = {word for title in words("titles.txt") for word in title.split("\t")[0].split()}
     taken = [(m.start, m.end) for m in person_mentions_in(doc, sent.start_char, sent.end_char)]
     actors = [(a.start, a.end) for a in doc._.actors or () if sent.start_char <= a.start < sent.end_char]
     places = [(p.start, p.end) for p in doc._.places or () if sent.start_char <= p.start < sent.end_char]
@@ -259,7 +260,11 @@ def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person
             tokens = tokens[last_actor + 1:]
         while tokens and not tokens[-1].text.istitle():
             tokens.pop()
+        following = doc[tokens[-1].i + 1] if tokens and tokens[-1].i + 1 < sent.end else None
+        if following is not None and following.text.istitle():
+            continue  # the words go on into a title ("National Security | Advisor Jacob Sullivan")
         if (len(tokens) < 2 or not tokens[0].text.istitle() or tokens[-1].lower_ in stop
+                or any(t.lower_ in title_words for t in tokens)
                 or any(not (t.text.istitle() or t.lower_ in particles) for t in tokens)
                 or any(a <= t.idx < b for t in tokens for a, b in taken + actors + places)):
             continue
