@@ -170,3 +170,15 @@ def test_a_name_cut_at_a_particle_is_a_participant(nlp):
                         "I thanked her for the macro-financial assistance.")
     assert m.participants == ["Volodymyr Zelenskyy", "Ursula von der Leyen"]
     assert m.topics == ["finance"]
+
+
+def test_one_leader_acting_on_another_at_a_summit_is_a_meeting(nlp):
+    (m,) = release(nlp, "Chancellor Olaf Scholz urged Indian Prime Minister Narendra Modi at a summit in Berlin on "
+                        "Tuesday to condemn the war.", published="2023-05-04", source="news report")
+    assert surnames_of(m) == {"Scholz", "Modi"}
+    assert (m.mode, m.country) == ("in_person", "DEU")
+
+
+def test_speaking_about_someone_at_a_summit_is_not_a_meeting(nlp):
+    assert release(nlp, "Chancellor Olaf Scholz said at a summit in Berlin that Vladimir Putin had lost the war.",
+                   source="news report") == []

@@ -30,7 +30,7 @@ from .common import evidence_of, person_mentions_in
 from .kind import Column, FactKind, Listing, first_filled, union
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 MEETING_MODES = ("in_person", "phone", "video")
 # The topic codes of FACTS.md: what a meeting was about.
@@ -123,6 +123,7 @@ def _cue_matches(sent: Span) -> list[re.Match[str]]:
     other senses ("received an award") counts only when a person is what it takes."""
     matches = list(_cue_pattern().finditer(sent.text))
     matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(sent.text)]
+    matches += [m for m in _pattern("gathering").finditer(sent.text) if _people_act_on_each_other(sent, m)]
     person_object = words("meeting_person_object_cues.txt")
     kept = [m for m in matches if m.group(0).lower() not in person_object or _takes_a_person(sent, m)]
     return sorted(kept, key=lambda m: m.start())
@@ -141,6 +142,28 @@ def _takes_a_person(sent: Span, match: re.Match[str]) -> bool:
             if any(m.how != "pronoun" for m in person_mentions_in(doc, lo, hi)):
                 return True
     return False
+
+
+def _people_act_on_each_other(sent: Span, match: re.Match[str]) -> bool:
+    """At a gathering ("at a summit in Paris"), the verb it is attached to has a person for subject
+    and a person for object: "Macron pressed Xi Jinping at a summit" is an interaction between them."""
+    last = sent.start_char + match.end() - 1  # the gathering's own noun ends the match
+    token = next((t for t in sent if t.idx <= last < t.idx + len(t.text)), None)
+    if token is None:
+        return False
+    noun = next((t for t in [token, *token.ancestors] if t.dep_ == "pobj"), None)
+    if noun is None or noun.head.dep_ != "prep":
+        return False
+    verb = noun.head.head
+    doc = sent.doc
+
+    def has_person(child: Token) -> bool:
+        lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+        return any(m.how != "pronoun" for m in person_mentions_in(doc, lo, hi))
+
+    subject = any(c.dep_ in ("nsubj", "nsubjpass") and has_person(c) for c in verb.children)
+    target = any(c.dep_ in ("dobj", "obj") and has_person(c) for c in verb.children)
+    return subject and target
 
 
 def _cue(sent: Span) -> re.Match[str] | None:
