@@ -114,6 +114,11 @@ class _Draft:
         return any(person is known for person in people for known in self.people)
 
 
+def _sentence_text(sent: Span) -> str:
+    """The sentence's text, sliced from the Doc's text built once (``Span.text`` joins tokens anew)."""
+    return doc_text(sent.doc)[sent.start_char:sent.end_char]
+
+
 # Patterns of data/meeting_patterns.tsv that report a meeting, besides the cue words.
 CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
 
@@ -121,9 +126,10 @@ CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
 def _cue_matches(sent: Span) -> list[re.Match[str]]:
     """Every place in the sentence that reports a meeting, in text order. A word that also has
     other senses ("received an award") counts only when a person is what it takes."""
-    matches = list(_cue_pattern().finditer(sent.text))
-    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(sent.text)]
-    matches += [m for m in _pattern("gathering").finditer(sent.text) if _people_act_on_each_other(sent, m)]
+    text = _sentence_text(sent)
+    matches = list(_cue_pattern().finditer(text))
+    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(text)]
+    matches += [m for m in _pattern("gathering").finditer(text) if _people_act_on_each_other(sent, m)]
     person_object = words("meeting_person_object_cues.txt")
     kept = [m for m in matches if m.group(0).lower() not in person_object or _takes_a_person(sent, m)]
     return sorted(kept, key=lambda m: m.start())
@@ -181,7 +187,7 @@ def _planned(doc: Doc, sent: Span) -> bool:
         return True
     future = _pattern("future")
     for match in _cue_matches(sent):
-        window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
+        window = _sentence_text(sent)[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
         if not future.search(window):
             return False
     return True
@@ -241,7 +247,7 @@ def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Pe
     """People the document names only by honorific and surname ("Mr. Modi"): FACTS.md takes the
     fullest form written. ``known`` holds them by surname key, so a second mention is the same person."""
     found: list[Person] = []
-    for match in _honorific_pattern().finditer(sent.text):
+    for match in _honorific_pattern().finditer(_sentence_text(sent)):
         surname = match.group(1)
         key = surname_key(surname)
         if not key or any(surname_key(p.surname) == key for p in doc._.people or ()):
@@ -343,7 +349,7 @@ def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
             if mention.how == "pronoun":
                 continue
             tokens = [t for t in sent if t.idx >= mention.end][:4]
-            before = sent.text[: mention.start - sent.start_char].lower()
+            before = _sentence_text(sent)[: mention.start - sent.start_char].lower()
             if any(t.lower_ in speech for t in tokens) or before.rstrip().endswith("according to"):
                 if all(mention.person is not p for p in people):
                     people.append(mention.person)
@@ -366,14 +372,14 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                 if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
     for sent in sentences:
-        if _pattern("visit_ukraine").search(sent.text):
+        if _pattern("visit_ukraine").search(_sentence_text(sent)):
             return None, None, "UKR"
     return None, None, None
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
     for sent in sentences:
-        if _pattern("vague_time").search(sent.text):
+        if _pattern("vague_time").search(_sentence_text(sent)):
             return None
         for mention in doc._.dates or ():
             if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
@@ -383,7 +389,7 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
 
 def _mode(sentences: list[Span]) -> str:
     """The mode the meeting's first report states; later sentences may be about something else."""
-    text = sentences[0].text
+    text = _sentence_text(sentences[0])
     if _pattern("video").search(text):
         return "video"
     in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
@@ -409,7 +415,7 @@ def participant_actors(people: list[Person]) -> list[str]:
 def topics_of(sentences: list[Span]) -> list[str]:
     """The topic codes (MEETING_TOPICS order) whose cue words the given sentences use."""
     # One spelling for the cue list: American "defense" is read as "defence".
-    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(sent.text for sent in sentences))
+    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(_sentence_text(sent) for sent in sentences))
     return [code for code, pattern in _topic_patterns() if pattern.search(text)]
 
 
@@ -427,7 +433,7 @@ def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], 
         # In an address, "I thanked her" goes on about the call just reported, whoever the
         # annotator took "her" for.
         mentioned = mentioned or (first_person and any(_pattern("third_person").match(t.text) for t in sent))
-        if not (mentioned or _pattern("continuation").match(sent.text.strip())):
+        if not (mentioned or _pattern("continuation").match(_sentence_text(sent).strip())):
             break
         found.append(next_index)
     return found
@@ -465,7 +471,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
     for index, sent in enumerate(sentences):
         cue = _cue(sent)
         if cue is None:
-            if drafts and _pattern("attended").search(sent.text):
+            if drafts and _pattern("attended").search(_sentence_text(sent)):
                 drafts[-1].add(_named_people(doc, sent))
             continue
         if _planned(doc, sent):
@@ -479,7 +485,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         first_person = author is not None and _first_person(sent, cue)
         if first_person and all(p is not author for p in people):
             people.insert(0, author)
-        event = bool(_pattern("event").search(sent.text))
+        event = bool(_pattern("event").search(_sentence_text(sent)))
         if first_person and _mode([sent]) == "phone" and len(people) > 2:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
@@ -489,7 +495,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             continue  # the author with no named counterpart ("we talked with students")
         target = next((d for d in drafts if d.holds(people)), None)
         if target is None and len(people) < 2 and drafts and (
-                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(sent.text)):
+                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(_sentence_text(sent))):
             target = drafts[-1]
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
