@@ -1,15 +1,26 @@
 """Meetings: reported interactions between named people (FACTS.md, "meeting").
 
-1. *Trigger* sentences speak of a meeting, talks, a visit or a call that happened
-   (data/meeting_cues.txt); future or planned ones ("will meet", "upcoming") are skipped.
-2. Triggers that share a participant, or that name fewer than two people ("During the meeting,
-   ..."), belong to the same meeting.
-3. Everyone named in a trigger takes part; so do the people listed as attending ("The event was
-   attended by ...") and, for a meeting that is an event of its own ("a meeting of the Council",
-   "held a meeting", a video conference), the people who speak at it.
+1. *Trigger* sentences speak of a meeting, talks, a visit or a call that happened: cue words
+   (data/meeting_cues.txt) and the patterns of data/meeting_patterns.tsv ("discussed ... with",
+   "spoke today with", "with her Latvian counterpart", one leader pressing another "at a summit").
+   Planned, wished-for or possible meetings ("will meet", "hopes to meet", "a possible meeting",
+   a meeting dated after publication) are skipped.
+2. Everyone named in a trigger takes part, but for people in an adverbial clause of its verb ("as
+   Biden prepared to call Putin"); so does a pronoun subject ("he had discussed it with ...") and,
+   in a first-person report ("I spoke with ..."), the author of the document's source
+   (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
+3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
+   person joins the meeting before when it refers back to it ("During the talks, ..."); any other
+   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" is one call each.
+   The people listed as attending ("The event was attended by ...") and, for a meeting that is an
+   event of its own (a council, a video conference), the people who speak at it take part too.
 4. Mode, place, region, country and date come from the trigger sentences; a press release that
    gives no other date dates the meeting on its publication day.
-5. ``actors`` lists the actor each participant speaks for (``Person.actor``), once each.
+5. Topics (data/meeting_topics.tsv) come from what is said at that meeting: the meeting a document
+   reports in its first sentences owns the rest of it but for other meetings' sentences; any other
+   meeting owns its triggers and the sentences that go on about its own counterpart ("I thanked him
+   for ...", "On economic issues.").
+6. ``actors`` lists the actor each participant speaks for (``Person.actor``), once each.
 """
 from __future__ import annotations
 
@@ -477,7 +488,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         if _planned(doc, sent):
             continue
         aside = _side_clauses(sent, cue)
-        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent, aside)]
+        people = _subject_people(doc, sent, cue) + _named_people(doc, sent, aside)
         people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
