@@ -182,3 +182,25 @@ def test_one_leader_acting_on_another_at_a_summit_is_a_meeting(nlp):
 def test_speaking_about_someone_at_a_summit_is_not_a_meeting(nlp):
     assert release(nlp, "Chancellor Olaf Scholz said at a summit in Berlin that Vladimir Putin had lost the war.",
                    source="news report") == []
+
+
+def test_topics_of_one_meeting_reported_twice_are_united_in_storage(engine, nlp):
+    from sqlalchemy import select
+
+    from aidtrace.facts import DocumentFacts
+    from aidtrace.storage import merge
+    from aidtrace.storage.database import session_scope
+    from aidtrace.storage.schema import FACT_TABLES
+
+    texts = {"first": "President Volodymyr Zelenskyy met Estonian Prime Minister Kaja Kallas in Kyiv on March 3. "
+                      "They discussed air defence.",
+             "second": "Volodymyr Zelenskyy and Kaja Kallas met in Kyiv on March 3. Kallas spoke of new sanctions."}
+    for doc_id, text in texts.items():
+        document = Document(id=doc_id, text=text, published="2023-03-04", source="news report")
+        found = extract_meetings(nlp(make_doc(nlp, document)))
+        with session_scope(engine) as session:
+            merge.store_document(session, document, DocumentFacts(doc_id, "2023-03-04", meetings=found))
+    with session_scope(engine) as session:
+        (fact,) = session.scalars(select(FACT_TABLES["meetings"])).all()
+        assert sorted(fact.topics) == ["defence", "sanctions"]
+        assert fact.mention_count == 2
