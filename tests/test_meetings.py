@@ -204,3 +204,12 @@ def test_topics_of_one_meeting_reported_twice_are_united_in_storage(engine, nlp)
         (fact,) = session.scalars(select(FACT_TABLES["meetings"])).all()
         assert sorted(fact.topics) == ["defence", "sanctions"]
         assert fact.mention_count == 2
+
+
+@pytest.mark.parametrize("text", [
+    "I am grateful to Prime Minister of Norway Jonas Gahr Store for his visit to Odesa.",
+    '"We had talks and talks, and nothing happened," economist Oleh Marchenko said.',
+    "In the afternoon I held a meeting with the Cabinet of Ministers and the Office of the President.",
+])
+def test_the_author_takes_part_only_in_what_he_reports_doing(nlp, text):
+    assert release(nlp, text) == []

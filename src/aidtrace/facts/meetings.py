@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import checks
 from ..mentions import Person, doc_text
 from ..model import Evidence, Fact
+from ..speech import QuotedSpan, quoted_spans
 from ..text import surname_key
 from ..wordlists import rows, table, words
 from .common import evidence_of, person_mentions_in
@@ -213,9 +214,12 @@ def _cue_pattern() -> re.Pattern[str]:
 def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> list[Person]:
     """People named in the sentence, but for those named only inside the ``aside`` character ranges."""
     people: list[Person] = []
+    text = doc_text(doc)
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
         if any(lo <= mention.start < hi for lo, hi in aside):
             continue
+        if mention.how == "title" and _pattern("institution_of").search(text[max(0, mention.start - 40): mention.start]):
+            continue  # "the Office of the President" is a body, not the President
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
@@ -335,15 +339,29 @@ def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
 
 
 def _first_person(sent: Span, cue: re.Match[str]) -> bool:
-    """The cue's verb has "I" or "we" for subject, outside quotations ("I spoke with ...")."""
+    """The author reports the meeting: "I" or "we" is the subject of the cue's verb ("I spoke with",
+    "I held talks with"), outside quotations (there "I" is whoever is quoted). "I am grateful for
+    her visit" reports no meeting of the author's."""
     start = sent.start_char + cue.start()
+    if any(q.start <= start < q.end for q in _quotes(sent.doc)):
+        return False
+    cue_token = next((t for t in sent if t.idx <= start < t.idx + len(t.text)), None)
+    if cue_token is None:
+        return False
     pronoun = _pattern("first_person")
     for token in sent:
         if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
-            head = token.head
-            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text):
+            if cue_token.i == token.head.i or (cue_token.head.i == token.head.i and cue_token.dep_ in ("dobj", "obj")):
                 return True
     return False
+
+
+def _quotes(doc: Doc) -> list[QuotedSpan]:
+    """The document's quotations, found once per Doc."""
+    found = doc.user_data.get("aidtrace_meeting_quotes")
+    if found is None:
+        found = doc.user_data["aidtrace_meeting_quotes"] = quoted_spans(doc_text(doc))
+    return found
 
 
 def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
@@ -479,6 +497,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
     sentences = list(doc.sents)
     made: dict[str, Person] = {}  # people this extractor names itself: the author, "Mr. Modi"
     author = _author(doc, made)
+    current: _Draft | None = None  # the meeting a sentence that refers back ("During the talks") joins
     for index, sent in enumerate(sentences):
         cue = _cue(sent)
         if cue is None:
@@ -501,13 +520,15 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
                 drafts.append(_Draft([author, counterpart], [sent], first_person=True))
+            current = drafts[-1]
             continue
         if first_person and len(people) < 2:
-            continue  # the author with no named counterpart ("we talked with students")
+            current = None  # the author with no named counterpart ("we talked with students"): what
+            continue        # follows about "the meeting" is about that one
         target = next((d for d in drafts if d.holds(people)), None)
-        if target is None and len(people) < 2 and drafts and (
-                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(_sentence_text(sent))):
-            target = drafts[-1]
+        if target is None and len(people) < 2 and current is not None and (
+                _refers_to(doc, sent, current) or _pattern("same_meeting").search(_sentence_text(sent))):
+            target = current
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
             target = next((d for d in drafts if d.event and d.shares(people)), None)
@@ -518,6 +539,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             drafts.append(target)
         target.add(people)
         target.sentences.append(sent)
+        current = target
         target.event = target.event or event
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
