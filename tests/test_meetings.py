@@ -213,3 +213,10 @@ def test_topics_of_one_meeting_reported_twice_are_united_in_storage(engine, nlp)
 ])
 def test_the_author_takes_part_only_in_what_he_reports_doing(nlp, text):
     assert release(nlp, text) == []
+
+
+def test_the_same_two_people_written_differently_are_one_meeting(nlp):
+    text = ("Chancellor Olaf Scholz met Chinese President Xi Jinping in Beijing on Tuesday. "
+            '"I asked President Xi to press Moscow," Scholz wrote after the meeting with Xi.')
+    (m,) = release(nlp, text, published="2024-04-17", source="news report")
+    assert "Scholz" in surnames_of(m)

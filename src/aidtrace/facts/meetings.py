@@ -491,6 +491,25 @@ def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> l
     return result
 
 
+def _name_words(person: Person) -> set[str]:
+    return {key for key in (surname_key(word) for word in person.name.split()) if key}
+
+
+def _fold_same_people(drafts: list[_Draft]) -> list[_Draft]:
+    """One meeting for drafts whose people are all the same people, written more or less fully
+    ("President XI" and "XI Jinping"): each person of the one shares a name word with a person of the
+    other. A doubled meeting is worse than a missing one."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        same = next((k for k in kept if len(k.people) == len(draft.people) and all(
+            any(_name_words(p) & _name_words(q) for q in k.people) for p in draft.people)), None)
+        if same is None:
+            kept.append(draft)
+        else:
+            same.sentences.extend(s for s in draft.sentences if all(s.start != t.start for t in same.sentences))
+    return kept
+
+
 def extract_meetings(doc: Doc) -> list[Meeting]:
     """Meetings between named people found in an annotated Doc."""
     drafts: list[_Draft] = []
@@ -543,7 +562,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         target.event = target.event or event
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
-    drafts = [d for d in drafts if len(d.people) >= 2]
+    drafts = _fold_same_people([d for d in drafts if len(d.people) >= 2])
     meetings = []
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
