@@ -21,7 +21,7 @@ from .. import checks
 from ..gazetteer import actor_name
 from ..model import Evidence, Fact
 from ..wordlists import table, words
-from .common import NOT_ALLIES, actors_in, evidence_of, main_partner
+from .common import NOT_ALLIES, actors_in, evidence_of, main_partner, word_forms
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -59,9 +59,6 @@ OWNER_PREPOSITIONS = frozenset({"of", "from", "by"})
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 THANKED_DEPS = frozenset({"dobj", "dative"})
-# English inflection endings and what they may replace: "agreed" → "agree", "relies" → "rely".
-INFLECTIONS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("d", ("",)),
-               ("ing", ("", "e")))
 
 
 @lru_cache(maxsize=1)
@@ -75,22 +72,11 @@ def _roles() -> dict[str, str]:
     return table("endorsement_roles.tsv")
 
 
-def _forms(token: Token) -> set[str]:
-    """The word and its likely stems, so that the word lists name a verb or noun once
-    ("supported", "supports", "supporting" → "support"); the pipeline has no lemmatizer."""
-    word = token.lower_
-    forms = {word}
-    for suffix, replacements in INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            forms.update(word[: -len(suffix)] + r for r in replacements)
-    return forms
-
-
 def _blocked(token: Token) -> bool:
     """A word on the path that makes the goal opposed, only discussed, wished for by another,
     negated or hypothetical ("could introduce", "if ... then")."""
     blockers = words("endorsement_blockers.txt")
-    if _forms(token) & blockers:
+    if word_forms(token) & blockers:
         return True
     for child in token.children:
         if child.dep_ == "neg":
@@ -104,14 +90,14 @@ def _thanks(token: Token) -> bool:
     """ "thanked", "praised", or a copula with "grateful": its object or "to" is the thanked one."""
     roles = _roles()
     return any(roles.get(f) == "thanks" for t in (token, *(c for c in token.children if c.dep_ == "acomp"))
-               for f in _forms(t))
+               for f in word_forms(t))
 
 
 def _is_stance(token: Token) -> bool:
     """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
     or a verb whose auxiliary is one ("should be involved")."""
     stance = words("endorsement_verbs.txt")
-    if _forms(token) & stance or _thanks(token):
+    if word_forms(token) & stance or _thanks(token):
         return True
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
@@ -189,8 +175,8 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
-        if any(roles.get(f) == "collective" for f in _forms(holder)) or (
-                holder.lower_ == "we" and "agree" in _forms(token)):
+        if any(roles.get(f) == "collective" for f in word_forms(holder)) or (
+                holder.lower_ == "we" and "agree" in word_forms(token)):
             found.append((child.dep_, _partners(doc)))
             continue
         codes = _phrase_actors(doc, holder, cue)
@@ -282,7 +268,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
     its own ("Sanctions that will stop ..."), a topic heading ("As for sanctions."), or before
     any thanks."""
     roles = _roles()
-    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in _forms(sent.root)):
+    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in word_forms(sent.root)):
         return []
     if any(c.dep_ in ("relcl", "acl") for c in cue.root.children):
         return []
@@ -293,7 +279,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
         if earlier.start >= sent.start:
             break
         for token in earlier:
-            if any(roles.get(f) == "thanks" for f in _forms(token)):
+            if any(roles.get(f) == "thanks" for f in word_forms(token)):
                 named = {code for _, code in actors_in(doc, earlier.start_char, earlier.end_char)}
                 if partner in named or any(_addressee(t) for t in earlier):
                     return [partner]
