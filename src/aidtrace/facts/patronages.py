@@ -54,6 +54,10 @@ def _is_cue(token: Token) -> bool:
     return bool(word_forms(token) & words("patronage_cues.txt"))
 
 
+def _proposal(token: Token) -> bool:
+    return bool(word_forms(token) & words("patronage_proposals.txt"))
+
+
 def _blocked(token: Token) -> bool:
     blockers = words("patronage_blockers.txt")
     if word_forms(token) & blockers:
@@ -95,8 +99,12 @@ def _holders_at(token: Token, came_from: Token | None) -> list[Token]:
     side"), and its object or addressee when it is thanks."""
     thanks = any(table("endorsement_roles.tsv").get(f) == "thanks" for f in word_forms(token))
     found: list[Token] = []
+    if _proposal(token):
+        found.extend(c for c in token.children if c.dep_ in ("dobj", "dative"))
     for child in token.children:
         if came_from is not None and child.i == came_from.i:
+            continue
+        if _proposal(token) and child.dep_ in ("dobj", "dative"):
             continue
         if child.dep_ in SUBJECT_DEPS or child.dep_ == "poss" or (thanks and child.dep_ == "dobj"):
             found.append(child)
@@ -130,8 +138,10 @@ def _patron(doc: Doc, cue: Token, places: list[Token]) -> str | None:
             allies = [c for c in codes if c not in NOT_ALLIES]
             if allies:
                 return allies[0]
-            if codes or (holder.dep_ == "nsubj" and holder.pos_ != "PRON"):
-                return None  # Ukraine's or Russia's own work, or a holder who is no actor
+            invited = _proposal(token) and holder.dep_ in ("dobj", "dative")
+            if codes or invited or (holder.dep_ == "nsubj" and holder.pos_ != "PRON"):
+                return None  # Ukraine's or Russia's own work, an invitation to unnamed partners,
+                # or a holder who is no actor
         came_from = token
     return None
 
