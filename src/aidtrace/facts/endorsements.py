@@ -1,12 +1,19 @@
 """Endorsements: a named ally's stated support for a Ukrainian goal (FACTS.md, "endorsement").
 
-A sentence gives an endorsement when it names a goal (data/endorsement_cues.tsv: "candidate
-status", "sanctions", "territorial integrity" ...), a stance word (data/endorsement_verbs.txt:
-"supports", "stressed the need", "sees Ukraine in ...", "signed a declaration"), and an ally who
-takes that stance. Requests, hopes and topics merely discussed (data/request_words.txt) are not
-stances. "The parties"/"we agreed" stand for the document's main partner, since the other party
-is Ukraine itself. One endorsement per actor and subject per document, with every sentence as
-evidence.
+A goal phrase (data/endorsement_cues.tsv: "candidate status", "sanctions", "territorial
+integrity" ...) gives an endorsement to whoever holds it, read up the dependency path from the
+phrase to the root: past a stance word (data/endorsement_verbs.txt: "supports", "stressed",
+"approval", "should be involved"), the first actor met as a subject, an owner ("Japan's
+support", "the role of Poland") or the one thanked ("thanked Canada for its support of ...")
+holds it. The goal's own organisation (the "EU" of "EU membership") is no holder. Ukraine, or a
+subject who is no actor ("the West"), met there means no ally holds it; a blocker on the path
+(data/endorsement_blockers.txt: a wish, a belief, a topic discussed, opposition, negation, a
+hypothetical) means none. Sanctions named by their issuer ("EU sanctions", "the sanctions imposed
+by the European Union") are the issuer's; sanctions aimed at someone other than Russia are
+nobody's. "The parties", "the ministers", "a common vision" (data/endorsement_roles.tsv) stand
+for the document's partners; the verbless list items of a speech ("And assistance in the
+investigation of war crimes.") for the partner it thanked. One endorsement per actor and subject
+per document, with every sentence as evidence.
 """
 from __future__ import annotations
 
@@ -47,8 +54,7 @@ class Endorsement(Fact):
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
 
-# The goal's own organisation is not its endorser: the "EU" of "EU membership" endorses nothing.
-GOAL_ORGANISATIONS = frozenset({"EU", "NATO"})
+
 MEMBERSHIP_SUBJECTS = frozenset({"nato_membership", "eu_membership"})
 # Dependents that name who holds a position: the subject of a verb, the agent of a passive, the
 # owner of a noun ("Japan's support", "the support of France"), a modifier ("American sanctions").
