@@ -34,6 +34,8 @@ def endorsements(annotate, text):
     # "the parties" are Ukraine and the partner the document is about
     ("President Zelenskyy met Prime Minister of Sweden Ulf Kristersson in Kyiv. "
      "The parties stressed the need to strengthen sanctions against Russia.", {("SWE", "sanctions")}),
+    # "we agreed with X": X is the partner
+    ("We agreed with Britain to strengthen sanctions against the Russian Federation.", {("GBR", "sanctions")}),
     # a verbless list item of a speech belongs to the partner it thanked
     ("I want to thank Finland for everything. Weapons for our army. Sanctions against Russia and an embargo on its oil.",
      {("FIN", "sanctions")}),
@@ -61,6 +63,8 @@ def test_stated_support_for_a_goal(annotate, text, expected):
     "The Serbian minister noted that Western countries have adopted sanctions against Russia.",
     # only discussed
     "The two presidents discussed support for Ukraine's path towards membership in the European Union.",
+    # views exchanged are a topic
+    "The interlocutors exchanged views on bringing to justice those responsible for war crimes.",
     # a clause of its own after thanks, and a topic heading, are no thanked items
     "I want to thank Finland for everything. Sanctions that will stop the money for the war.",
     "I want to thank Finland for everything. As for sanctions.",

@@ -148,6 +148,13 @@ def _partners(doc: Doc) -> list[str]:
     return [partner] if partner else []
 
 
+def _named_partner(doc: Doc, cue: Span, token: Token) -> list[str]:
+    """The allies a collective verb names with "with": "we agreed with Britain to ..." is Britain's."""
+    return [code for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+            for p in c.children if p.dep_ == "pobj"
+            for code in _phrase_actors(doc, p, cue) if code not in NOT_ALLIES]
+
+
 def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> list[tuple[str, list[str]]]:
     """(dependency, actor codes) of the dependents of a path word that may hold its position,
     the thanked one first. A named subject that is no actor ("the West", "Western countries")
@@ -183,7 +190,7 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
         if any(roles.get(f) == "collective" for f in word_forms(holder)) or (
                 holder.lower_ == "we" and "agree" in word_forms(token)):
-            found.append((child.dep_, _partners(doc)))
+            found.append((child.dep_, _named_partner(doc, cue, token) or _partners(doc)))
             continue
         codes = _phrase_actors(doc, holder, cue)
         pronoun = holder.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in holder.children)
