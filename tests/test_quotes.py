@@ -250,3 +250,42 @@ def test_the_role_in_the_text_picks_between_two_listings_of_a_person(nlp):
     text = ('Estonia has sent more shells to Ukraine. Prime Minister Kaja Kallas visited Kyiv. "Estonia will keep '
             'sending shells to Ukraine every month," Kallas said.')
     assert speaker_actors(nlp, text) == [("Kaja Kallas", "EST")]
+
+
+def test_a_headline_naming_another_person_does_not_speak_for_the_body(nlp):
+    text = ("Volodymyr Zelenskyy welcomes the new systems\n\n"
+            "NATO Secretary General Jens Stoltenberg arrived in Kyiv on Thursday.\n\n"
+            '"Allies will deliver more air defence systems in the coming weeks," he said.')
+    assert quotes(nlp, text) == [("Jens Stoltenberg", "Allies will deliver more air defence systems in the coming weeks,")]
+    # With nobody named below it, the headline's person is the one left to speak.
+    alone = ("Volodymyr Zelenskyy visits the front\n\n"
+             '"Our soldiers will hold every village in this region," he said on Friday.')
+    assert quotes(nlp, alone) == [("Volodymyr Zelenskyy", "Our soldiers will hold every village in this region,")]
+
+
+def test_speaker_named_only_after_the_quote_and_in_continuation_paragraphs(nlp):
+    text = ("Volodymyr Zelenskyy met the press in Kyiv on Monday.\n\n"
+            '"Allies will deliver more air defence systems in the coming weeks," according to Jens Stoltenberg.\n\n'
+            "Jens Stoltenberg also spoke to reporters in Brussels.\n\n"
+            '"Every month our support will grow.\n\n'
+            '"Ukraine will be stronger next year, and we will stand by it," Stoltenberg said.')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Jens Stoltenberg"] * 3
+
+
+def test_a_double_prime_closes_a_quote_and_a_measure_does_not(nlp):
+    text = 'Senator Mark Hollis welcomed the ban. "Our state has the uranium to replace the imports,″ Hollis added.'
+    assert quotes(nlp, text) == [("Mark Hollis", "Our state has the uranium to replace the imports,")]
+    spans = quoted_spans('He showed the 12″ shell casing. "It came down on our street at night," she said.')
+    assert [s.close_pos >= 0 for s in spans] == [True]
+
+
+def test_relative_pronoun_speaks_for_its_antecedent(nlp):
+    text = 'The plan was welcomed by Olena Petrenko, who said that "the shelters must open before the first frost."'
+    assert quotes(nlp, text) == [("Olena Petrenko", "the shelters must open before the first frost.")]
+
+
+def test_a_former_title_does_not_resolve_to_the_current_holder(nlp):
+    # "the former Russian president" is not Vladimir Putin: better no quote than a wrong speaker.
+    text = ('Senior official Dmitry Medvedev spoke on Sunday about the ally of President Vladimir Putin. '
+            '"There simply would not be any other solution," the former Russian president added.')
+    assert quotes(nlp, text) == []
