@@ -289,3 +289,13 @@ def test_a_former_title_does_not_resolve_to_the_current_holder(nlp):
     text = ('Senior official Dmitry Medvedev spoke on Sunday about the ally of President Vladimir Putin. '
             '"There simply would not be any other solution," the former Russian president added.')
     assert quotes(nlp, text) == []
+
+
+def test_pieces_of_one_sentence_joined_by_a_conjunction_keep_their_speaker(nlp):
+    text = ('Olena Petrenko told reporters that the city needed "more generators before the winter" from its '
+            'partners, and "a second field hospital for the eastern districts."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko", "Olena Petrenko"]
+    # A new sentence in between is no longer one sentence.
+    text = ('Olena Petrenko told reporters that the city needed "more generators before the winter" from its '
+            'partners. Later the mayor wrote, and "a second field hospital is now open there."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko"]

@@ -397,6 +397,11 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
     return cue
 
 
+# Words that may join two quoted pieces of one sentence by one speaker.
+_CONJUNCTIONS = frozenset({"and", "or", "but", "so"})
+_JOINERS = _CONJUNCTIONS | {"then", "also", "as", "well", "a", "an"}
+
+
 class Attributed(NamedTuple):
     """A quoted span with its attribution, before the registry keeps only named people's words."""
 
@@ -442,10 +447,11 @@ def attributed_quotes(doc: Doc, named_only: bool = False) -> list[Attributed]:
             # An unattributed quote right after another (next paragraph, nothing between) goes on with its speaker.
             continued = not gap.strip(" \t\n\u00a0”\"")
             after_attribution = previous[1].how == "after" and len(gap) < 200 and len(re.findall(r"[.!?]\s", gap)) <= 1
-            # `tells supporters to "A" and then "B"`: still the same sentence, still the same speaker.
+            # `tells supporters to "A" and then "B"`, `told me "A" so "B"`, `needed "A" by Israel, and "B"`:
+            # still the same sentence, still the same speaker.
             joint = re.findall(r"\w+", gap.lower())
-            same_sentence = len(joint) <= 4 and set(joint) <= {"and", "then", "or", "but", "also", "as", "well", "a", "an"} \
-                and not re.search(r"[.!?:]\s|\n", gap)
+            same_sentence = not re.search(r"[.!?:]\s|\n", gap) and bool(joint) and (
+                len(joint) <= 4 and set(joint) <= _JOINERS or len(joint) <= 6 and joint[-1] in _CONJUNCTIONS)
             after_attribution = after_attribution or same_sentence
             if continued or after_attribution:
                 cue = replace(previous[1], how="inherited")
