@@ -299,3 +299,14 @@ def test_pieces_of_one_sentence_joined_by_a_conjunction_keep_their_speaker(nlp):
     text = ('Olena Petrenko told reporters that the city needed "more generators before the winter" from its '
             'partners. Later the mayor wrote, and "a second field hospital is now open there."')
     assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko"]
+
+
+def test_the_subject_of_the_clause_speaks_not_a_name_inside_an_apposition_or_an_agent(nlp):
+    text = ('Olena Petrenko spoke in Lviv on Monday about Andrii Melnyk.\n\n'
+            'Petrenko, herself a Melnyk supporter for years, drew applause upon saying, '
+            '"Our city will rebuild every school by the autumn."\n\n'
+            'Later Petrenko was joined on stage by Mayor Taras Koval and added, "We will not wait for anyone else."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko", "Olena Petrenko"]
+    # The agent of a passive speech verb does speak.
+    text = ('Taras Koval arrived in Lviv on Monday. This was stated by Koval: "The schools will reopen in September."')
+    assert [speaker.split()[-1] for speaker, _ in quotes(nlp, text)] == ["Koval"]

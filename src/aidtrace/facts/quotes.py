@@ -264,8 +264,9 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
 def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start and child.is_alpha:
-            if child.dep_ == "nsubjpass":
-                # "This was stated by Yermak": the agent is the speaker.
+            if child.dep_ == "nsubjpass" and verb.lower_ in speech_verbs():
+                # "This was stated by Yermak": the agent is the speaker (of a passive speech verb only:
+                # in "X was joined by Y and joked" X jokes).
                 for agent in verb.children:
                     if agent.dep_ == "agent":
                         objs = [c for c in agent.children if c.dep_ == "pobj"]
@@ -281,6 +282,9 @@ def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | Non
     # A conjoined or participial verb shares its head's subject ("Kallas smiled and said").
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return _subject_of_verb(doc, verb.head, region_start) if verb.head.i < verb.i else None
+    # "X drew boos upon saying": the verb the preposition hangs on has the subject.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i < verb.i:
+        return _subject_of_verb(doc, verb.head.head, region_start)
     return None
 
 
