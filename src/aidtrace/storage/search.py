@@ -352,6 +352,10 @@ def rebuild(connection: Connection) -> dict[str, int]:
         counts[kind] = written
     if connection.dialect.name == "sqlite":
         connection.execute(text(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('optimize')"))
+    else:
+        # Rows added after the GIN index sit in its pending list, which every search scans
+        # linearly until a vacuum merges it: merge it now.
+        connection.execute(text("SELECT gin_clean_pending_list('ix_search_index_tsv'::regclass)"))
     return counts
 
 
