@@ -47,6 +47,33 @@ def test_thanks_for_a_kind_of_aid_names_the_partner(annotate):
 
 
 @pytest.mark.parametrize("text", [
+    "I am grateful to Norway for providing two ambulances.",
+    "We are grateful to Norway for the two ambulances.",
+    "Our country is sincerely grateful to Norway, which has sent two ambulances.",
+])
+def test_grateful_to_a_partner_names_the_giver_not_a_recipient(annotate, text):
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status, c.quantity) == ("NOR", "medical", "delivered", 2)
+
+
+def test_a_parliament_addressed_elsewhere_leaves_the_pledge_standing(annotate):
+    (c,) = commitments(annotate, "In his address to the Bundestag, German Chancellor Olaf Scholz promised to send "
+                                 "20 howitzers to Ukraine.")
+    assert (c.donor, c.status, c.quantity) == ("DEU", "pledged", 20)
+
+
+def test_a_vote_to_provide_is_a_pledge(annotate):
+    (c,) = commitments(annotate, "The US Senate voted to provide $40 billion to Ukraine.")
+    assert (c.donor, c.status, c.amount) == ("USA", "pledged", 40e9)
+
+
+@pytest.mark.parametrize("text", [
+    "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
+    "We will be grateful to Norway for air defence systems, the minister said.",
+    "Norway sent the money to a logistics startup in Oslo.",
+    "The Norwegian prime minister said he backed a proposal from the opposition to provide $2 billion to Ukraine.",
+    "It is thanks to our partners that the front holds.",
+    "We are grateful to Norway for the support it gives to Moldova.",
     "Ukraine asked Germany for more air defence systems.",
     "Zelenskyy called on partners to provide fighter jets.",
     "Providing Ukraine with tanks should continue on a sufficient scale, the minister said.",

@@ -59,3 +59,101 @@ def test_a_participant_without_a_known_actor_adds_none(annotate):
     (m,) = meetings(annotate, "President Volodymyr Zelenskyy met volunteer Olha Petrenko and Prime Minister Denys "
                               "Shmyhal in Bucha on March 3.")
     assert len(m.participants) == 3 and m.actors == ["UKR"]
+
+
+# --- first-person reports, lists of calls, foreign leaders, wishes, and topics --------------------
+
+import json
+from pathlib import Path
+
+from aidtrace.model import Document
+from aidtrace.pipeline import make_doc
+
+SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "seed.jsonl"
+
+
+def release(nlp, text, published="2023-06-15", source="president.gov.ua"):
+    """Meetings of a text published by the given source (the author of its first-person reports)."""
+    return extract_meetings(nlp(make_doc(nlp, Document(id="t", text=text, published=published, source=source))))
+
+
+def surnames_of(meeting):
+    return {p.split()[-1] for p in meeting.participants}
+
+
+def test_first_person_call_has_the_author_as_participant(nlp):
+    (m,) = release(nlp, "Good evening, dear compatriots. I spoke today with Prime Minister of Norway Jonas Gahr Store. "
+                        "I thanked him for the air defence systems.")
+    assert surnames_of(m) == {"Zelenskyy", "Store"}
+    assert (m.mode, m.place, m.date) == ("phone", None, "2023-06-15")
+    assert m.topics == ["defence"]
+
+
+def test_first_person_report_from_another_source_has_no_author(nlp):
+    assert release(nlp, "I spoke today with Prime Minister of Norway Jonas Gahr Store.", source="news report") == []
+
+
+def test_each_call_in_a_list_is_its_own_meeting(nlp):
+    found = release(nlp, "I spoke with President of Finland Sauli Niinisto, Chancellor Olaf Scholz and "
+                         "Prime Minister Mark Rutte.")
+    assert sorted(tuple(sorted(surnames_of(m))) for m in found) == [
+        ("Niinisto", "Zelenskyy"), ("Rutte", "Zelenskyy"), ("Scholz", "Zelenskyy")]
+    assert {m.mode for m in found} == {"phone"}
+
+
+def test_successive_calls_in_an_address_keep_their_own_topics(nlp):
+    text = ("I spoke with President of Finland Sauli Niinisto. I thanked him for the new sanctions package. "
+            "I also spoke with Chancellor Olaf Scholz. On the export of grain through our ports. "
+            "Our soldiers keep fighting in the east.")
+    topics = {tuple(sorted(surnames_of(m))): m.topics for m in release(nlp, text)}
+    assert topics == {("Niinisto", "Zelenskyy"): ["sanctions"], ("Scholz", "Zelenskyy"): ["food_security"]}
+
+
+def test_meeting_between_foreign_leaders_in_news(nlp):
+    (m,) = release(nlp, "Chinese President Xi Jinping held talks with Brazilian President Luiz Inacio Lula in "
+                        "Beijing on Tuesday.", published="2023-04-15", source="news report")
+    assert surnames_of(m) == {"Jinping", "Lula"}
+    assert (m.mode, m.country) == ("in_person", "CHN")
+
+
+@pytest.mark.parametrize("text", [
+    "I hope to meet Prime Minister of Norway Jonas Gahr Store soon.",
+    "I would like to talk with Chancellor Olaf Scholz about the tanks.",
+    "A possible meeting between Olaf Scholz and Emmanuel Macron is being prepared.",
+])
+def test_a_wish_or_possibility_to_meet_is_not_a_meeting(nlp, text):
+    assert release(nlp, text) == []
+
+
+def test_a_topic_named_elsewhere_in_the_document_is_not_a_topic_of_the_meeting(nlp):
+    text = ("Good evening. Today our air defence shot down eleven drones over Kyiv. Sanctions must grow. "
+            "I spoke with President of Finland Sauli Niinisto. I thanked him for the humanitarian aid for Kharkiv. "
+            "Glory to Ukraine!")
+    (m,) = release(nlp, text)
+    assert m.topics == ["humanitarian"]
+
+
+def test_a_release_about_one_meeting_gives_it_the_topics_of_the_release(nlp):
+    text = ("President Volodymyr Zelenskyy met with Prime Minister of Belgium Alexander De Croo in Kyiv. "
+            "The parties discussed the supply of artillery ammunition. "
+            "The President thanked Belgium for its support of Ukraine's accession to the European Union.")
+    (m,) = release(nlp, text)
+    assert m.topics == ["defence", "eu_integration"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/corpora/seed.jsonl is absent")
+def test_the_seed_meeting_gets_exactly_its_topics(nlp):
+    record = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+    document = Document(id=record["id"], text=record["text"], published=record["published"][:10],
+                        source=record["source"], url=record["url"])
+    (m,) = extract_meetings(nlp(make_doc(nlp, document)))
+    assert sorted(m.topics) == sorted(["reconstruction", "cybersecurity", "sanctions", "nato", "eu_integration",
+                                       "defence", "humanitarian"])
+
+
+def test_people_in_a_side_clause_do_not_join_the_call(nlp):
+    text = ("Foreign Minister of Spain Jose Manuel Albares held a call with his Italian counterpart Antonio Tajani. "
+            "Albares and Tajani spoke by phone as Chancellor Olaf Scholz prepared to travel to Paris.")
+    (m,) = release(nlp, text, source="news report")
+    assert surnames_of(m) == {"Albares", "Tajani"}
+    assert m.mode == "phone"

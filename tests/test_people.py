@@ -190,3 +190,26 @@ def test_office_titles_chancellor_and_secretary_general(nlp):
     assert mention_person(doc, "The Chancellor") is found["Olaf Scholz"]
     assert mention_person(doc, "The Secretary-General") is found["Jens Stoltenberg"]
     assert mention_person(doc, "the head of the Office of the President") is found["Andriy Yermak"]
+
+
+def test_particles_and_hyphens_stay_inside_names(nlp):
+    # The tagger cuts "Ursula von" from "der Leyen"; the name goes on over the particles.
+    doc, found = people(nlp, "Commission President Ursula von der Leyen opened the forum in Lublin on Friday. "
+                             "Later von der Leyen met the mayors.")
+    assert "Ursula von der Leyen" in found
+    assert mention_person(doc, "Leyen", 1) is found["Ursula von der Leyen"]
+    # A double-barrelled surname written alone later is the same person, not a second one.
+    doc, found = people(nlp, "Ambassador Linda Thomas-Greenfield spoke in New York. Thomas-Greenfield then left.")
+    assert list(found) == ["Linda Thomas-Greenfield"]
+    assert found["Linda Thomas-Greenfield"].surname == "Greenfield"
+    # A spaced dash between two names joins nothing.
+    _, found = people(nlp, "Olena Petrenko - Andrii Melnyk: the two spoke in Lviv on Monday.")
+    assert not any("-" in name for name in found)
+
+
+def test_honorifics_from_the_data_file_make_a_surname_a_name(nlp):
+    # "Col." was missing from the old copy of the list in the code.
+    doc, found = people(nlp, "Col. Hartmann briefed the reporters in Rzeszow about the convoy.")
+    assert "Hartmann" in found
+    _, found = people(nlp, "The convoy reached Rzeszow on Monday and the reporters were briefed.")
+    assert found == {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from aidtrace.facts.quotes import extract_quotes
+from aidtrace.facts.quotes import attributed_quotes, extract_quotes
 from aidtrace.speech import quoted_spans
 from aidtrace.pipeline import load_pipeline
 
@@ -112,12 +112,24 @@ def test_scare_quotes_titles_and_short_quotes_are_not_taken(nlp):
     assert quotes(nlp, text) == []
 
 
-def test_unnamed_speakers_are_dropped_and_named_organisations_kept(nlp):
-    text = ('The report was released on Friday. "Energy exports must be cut off before winter begins," '
-            'the statement reads. "Further delays will help the aggressor every single week," the experts noted. '
-            'The Kyiv Independent reported that "three new transformers reached Kharkiv overnight."')
-    assert quotes(nlp, text) == [
-        ("The Kyiv Independent", "three new transformers reached Kharkiv overnight.")]
+UNNAMED = ('The report was released on Friday. "Energy exports must be cut off before winter begins," '
+           'the statement reads. "Further delays will help the aggressor every single week," the experts noted. '
+           'The Kyiv Independent reported that "three new transformers reached Kharkiv overnight." '
+           '"We will send two more field kitchens to Odesa," Olena Petrenko said.')
+
+
+def test_quotes_of_unnamed_speakers_and_of_organisations_are_not_facts(nlp):
+    # FACTS.md: the speaker of a quote is a named person; a newspaper or "the experts" is not one.
+    assert quotes(nlp, UNNAMED) == [("Olena Petrenko", "We will send two more field kitchens to Odesa,")]
+
+
+def test_attributed_quotes_keep_every_attribution_with_its_subject_as_written(nlp):
+    found = [(f.quote.speaker, f.person) for f in attributed_quotes(nlp(UNNAMED))]
+    assert found == [("the statement", False), ("the experts", False), ("The Kyiv Independent", False),
+                     ("Olena Petrenko", True)]
+    # The names only, as the registry reads them.
+    assert [f.quote.speaker for f in attributed_quotes(nlp(UNNAMED), named_only=True)] == [
+        "The Kyiv Independent", "Olena Petrenko"]
 
 
 def test_byline_after_a_dash(nlp):
@@ -226,7 +238,9 @@ def test_speaker_actor_of_people_outside_the_leaders_list_and_of_organisations(n
                'end of the summer," Murniece said.')
     assert speaker_actors(nlp, latvian) == [("Inara Murniece", "LVA")]
     commission = '"The next tranche of support will reach Ukraine before the winter," the European Commission said.'
-    assert [actor for _, actor in speaker_actors(nlp, commission)] == ["EU"]
+    # Not a fact (no person speaks), but the attribution knows whom the organisation speaks for.
+    assert speaker_actors(nlp, commission) == []
+    assert [f.quote.speaker_actor for f in attributed_quotes(nlp(commission), named_only=True)] == ["EU"]
     # Nobody says whom a teacher speaks for.
     teacher = '"We will open the new school for the children in September," said Olha Petrenko, a teacher from Bucha.'
     assert speaker_actors(nlp, teacher) == [("Olha Petrenko", None)]

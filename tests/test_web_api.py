@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from web_fixtures import *  # noqa: F403 (pytest fixtures)
-from web_fixtures import Server, aidtrace, make_token, revoke
+from web_fixtures import TOTALS_DOCUMENTS, Server, aidtrace, make_token, revoke
 
 KINDS = ("meetings", "quotes", "commitments", "endorsements", "patronages")
 
@@ -147,7 +147,9 @@ def test_partners_and_partner_page(server: Server) -> None:
         server.db, "commitments", "donor = 'EST' AND review_state != 'rejected'")
     total = db_rows(server.db, "SELECT coalesce(sum(amount_eur), 0) FROM commitments WHERE donor = 'EST'")[0][0]
     assert estonia["eur_total"] == pytest.approx(total)
-    assert estonia["eur_pledged"] + estonia["eur_delivered"] == pytest.approx(total)
+    assert (estonia["eur_pledged"] or 0) + (estonia["eur_delivered"] or 0) == pytest.approx(total)
+    # The howitzers have no amount: delivered EUR is unknown, not 0.
+    assert estonia["eur_delivered"] is None and estonia["delivered_unpriced"] == 1
     assert sum(row["count"] for row in estonia["timeline"]) == estonia["commitments"]
     assert "Kaja Kallas" in {p["name"] for p in estonia["people"]}
     # Quotes and meetings of the people who speak for a partner are those the extractor recorded
@@ -178,7 +180,7 @@ def test_partners_and_partner_page(server: Server) -> None:
     assert {p["region"] for p in denmark["patronages_list"]} == {"UA-48"}
     assert {q["speaker"] for q in denmark["quotes_list"]} == {"Mette Frederiksen"}
     page = httpx.get(server.url + "/partners/EST")
-    assert page.status_code == 200 and "Estonia" in page.text and 'class="chart"' in page.text
+    assert page.status_code == 200 and "Estonia" in page.text and 'class="chart chart-count"' in page.text
     assert httpx.get(server.url + "/api/partners/ZZZ").status_code == 404
 
 
@@ -197,6 +199,9 @@ def test_regions_and_map(server: Server) -> None:
     assert int(shades["UA-48"]) > 0, "a region with a patron and a commitment is shaded"
     assert all(int(shades[r["code"]]) == 0 for r in regions if r["support"] == 0)
     assert ">DNK</text>" in page  # the patron is written on its region
+    # A region's tooltip says what its EUR figure sums; nothing known is not "€0".
+    assert "<title>Mykolaiv Oblast: €20.0M from 1 of 1; patron(s): Denmark</title>" in page
+    assert "<title>Vinnytsia Oblast: no commitments; patron(s): none</title>" in page
 
 
 def test_persons(server: Server) -> None:
@@ -437,8 +442,233 @@ def test_the_same_api_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                                    headers={"Authorization": f"Bearer {token}"})
             assert reviewed.status_code == 200 and reviewed.json()["fact"]["review_state"] == "rejected"
             assert client.get("/api/facts/commitments", params={"partner": "EST"}).json()["total"] == estonia["total"] - 1
+            # Totals on PostgreSQL's booleans: the running total stays out of the sum.
+            aidtrace("ingest", "--db", pg_url, "--no-progress", str(TOTALS_DOCUMENTS))
+            lithuania = client.get("/api/partners/lithuania").json()
+            assert (lithuania["cumulative"], lithuania["priced"], lithuania["unpriced"]) == (1, 2, 2)
+            assert lithuania["eur_total"] == pytest.approx(18_000_000)
+            assert lithuania["months"] == ["2023-01", "2023-02", "2023-03", "2023-04"]
+            assert client.get("/api/partners/POL").json()["eur_total"] is None
+            assert client.get("/api/overview", params={"reviewed": 1}).json()["totals"]["commitments"] == 0
+            shares = [i["share"] for i in client.get("/api/review/queue", params={"per_page": 500}).json()["items"]]
+            priced = [share for share in shares if share is not None]
+            assert priced and priced == sorted(priced, reverse=True) == shares[:len(priced)]
+            assert [r["code"] for r in client.get("/api/regions").json()][:2] == ["UA-48", "UA-18"]
     finally:
         _stop(running)
+
+
+# --- totals that say what they sum -----------------------------------------------------------------
+
+def sql_totals(db: Path, where: str = "1 = 1") -> dict:
+    """The totals as the database gives them: running totals apart, unpriced ones counted."""
+    (number, running, priced, unpriced, eur), = db_rows(db, f"""
+        SELECT count(*), sum(coalesce(cumulative, 0) = 1),
+               sum(coalesce(cumulative, 0) = 0 AND amount_eur IS NOT NULL),
+               sum(coalesce(cumulative, 0) = 0 AND amount_eur IS NULL),
+               sum(CASE WHEN coalesce(cumulative, 0) = 0 THEN amount_eur END)
+        FROM commitments WHERE review_state != 'rejected' AND {where}""")  # our own conditions
+    return {"commitments": number, "cumulative": running or 0, "priced": priced or 0, "unpriced": unpriced or 0,
+            "eur_total": eur}
+
+
+def test_totals_say_what_they_sum(totals_server: Server) -> None:
+    db = totals_server.db
+    lithuania = httpx.get(totals_server.url + "/api/partners/LTU").json()
+    expected = sql_totals(db, "donor = 'LTU'")
+    assert {k: lithuania[k] for k in expected} == expected
+    # The running total ("EUR 200 million since February 2022") is kept apart, not added.
+    assert lithuania["cumulative"] == 1 and [c["amount_eur"] for c in lithuania["cumulative_list"]] == [200_000_000]
+    assert lithuania["eur_total"] == pytest.approx(18_000_000) and lithuania["priced"] == 2
+    assert lithuania["unpriced"] == 2  # the generators and the ambulances
+    page = httpx.get(totals_server.url + "/partners/LTU").text
+    assert "€18.0M</b> <span class=\"basis\">from 2 of 4; 2 without amount" in page
+    assert "1 running total kept apart, not added" in page
+    table = page[page.index('id="partner-commitments"'):]
+    assert table.count('class="chip running"') == 1, "the running total is marked where it is listed"
+    overview = httpx.get(totals_server.url + "/api/overview").json()
+    assert {k: overview["totals"][k] for k in expected} == sql_totals(db)
+    assert "from 2 of 4; 2 without amount" in httpx.get(totals_server.url + "/").text
+    # Kharkiv Oblast's shelters are its only priced commitment.
+    kharkiv = next(r for r in httpx.get(totals_server.url + "/api/regions").json() if r["code"] == "UA-63")
+    assert kharkiv["eur_total"] == pytest.approx(3_000_000) and kharkiv["priced"] == 1
+    assert "from 1 of 1" in httpx.get(totals_server.url + "/regions/UA-63").text
+
+
+def test_unknown_amounts_are_never_zero(server: Server) -> None:
+    # Poland's generators and tanks have no amount: its total is unknown, not EUR 0.
+    poland = httpx.get(server.url + "/api/partners/POL").json()
+    assert poland["commitments"] == 2 and poland["unpriced"] == 2 and poland["priced"] == 0
+    assert poland["eur_total"] is None and poland["eur_pledged"] is None
+    partners = httpx.get(server.url + "/partners").text
+    row = re.search(r'<tr data-partner="POL">.*?</tr>', partners, re.S).group(0)
+    assert "amount unknown (2 commitments)" in row and "€0" not in row
+    assert "amount unknown (2 commitments)" in httpx.get(server.url + "/partners/POL").text
+    assert "POL" not in {p["code"] for p in httpx.get(server.url + "/api/overview").json()["top_by_value"]}
+    # Ranked by value, an unknown total comes after every known one.
+    ranked = httpx.get(server.url + "/api/partners").json()
+    known = [p["eur_total"] is not None for p in ranked]
+    assert known == sorted(known, reverse=True)
+    regions = httpx.get(server.url + "/api/regions").json()
+    assert all(r["eur_total"] is None for r in regions if not r["priced"])
+    assert "€0" not in httpx.get(server.url + "/regions").text
+
+
+def test_region_table_is_sorted_by_support(totals_server: Server) -> None:
+    regions = httpx.get(totals_server.url + "/api/regions").json()
+    keys = [(-(r["eur_total"] if r["eur_total"] is not None else -1), -r["support"]) for r in regions]
+    assert keys == sorted(keys)
+    assert [r["code"] for r in regions[:3]] == ["UA-63", "UA-30", "UA-32"]  # EUR first, then patronages
+    page = httpx.get(totals_server.url + "/map").text
+    table = page[page.index('id="region-table"'):]
+    assert re.findall(r'<tr data-region="(UA-\d\d)"', table) == ["UA-63", "UA-30", "UA-32"]
+
+
+def test_reviewed_facts_only(writable_server: Server) -> None:
+    url = writable_server.url
+    with writable_server.client() as client:
+        assert client.get("/api/overview", params={"reviewed": 1}).json()["totals"]["commitments"] == 0
+        assert client.get("/api/partners", params={"reviewed": "1"}).json() == []
+        token = make_token(writable_server.db, "totals-reviewer")
+        hospital = db_rows(writable_server.db, "SELECT id FROM commitments WHERE item LIKE '%hospital%'")[0][0]
+        answer = client.post(f"/api/facts/commitments/{hospital}/review", json={"action": "accept"},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        reviewed = client.get("/api/overview", params={"reviewed": "true"}).json()
+        assert reviewed["reviewed"] is True
+        assert {k: reviewed["totals"][k] for k in ("commitments", "priced", "eur_total")} == {
+            "commitments": 1, "priced": 1, "eur_total": pytest.approx(4_000_000)}
+        assert client.get("/api/overview").json()["totals"]["commitments"] == db_count(writable_server.db, "commitments")
+        estonia = client.get("/api/partners/EST", params={"reviewed": 1}).json()
+        assert estonia["commitments"] == 1 and estonia["unpriced"] == 0 and estonia["reviewed"] is True
+        assert [p["code"] for p in client.get("/api/partners", params={"reviewed": 1}).json()] == ["EST"]
+        zhytomyr = client.get("/api/regions/UA-18", params={"reviewed": 1}).json()
+        assert zhytomyr["eur_total"] == pytest.approx(4_000_000)
+        assert client.get("/api/regions/UA-48", params={"reviewed": 1}).json()["eur_total"] is None
+        page = client.get("/", params={"reviewed": 1}).text
+        assert "<b>reviewed facts only</b>" in page and "from 1 of 1" in page
+        assert client.get("/api/overview", params={"reviewed": "perhaps"}).status_code == 400
+    assert httpx.get(url + "/partners?reviewed=perhaps", headers={"accept": "text/html"}).status_code == 400
+
+
+def test_review_queue_puts_the_biggest_shares_first(writable_server: Server) -> None:
+    with writable_server.client() as client:
+        queue = client.get("/api/review/queue", params={"per_page": 500}).json()
+        expected = db_rows(writable_server.db, "SELECT id FROM commitments WHERE review_state = 'machine'")
+        assert queue["total"] == len(expected) == len(queue["items"])
+        shares = [item["share"] for item in queue["items"]]
+        priced = [share for share in shares if share is not None]
+        assert priced == sorted(priced, reverse=True) and shares[:len(priced)] == priced, "unpriced ones last"
+        for item in queue["items"]:
+            if item["share"] is not None:
+                total = sql_totals(writable_server.db, f"donor = '{item['donor']}'")["eur_total"]  # a code we stored
+                assert item["share"] == pytest.approx(item["amount_eur"] / total)
+                assert item["partner_eur_total"] == pytest.approx(total)
+        # Britain's energy equipment, Denmark's EUR 20 million and Estonia's field hospital are all
+        # of their partners' totals: first, at 100%, the larger amount before the smaller.
+        whole = [(i["donor"], i["amount_eur"]) for i in queue["items"] if i["share"] == pytest.approx(1.0)]
+        assert [donor for donor, _ in whole] == ["GBR", "DNK", "EST"] and whole == sorted(whole, key=lambda w: -w[1])
+        assert queue["items"][0]["donor"] == "GBR"
+        page = client.get("/review/queue").text
+        assert "100.0%" in page and page.index("100.0%") < page.index("no amount")
+        token = make_token(writable_server.db, "queue-reviewer")
+        first = queue["items"][0]["id"]
+        assert client.post(f"/api/facts/commitments/{first}/review", json={"action": "accept"},
+                           headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        after = client.get("/api/review/queue").json()
+        assert after["total"] == queue["total"] - 1 and first not in {i["id"] for i in after["items"]}
+        assert client.get("/api/review/queue", params={"page": 99999999999999999999}).status_code == 400
+
+
+def test_partner_names_redirect_to_codes(server: Server) -> None:
+    with server.client() as client:
+        for name in ("Estonia", "estonia", "ESTONIA", "est"):
+            answer = client.get(f"/partners/{name}", params={"measure": "eur"})
+            assert answer.status_code == 308 and answer.headers["location"] == "/partners/EST?measure=eur", name
+        assert client.get("/partners/Estonia", follow_redirects=True).url.path == "/partners/EST"
+        assert client.get("/partners/UK").headers["location"] == "/partners/GBR", "a name that looks like a code"
+        assert client.get("/partners/EST").status_code == 200
+        assert client.get("/api/partners/estonia").json()["code"] == "EST"
+        missing = client.get("/partners/Narnia", headers={"accept": "text/html"})
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+        assert 'id="error-message"' in missing.text and "Narnia" in missing.text
+        assert client.get("/api/partners/Narnia").json()["detail"].startswith("no facts about partner")
+        hostile = client.get("/partners/<script>alert(1)<%2Fscript>", headers={"accept": "text/html"})
+        assert hostile.status_code == 404 and "<script>alert" not in hostile.text
+
+
+def test_untitled_document_shows_its_first_sentence(totals_server: Server) -> None:
+    items = httpx.get(totals_server.url + "/api/documents").json()["items"]
+    untitled = next(i for i in items if i["doc_id"] == "totals-ltu-1")
+    assert untitled["title"].startswith("Lithuania has delivered 40 generators to Ukraine")
+    assert untitled["title"].endswith("…") and len(untitled["title"]) <= 90
+    assert "winter" not in untitled["title"], "trimmed at a word, within the first sentence"
+    page = httpx.get(f"{totals_server.url}/documents/{untitled['id']}").text
+    assert f'<h1 id="document-title">{untitled["title"]}</h1>' in page
+    assert untitled["title"] in httpx.get(totals_server.url + "/documents").text
+    titled = next(i for i in items if i["doc_id"] == "totals-ltu-2")
+    assert titled["title"] == "Lithuania adds ambulances and sums up its help"
+
+
+def test_hostile_parameters_are_400_with_a_message(server: Server) -> None:
+    for path in ("/api/facts/commitments?page=99999999999999999999999", "/api/documents?page=9223372036854775808",
+                 "/api/documents/99999999999999999999", "/api/facts/commitments?date_from=2022-13-45",
+                 "/api/reviews?fact_id=99999999999999999999", "/api/review/queue?per_page=0",
+                 "/api/partners?reviewed=maybe"):
+        answer = httpx.get(server.url + path, headers={"accept": "text/html"})
+        assert answer.status_code == 400, path
+        assert answer.headers["content-type"] == "application/json" and answer.json()["detail"], path
+    for path in ("/documents/99999999999999999999", "/documents?page=9223372036854775808",
+                 "/facts/commitments?date_from=2022-13-45", "/facts/commitments?page=99999999999999999999999",
+                 "/review/queue?page=0"):
+        answer = httpx.get(server.url + path, headers={"accept": "text/html"})
+        assert answer.status_code == 400, path
+        assert answer.headers["content-type"].startswith("text/html"), path
+        message = re.search(r'<p class="error" id="error-message">(.+?)</p>', answer.text).group(1)
+        assert len(message) > 10, path
+    # Without a browser's Accept header, a page's error is JSON for scripts.
+    assert httpx.get(server.url + "/documents/99999999999999999999").json()["detail"]
+    assert httpx.get(server.url + "/api/facts/commitments?date_from=2022-13-45").json()["detail"] == (
+        "date_from must be a date YYYY[-MM[-DD]], not '2022-13-45'")
+    not_found = httpx.get(server.url + "/no/such/page", headers={"accept": "text/html"})
+    assert not_found.status_code == 404 and 'id="error-message"' in not_found.text
+
+
+def test_partner_chart_has_every_month(totals_server: Server) -> None:
+    lithuania = httpx.get(totals_server.url + "/api/partners/LTU").json()
+    assert lithuania["months"] == ["2023-01", "2023-02", "2023-03", "2023-04"]
+    assert {row["month"] for row in lithuania["timeline"]} == {"2023-01", "2023-04"}
+    page = httpx.get(totals_server.url + "/partners/LTU").text
+    months = dict(re.findall(r'<g class="month" data-month="(\d{4}-\d\d)" data-count="(\d+)"', page))
+    assert months == {"2023-01": "2", "2023-02": "0", "2023-03": "0", "2023-04": "3"}
+    assert 'class="chart chart-count"' in page
+    euros = httpx.get(totals_server.url + "/partners/LTU", params={"measure": "eur"}).text
+    assert 'class="chart chart-eur"' in euros and ">€15.0M</text>" in euros  # the tallest month's sum
+    assert "€200.0M" not in euros[euros.index("<svg"):euros.index("</svg>")], "a running total is not a bar"
+
+
+def test_meeting_topics_on_the_partner_page(writable_server: Server) -> None:
+    with writable_server.client() as client:
+        meeting = client.get("/api/facts/meetings", params={"partner": "EST"}).json()["items"][0]
+        token = make_token(writable_server.db, "topics-reviewer")
+        corrected = client.post(f"/api/facts/meetings/{meeting['id']}/review",
+                                json={"action": "correct", "values": {"topics": ["defence", "eu_integration"]}},
+                                headers={"Authorization": f"Bearer {token}"})
+        assert corrected.status_code == 200, corrected.text
+        estonia = client.get("/api/partners/EST").json()
+        month = meeting["date"][:7]
+        assert estonia["meeting_topics"] == [{"month": month, "topic": "defence", "count": 1},
+                                             {"month": month, "topic": "eu_integration", "count": 1}]
+        assert client.get("/api/partners/GBR").json()["meeting_topics"] == []
+        found = client.get("/api/facts/meetings", params={"topic": "defence"}).json()
+        assert [m["id"] for m in found["items"]] == [meeting["id"]]
+        assert client.get("/api/facts/meetings", params={"topic": "sanctions"}).json()["total"] == 0
+        assert client.get("/api/facts/meetings", params={"topic": "knitting"}).status_code == 400
+        page = client.get("/partners/EST").text
+        assert 'id="meeting-topics"' in page and f'<tr data-month="{month}">' in page
+        assert 'href="/facts/meetings?partner=EST&amp;topic=defence"' in page
+        table = client.get("/facts/meetings", params={"topic": "eu_integration"})
+        assert table.status_code == 200 and f'href="/facts/meetings/{meeting["id"]}"' in table.text
 
 
 # --- pieces ----------------------------------------------------------------------------------------
@@ -493,3 +723,32 @@ def test_aidtrace_serve_runs_from_the_command_line(ingested_db: Path, tmp_path: 
     assert f"on http://127.0.0.1:{port}/" in output
     bad = aidtrace("serve", "--db", str(tmp_path / "missing" / "x.db"), check=False)
     assert bad.returncode != 0 and "does not exist" in bad.stderr
+
+
+def test_month_labels_never_collide() -> None:
+    from aidtrace.web.charts import LABEL_ROOM, label_stride, timeline_chart
+
+    for months in (1, 3, 11, 12, 13, 25, 40, 61, 130):
+        axis = [f"{2020 + i // 12:04d}-{i % 12 + 1:02d}" for i in range(months)]
+        svg = str(timeline_chart([{"month": axis[0], "category": "military", "count": 1, "eur": None}], axis))
+        assert svg.count('<g class="month"') == months, "every month has its tick"
+        xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" class="tick month-label"', svg)]
+        assert xs and all(b - a >= LABEL_ROOM - 0.01 for a, b in zip(xs, xs[1:])), months
+        years = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" class="tick year-label"', svg)]
+        assert all(b - a >= LABEL_ROOM - 0.01 for a, b in zip(years, years[1:])), months
+    assert label_stride(50.0) == 1 and label_stride(10.0) == 4 and label_stride(1.0) == 36
+
+
+def test_map_labels_never_overlap() -> None:
+    from aidtrace.web.maps import _overlaps, label_box, place_labels
+
+    # Kyiv city lies inside Kyiv Oblast: their centres are a few units apart.
+    anchors = {"UA-30": (558.0, 210.0, "LTU"), "UA-32": (552.0, 212.0, "LVA POL DNK …"),
+               "UA-18": (560.0, 215.0, "EST")}
+    placed = place_labels(anchors, 1200, 800)
+    boxes = [label_box(*placed[k], anchors[k][2]) for k in anchors]
+    assert not any(_overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert sum(placed[k] == anchors[k][:2] for k in anchors) == 1, "one keeps its place, the others move"
+    assert placed == place_labels(dict(reversed(anchors.items())), 1200, 800), "independent of order"
+    alone = place_labels({"UA-48": (700.0, 600.0, "DNK")}, 1200, 800)
+    assert alone == {"UA-48": (700.0, 600.0)}, "a label with room stays on its region"

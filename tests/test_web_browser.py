@@ -103,7 +103,7 @@ def test_map_and_region(page, server: Server, shots: Path) -> None:
     fill = page.locator("#map-UA-48 path").first.evaluate("e => getComputedStyle(e).fill")
     empty = page.locator("#map-UA-59 path").first.evaluate("e => getComputedStyle(e).fill")
     assert fill != empty, "a supported region is shaded differently from one without support"
-    assert "DNK" in page.locator("#map-UA-48 text.patron-label").text_content()
+    assert "DNK" in page.locator("svg.ua-map text.patron-label[data-region='UA-48']").text_content()
     snap(page, shots, "map")
     page.locator("#map-UA-48 path").first.click()
     page.wait_for_url("**/regions/UA-48")
@@ -251,3 +251,91 @@ def test_cross_site_form_cannot_review(page, writable_server: Server, tmp_path: 
         f"{writable_server.url}/api/facts/commitments/{fact_id}/review")
     assert status == 401
     assert httpx.get(f"{writable_server.url}/api/facts/commitments/{fact_id}").json()["review_state"] == "machine"
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    """Whether two bounding boxes (as Playwright gives them) share any area."""
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_totals_say_without_amount(page, totals_server: Server, shots: Path) -> None:
+    page.goto(totals_server.url + "/partners/LTU")
+    committed = page.locator("#total-committed").inner_text()
+    assert "€18.0M" in committed and "from 2 of 4; 2 without amount" in committed
+    assert "amount unknown (1 commitment)" in page.locator("#total-delivered").inner_text()
+    assert "1 running total kept apart, not added" in page.locator(".running-note").inner_text()
+    assert "€200.0M" in page.locator("#running-totals").inner_text()
+    snap(page, shots, "partner-totals")
+    page.goto(totals_server.url + "/partners")
+    figures = page.locator("tr[data-partner='LTU'] .eur-figure").all_inner_texts()
+    assert figures == ["€18.0M from 2 of 4; 2 without amount", "€18.0M from 2 of 3; 1 without amount",
+                       "amount unknown (1 commitment)"]
+    assert page.locator("tr[data-partner='LVA'] .eur-figure").first.inner_text() == "–", "no commitments, no sum"
+    page.locator("#reviewed-switch a").click()
+    page.wait_for_url("**reviewed=1**")
+    assert "reviewed facts only" in page.locator("#reviewed-switch b").inner_text()
+    assert "No partners yet." in page.locator("#partners").inner_text()
+    assert page.console_errors == []
+
+
+def test_chart_time_axis_shows_empty_months(page, totals_server: Server, shots: Path) -> None:
+    page.goto(totals_server.url + "/partners/LTU")
+    chart = page.locator("svg.chart")
+    # February and March 2023 have no commitment: their ticks stand on the axis with no bar.
+    for month in ("2023-02", "2023-03"):
+        slot = chart.locator(f"g.month[data-month='{month}']")
+        assert slot.locator("line.month-tick").count() == 1 and slot.locator("rect").count() == 0
+        tick = slot.locator("line.month-tick").bounding_box()
+        assert tick and tick["height"] > 1
+    ticks = [chart.locator(f"g.month[data-month='{m}'] line.month-tick").bounding_box()["x"]
+             for m in ("2023-01", "2023-02", "2023-03", "2023-04")]
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert min(gaps) > 20 and max(gaps) - min(gaps) < 1, "months are evenly spaced on a real time axis"
+    labels = chart.locator("text.month-label")
+    assert labels.all_text_contents() == ["Jan", "Feb", "Mar", "Apr"]
+    label_boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert not any(boxes_overlap(a, b) for a, b in zip(label_boxes, label_boxes[1:]))
+    assert chart.locator("rect[class^='cat-']").count() >= 5  # two months' stacks and the legend
+    page.locator("#chart-switch a", has_text="EUR").click()
+    page.wait_for_url("**measure=eur**")
+    assert page.locator("svg.chart.chart-eur text.y-max").text_content() == "€15.0M"
+    assert page.console_errors == []
+    snap(page, shots, "partner-chart-eur")
+
+
+def test_map_labels_of_kyiv_city_and_oblast_do_not_overlap(page, totals_server: Server, shots: Path) -> None:
+    page.goto(totals_server.url + "/map")
+    city = page.locator("text.patron-label[data-region='UA-30']")
+    oblast = page.locator("text.patron-label[data-region='UA-32']")
+    assert city.text_content() == "LTU" and oblast.text_content() == "LVA"
+    assert not boxes_overlap(city.bounding_box(), oblast.bounding_box())
+    assert page.locator("svg.ua-map line.leader").count() >= 1, "the moved label points back to its region"
+    rows = page.locator("#region-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.region)")
+    assert rows == ["UA-63", "UA-30", "UA-32"], "sorted by support: EUR, then count"
+    snap(page, shots, "map-labels")
+
+
+def test_review_queue(page, writable_server: Server, shots: Path) -> None:
+    page.goto(writable_server.url + "/")
+    page.locator("header nav a", has_text="Review queue").click()
+    page.wait_for_url("**/review/queue")
+    shares = page.locator("#review-queue tbody td.share").all_inner_texts()
+    percentages = [float(text.split("%")[0]) for text in shares if "%" in text]
+    assert percentages and percentages == sorted(percentages, reverse=True)
+    assert shares.index(next(t for t in shares if "%" not in t)) == len(percentages), "unpriced ones follow"
+    first = page.locator("#review-queue tbody tr").first
+    fact_id = first.get_attribute("data-fact")
+    snap(page, shots, "review-queue")
+    token = make_token(writable_server.db, "queue-e2e")
+    first.locator("a", has_text="review").click()
+    page.wait_for_url(f"**/facts/commitments/{fact_id}")
+    page.locator("#review a[href^='/login']").click()
+    page.fill("#login-form input[name=token]", token)
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_url(f"**/facts/commitments/{fact_id}")
+    page.locator("#accept").click()
+    page.wait_for_url("**message=**")
+    page.goto(writable_server.url + "/review/queue")
+    assert page.locator(f"#review-queue tr[data-fact='{fact_id}']").count() == 0, "a reviewed fact leaves the queue"
+    assert page.console_errors == []

@@ -20,12 +20,15 @@ import httpx
 import pytest
 
 DOCUMENTS = Path(__file__).parent / "data" / "web_documents.jsonl"
+# Documents for the totals: a running total, unpriced items, an untitled document, commitments
+# months apart, and patrons of Kyiv city and of Kyiv Oblast (whose map labels would collide).
+TOTALS_DOCUMENTS = Path(__file__).parent / "data" / "web_totals.jsonl"
 CLI = [sys.executable, "-c", "import sys; from aidtrace.cli import main; sys.exit(main())"]
 # The same click command ``aidtrace serve`` runs, without loading the extraction pipeline that
 # the top-level CLI imports: a server starts in about a second instead of five.
 SERVE = [sys.executable, "-c", "import sys; from aidtrace.web.commands import serve; sys.exit(serve())"]
 
-__all__ = ["DOCUMENTS", "Server", "aidtrace", "copy_db", "ingested_db", "fresh_db", "make_token", "revoke", "start_server",
+__all__ = ["DOCUMENTS", "TOTALS_DOCUMENTS", "totals_db", "totals_server", "Server", "aidtrace", "copy_db", "ingested_db", "fresh_db", "make_token", "revoke", "start_server",
            "server", "writable_server", "free_port", "_stop"]
 
 
@@ -49,6 +52,14 @@ def ingested_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The registry after ``aidtrace ingest`` of the web test documents (do not modify: copy it)."""
     path = tmp_path_factory.mktemp("webdb") / "registry.db"
     aidtrace("ingest", "--db", str(path), "--no-progress", str(DOCUMENTS))
+    return path
+
+
+@pytest.fixture(scope="session")
+def totals_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The registry after ``aidtrace ingest`` of tests/data/web_totals.jsonl (do not modify)."""
+    path = tmp_path_factory.mktemp("totalsdb") / "registry.db"
+    aidtrace("ingest", "--db", str(path), "--no-progress", str(TOTALS_DOCUMENTS))
     return path
 
 
@@ -137,6 +148,15 @@ def server(ingested_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """``aidtrace serve`` over a read-only copy of the ingested registry (one per test module)."""
     folder = tmp_path_factory.mktemp("serve")
     running = start_server(copy_db(ingested_db, folder / "registry.db"), folder / "serve.log")
+    yield running
+    _stop(running)
+
+
+@pytest.fixture(scope="module")
+def totals_server(totals_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``aidtrace serve`` over a read-only copy of the totals registry (one per test module)."""
+    folder = tmp_path_factory.mktemp("serve-totals")
+    running = start_server(copy_db(totals_db, folder / "registry.db"), folder / "serve.log")
     yield running
     _stop(running)
 

@@ -26,22 +26,15 @@ from .mentions import Person, PersonMention, doc_text
 from .model import ORGANISATIONS
 from .speech import quoted_spans, speech_verbs
 from .text import fold, surname_key
-from .wordlists import lines
+from .wordlists import lines, words
 
 if TYPE_CHECKING:  # spaCy only for the annotations; pipeline.py registers the component
     from spacy.tokens import Doc, Span, Token
 
 
-# Honorifics and articles that may lead a PERSON entity but are not part of the name.
-_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "madam", "the", "former", "ex", "-",
-               "lord", "lady", "prof", "prof.", "gen", "gen.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "st.",
-               "president-elect", "then"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 # Lower-case words allowed inside a name ("Ursula von der Leyen").
 _NAME_PARTICLES = {"von", "der", "van", "de", "del", "da", "di", "la", "le", "bin", "al", "den", "dos", "du"}
-# Lower-case words allowed inside a role phrase before or after a name.
-_ROLE_GLUE = {"of", "the", "for", "on", "and", "former", "ex", "-", "then", "acting", "deputy", "first", "vice",
-              "outgoing", "incumbent", "current", "'s", "’s", "in", "to"}
 _MODIFIERS_OK = {"former", "new", "current", "then", "incumbent", "outgoing", "acting", "ex", "-", "newly", "elected",
                  "first", "late"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -58,7 +51,8 @@ class _Vocab:
     pronouns: dict[str, str]
     title_re: re.Pattern
     name_stop: set[str]
-    honorifics: set[str]
+    honorifics: set[str]  # "mr.", "sen", "lord": before a surname they make it a name on its own
+    role_glue: frozenset[str]  # lower-case words inside a role phrase ("of", "former", "acting")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +80,10 @@ def vocab() -> _Vocab:
     )
     name_stop = {w.strip().lower() for w in lines("name_stopwords.txt")}
     honorifics = {w.strip().lower() for w in lines("honorifics.txt")}
-    return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics)
+    # "Gen" as well as "Gen.": the tokenizer keeps the period on some abbreviations and not on others.
+    honorifics |= {w.rstrip(".") for w in honorifics}
+    return _Vocab(titles, title_words, aliases, female, pronouns, title_re, name_stop, honorifics,
+                  words("role_glue.txt"))
 
 
 def _listed_in_role(work: "_Work", person: Person) -> tuple[str, str] | None:
@@ -159,13 +156,29 @@ def _is_name_token(token: Token) -> bool:
     return bool(text[:1].isupper() and re.fullmatch(r"[\w.'’-]+", text) and not text.isdigit())
 
 
+@lru_cache(maxsize=1)
+def _not_name_starts() -> frozenset[str]:
+    """Words that lead a name entity without being part of the name."""
+    v = vocab()
+    return frozenset(v.honorifics | v.role_glue | speech_verbs() | v.name_stop | v.title_words | _NAME_PARTICLES)
+
+
+def _joins_a_double_name(token: Token) -> bool:
+    """The hyphen of a double-barrelled name ("Thomas-Greenfield"): written with no space on either
+    side, between two capitalised words."""
+    doc = token.doc
+    return token.text == "-" and not token.whitespace_ and 0 < token.i < len(doc) - 1 \
+        and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text[:1].isupper() \
+        and doc[token.i + 1].text[:1].isupper()
+
+
 def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
     """Drop leading titles/honorifics/actor words and trailing possessives from an entity's tokens."""
     words = vocab().title_words
-
-    verbs = speech_verbs()
-    while tokens and (tokens[0].lower_ in _HONORIFICS or tokens[0].lower_ in verbs or tokens[0].lower_ in vocab().name_stop or tokens[0].lower_ in words or work.actor_token(tokens[0])
-                      or tokens[0].lower_ == "of" or tokens[0].lower_ in _NAME_PARTICLES):
+    # Leading words that are never part of the name: honorifics, role glue ("the", "former"),
+    # speech verbs and organisation words the tagger pulled into the entity.
+    leading = _not_name_starts()
+    while tokens and (tokens[0].lower_ in leading or work.actor_token(tokens[0])):
         tokens = tokens[1:]
     while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[:1].isalnum()):
         tokens = tokens[:-1]
@@ -176,12 +189,13 @@ def _clean_name(work: _Work, tokens: list[Token]) -> list[Token]:
             break
     while tokens and tokens[0].lower_ in vocab().name_stop:
         tokens = tokens[1:]  # "... Defense Council Oleksiy Danilov"
-    if not all(_is_name_token(t) for t in tokens):
+    if not all(_is_name_token(t) or _joins_a_double_name(t) for t in tokens):
         return []
     doc = work.doc
-    # "Ursula von der" + "Leyen": a name cut after a particle goes on to the next capitalised word.
+    # "Ursula von" + "der Leyen": a name cut after a particle goes on over the particles to the next
+    # capitalised word.
     while tokens and tokens[-1].lower_ in _NAME_PARTICLES and tokens[-1].i + 1 < len(doc) \
-            and doc[tokens[-1].i + 1].text[:1].isupper():
+            and (doc[tokens[-1].i + 1].text[:1].isupper() or doc[tokens[-1].i + 1].lower_ in _NAME_PARTICLES):
         tokens = tokens + [doc[tokens[-1].i + 1]]
     if tokens and (tokens[-1].lower_ in vocab().name_stop or tokens[-1].lower_ in _NAME_PARTICLES):
         return []
@@ -208,7 +222,7 @@ def _role_span_before(doc: Doc, first: int, taken: set[int] = frozenset()) -> tu
     start = end
     while j >= 0 and j not in taken:
         token = doc[j]
-        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+        if token.text[:1].isupper() or token.lower_ in vocab().role_glue or token.lower_ in words:
             start = j
             if token.is_sent_start:
                 break
@@ -236,12 +250,12 @@ def _role_span_after(doc: Doc, last: int, taken: set[int] = frozenset()) -> tupl
     start = i
     while i < len(doc) and i - start < 12 and i not in taken:
         token = doc[i]
-        if token.text[:1].isupper() or token.lower_ in _ROLE_GLUE or token.lower_ in words:
+        if token.text[:1].isupper() or token.lower_ in vocab().role_glue or token.lower_ in words:
             i += 1
             continue
         break
     end = i
-    while end > start and doc[end - 1].lower_ in _ROLE_GLUE:
+    while end > start and doc[end - 1].lower_ in vocab().role_glue:
         end -= 1
     if end <= start or not any(doc[k].lower_ in words for k in range(start, end)):
         return None
@@ -268,7 +282,7 @@ def _role_text(work: _Work, span: Span) -> str | None:
             if code and code not in ORGANISATIONS:
                 tokens = tokens[:i]
                 break
-    while tokens and (tokens[-1].lower_ in _ROLE_GLUE or (work.actor_token(tokens[-1]) and not any(
+    while tokens and (tokens[-1].lower_ in vocab().role_glue or (work.actor_token(tokens[-1]) and not any(
             t.lower_ == "of" for t in tokens))):
         tokens = tokens[:-1]
     if not tokens or not any(t.lower_ in words for t in tokens):
@@ -295,6 +309,8 @@ def _person_for_name(work: _Work, tokens: list[Token]) -> tuple[Person, bool]:
             work.aliases.append((key, person))
             return person, False  # one person spelt two ways in one text: "Podoliak" / "Podolyak"
         if other_key == key:
+            if fold(person.name).endswith(" " + fold(name)):
+                return person, False  # "Thomas-Greenfield" after "Linda Thomas-Greenfield": the surname alone
             other_first = fold(person.name.split()[0])
             if other_first == first or other_first.startswith(first.rstrip(".")) or first.startswith(other_first.rstrip(".")):
                 return person, False
@@ -377,7 +393,10 @@ def _collect_names(work: _Work) -> None:
             known = (len(tokens) in (2, 3) and tokens[0].i == ent.start
                      and (fold(tokens[0].text) in first_names or fold(tokens[0].text) in vocab().female)) \
                 or leader(doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]) is not None
-            if not known and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
+            # ... or one that a title apposition follows ("Oleksiy Danilov, the head of the Council,").
+            titled_after = len(tokens) in (2, 3) and all(t.pos_ == "PROPN" for t in tokens) \
+                and _role_span_after(doc, tokens[-1].i) is not None
+            if not known and not titled_after and not any(t.lower_ in words or work.actor_token(t) for t in prefix):
                 continue
         found.append(tokens)
         taken.update(t.i for t in tokens)
@@ -396,6 +415,8 @@ def _collect_names(work: _Work) -> None:
             continue
         last = tokens[-1]
         previous = doc[last.i - 1] if last.i > 0 else None
+        if previous is not None and previous.text == "." and last.i > 1 and not doc[last.i - 2].whitespace_:
+            previous = doc[last.i - 2]  # "Col." split by the tokenizer into "Col" and "."
         if previous is None or not (previous.lower_ in vocab().honorifics or previous.lower_ in words):
             continue
         if not _is_name_token(last) or last.lower_ in vocab().name_stop or last.lower_ in _NAME_PARTICLES \
@@ -544,9 +565,11 @@ def _collect_titles(work: _Work, name_mentions: list[PersonMention]) -> list[Per
         k = bisect.bisect_left(name_starts, end)
         if k < len(name_starts) and re.fullmatch(r"[\s,]*(?:\(.{0,20}\)\s*)?", text[end:name_starts[k]]):
             continue
-        title = (match.group("ex") or "") + match.group("title")
+        # "the former Russian president": "former" may come before the actor word too.
+        ex = match.group("ex") or ("former " if any(w.lower() in ("former", "ex-") for w in mods) else "")
+        title = ex + match.group("title")
         if with_org:
-            title = (match.group("ex") or "") + text[match.start("title"):end]
+            title = ex + text[match.start("title"):end]
         candidates = _title_candidates(work, title, actor)
         if not candidates:
             continue
@@ -651,7 +674,3 @@ def person_at(doc: Doc, start: int, end: int) -> Person | None:
             best, best_key = mention.person, key
     return best
 
-
-def mentions_of(doc: Doc, person: Person) -> list[PersonMention]:
-    """Every mention of one person, in text order."""
-    return [m for m in doc._.person_mentions or () if m.person is person]

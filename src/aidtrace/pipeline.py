@@ -34,6 +34,11 @@ for _name, _function in (("aidtrace_dates", dates.annotate_dates), ("aidtrace_mo
     if _name not in Language.factories:
         Language.component(_name, func=_function)
 register_extensions()
+# Where a document comes from: the meetings extractor names the author of first-person reports
+# ("I spoke with ...") from it.
+for _extension in ("source", "url"):
+    if not Doc.has_extension(_extension):
+        Doc.set_extension(_extension, default=None)
 # spaCy components whose output no extractor reads; dropping them is free speed.
 UNUSED_COMPONENTS = ("lemmatizer",)
 # Longer texts are refused with a clear error rather than exhausting memory in the parser.
@@ -62,12 +67,14 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 
 def make_doc(nlp: Language, document: Document) -> Doc:
-    """Tokenise a document and attach its id and publication date for the annotators."""
+    """Tokenise a document and attach its id, publication date, source and url for the annotators."""
     if len(document.text) > MAX_CHARS:
         raise ValueError(f"document is too long ({len(document.text):,} characters; limit {MAX_CHARS:,})")
     doc = nlp.make_doc(document.text)
     doc._.doc_id = document.id
     doc._.published = document.published
+    doc._.source = document.source
+    doc._.url = document.url
     return doc
 
 

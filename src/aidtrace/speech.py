@@ -14,8 +14,9 @@ from typing import NamedTuple
 DATA = Path(__file__).resolve().parent / "data"
 
 DOUBLE_OPEN = "“„«"
-_DOUBLE_CLOSE = "”»"
-DOUBLES = '"“”„«»'
+# "″" (a double prime) closes quotes in some wire copy; after a digit it is inches or seconds.
+_DOUBLE_CLOSE = "”»″"
+DOUBLES = '"“”„«»″'
 _SINGLES = "'‘’"
 _OPENER_BEFORE = set(" \t\n\r([{—–-/:") | set(DOUBLES) | set("‘")
 _CLOSER_AFTER = set(" \t\n\r.,;:!?)]}—–-…") | set(DOUBLES) | set("’'")
@@ -78,6 +79,8 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
             continue
         prev = text[i - 1] if i > 0 else "\n"
         nxt = text[i + 1] if i + 1 < n else "\n"
+        if ch == "″" and (prev.isdigit() or not any(kind == "d" for kind, _ in stack)):
+            continue  # a measure ("12″"), or a prime that closes nothing
         left = prev in _OPENER_BEFORE and not nxt.isspace()
         right = not prev.isspace() and (nxt in _CLOSER_AFTER or i + 1 == n)
         if ch in DOUBLES:

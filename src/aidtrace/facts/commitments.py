@@ -100,7 +100,6 @@ class Commitment(Fact):
     cumulative: bool = False
 
 MAX_ITEM_WORDS = 12
-CONTENT = re.compile(r"\w+")
 # A weapon system's type designation: "S-300", "F-16s", "MiG-29", "BMP-1", "M777", "AGM-88".
 DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?$")
 DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
@@ -645,9 +644,11 @@ def _predicate_kind(token: Token) -> str | None:
     if entry is None:
         return None
     kind, as_noun = entry
-    if kind == "thanks" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to" \
+    if token.lower_ == "thanks" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to" \
             and token.pos_ != "VERB":
-        return None  # "it is thanks to the unification of the world community": because of, not gratitude
+        # "it is thanks to the unification of the world community": because of, not gratitude
+        # (while "grateful to Canada for" is gratitude, to the one thanked).
+        return None
     if token.pos_ in ("NOUN", "PROPN"):
         # A verb the tagger took for a noun still has its subject or auxiliary ("vehicles would head").
         acts_as_verb = any(c.dep_ in ("nsubj", "aux") for c in token.children)
@@ -770,6 +771,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         return True  # "his hesitation in providing military aid", whatever the parser hung "in" on
     if _imperative(predicate):
         return True  # "Send American tanks so Ukraine can win": an appeal
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and predicate.dep_ in ("advcl", "xcomp") \
+            and any(c.dep_ == "dobj" and c.lower_ in blockers for c in predicate.head.children):
+        return True  # "he supported a proposal from the speaker to provide $61 billion": the parser hangs the
+        # infinitive of the proposal on the verb beside it
     for token in [predicate, *predicate.ancestors]:
         if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
@@ -784,6 +789,41 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
             return True
     if predicate.pos_ == "NOUN" and predicate.dep_ == "dobj" and predicate.head.lower_ in words("endorsing_verbs.txt"):
         return True  # "I firmly support the delivery of tanks": a position, not a delivery
+    return False
+
+
+def _thanks_to_come(predicate: Token, anchor: Token) -> bool:
+    """"We will be grateful for the financial assistance", "we would appreciate air defence":
+    gratitude in the future or the conditional asks for aid; nothing has been given."""
+    for token in [predicate, *predicate.ancestors]:
+        if token.i == anchor.i:
+            continue
+        thanking = token if _predicate_kind(token) == "thanks" else None
+        if thanking is None and token.lemma_ == "be":
+            thanking = next((c for c in token.children
+                             if c.dep_ == "acomp" and _predicate_kind(c) == "thanks"), None)
+        if thanking is None:
+            continue
+        verbs = {token, thanking.head if thanking.dep_ == "acomp" else thanking}
+        return any(c.dep_ == "aux" and c.lower_ in _lexicon().pledge_aux for v in verbs for c in v.children)
+    return False
+
+
+def _asked_of_a_legislature(predicate: Token) -> bool:
+    """"Biden's address to the Congress to provide Ukraine with $33 billion", "a request to the
+    Senate to allocate": an infinitive giving with no subject of its own after "to <parliament>"
+    in its clause is what a parliament is asked to vote, not a commitment."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in predicate.children):
+        return False
+    legislatures = words("legislatures.txt")
+    governors = {predicate.head.i, *(a.i for a in predicate.ancestors)}
+    for token in predicate.doc[predicate.sent.start: predicate.i]:
+        # "In his address to the Bundestag, the chancellor promised to send": the parliament is
+        # where he spoke, not who is asked; only a phrase on the verb's own governors counts.
+        if token.lower_ in legislatures and token.dep_ == "pobj" and token.head.lower_ in ("to", "on", "before") \
+                and token.head.head.i in governors:
+            return True
     return False
 
 
@@ -866,7 +906,10 @@ def _recipients(anchor: Token, predicate: Token) -> tuple[list[str], list[str]]:
     ("a $95 billion measure that also included assistance for Israel, Taiwan")."""
     phrases: list[Token] = []
     sharing: list[Token] = []
+    thanking = _predicate_kind(predicate) == "thanks"
     for child in predicate.children:
+        if thanking and child.lower_ == "to":
+            continue  # "grateful to Canada for ...": the one thanked, who gave
         if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "for") and anchor not in child.subtree:
             phrases.append(child)  # not "thanked Kallas for Estonia's assistance": that is the item
         elif child.dep_ in ("dobj", "dative") and child.i != anchor.i and anchor not in child.subtree \
@@ -887,9 +930,14 @@ def _receivers(phrases: list[Token]) -> list[str]:
     """The actors a list of prepositional phrases or nouns names as receivers."""
     codes: list[str] = []
     russia = words("aggressor_names.txt")
+    companies = words("company_words.txt")
     for phrase in phrases:
         receivers = [c for c in phrase.children if c.dep_ == "pobj"] if phrase.pos_ == "ADP" else [phrase]
         for receiver in [r for first in receivers for r in (first, *first.conjuncts)]:
+            if receiver.lower_ in companies:
+                # "sent these funds to a logistics startup": money paid to a firm, not aid to Ukraine.
+                codes.append("@company")
+                continue
             # The receiver's own words, not an apposition or clause after it.
             named = [code for _, code in actors_in(receiver.doc, receiver.left_edge.idx,
                                                    receiver.idx + len(receiver.text), people=False)]
@@ -970,6 +1018,12 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
                     found = _referent(list(grandchild.subtree), context)
                     if found and found != STOP:
                         return found
+    if kind is None and token.lemma_ == "be":
+        # "I am grateful to Canada for providing howitzers": the parser may hang "for" on the
+        # copula, beside the adjective that thanks.
+        grateful = [c for c in children if c.dep_ == "acomp" and _predicate_kind(c) == "thanks"]
+        if grateful:
+            token, kind, children = grateful[0], "thanks", list(grateful[0].children)
     if kind == "thanks":
         for child in children:
             if child.dep_ in ("dobj", "dative") or (child.dep_ == "prep" and child.lower_ == "to"):
@@ -1417,7 +1471,8 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 return []
     else:
         predicate, kind = located
-        if _blocked(predicate, head.token) or _part_of_a_package(predicate):
+        if _blocked(predicate, head.token) or _part_of_a_package(predicate) or _thanks_to_come(predicate, head.token) \
+                or _asked_of_a_legislature(predicate):
             return []
         donors = _donors(head, predicate, kind, context)
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
@@ -1537,7 +1592,9 @@ def _inherited(anchor: _Anchor, including: Token | None, before: list[_Found],
 
 
 def _content(text: str) -> set[str]:
-    return {w.lower().rstrip("s") for w in CONTENT.findall(text) if len(w) > 3}
+    """The item's content words of more than three letters: "air defence" and "defence systems"
+    share "defence"; "of", "new", "aid" never make two items one."""
+    return {w for w in content_words(text) if len(w) > 3}
 
 
 def _same_item(one: _Found, other: _Found) -> bool:
@@ -1565,8 +1622,9 @@ def _same_item(one: _Found, other: _Found) -> bool:
 
 
 def _generic_reconstruction(item: str) -> bool:
-    return _content(item) <= {"reconstruction", "restoration", "rebuilding", "ukraine", "country", "state",
-                              "post-war", "after", "process"}
+    """An item that names rebuilding in general ("the post-war reconstruction of Ukraine"), which a
+    more specific item of the same partner replaces."""
+    return _content(item) <= _closed("generic_reconstruction")
 
 
 def _deduplicate(found: list[_Found]) -> list[Commitment]:
@@ -1628,7 +1686,7 @@ def item_words(item: str | None) -> frozenset[str]:
 
 
 def names_a_package(item: str | None) -> bool:
-    """Whether an item names a package or aid in general ("aid package", "military assistance")
+    """Whether an item names a package ("aid package", "the bill", "the next tranche")
     rather than a thing ("howitzers"): such a report without an amount can be the package that
     another report gives the amount of."""
     return bool(content_words(item) & _package_words()) and not item_words(item)

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 from collections import Counter
 
 
-from ..mentions import ActorMention, PersonMention, doc_text
+from ..mentions import PersonMention, doc_text
 from ..model import Evidence
-from ..wordlists import table
+from ..wordlists import table, words
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
     from spacy.tokens import Doc, Span, Token
@@ -21,10 +21,6 @@ NOT_ALLIES = frozenset({"UKR", "RUS", "BLR", "PRK", "IRN"})
 def evidence_of(doc: Doc, start: int, end: int) -> Evidence:
     """Evidence for the character span [start, end) of the document."""
     return Evidence.of(doc_text(doc), start, end)
-
-
-def sentence_evidence(sent: Span) -> Evidence:
-    return evidence_of(sent.doc, sent.start_char, sent.end_char)
 
 
 def actors_in(doc: Doc, start: int, end: int, *, people: bool = True) -> list[tuple[int, str]]:
@@ -94,17 +90,11 @@ def main_partner(doc: Doc) -> str | None:
     return counts.most_common(1)[0][0]
 
 
-NOT_A_PERSON_WORDS = frozenset({
-    "office", "rada", "council", "platform", "service", "ministry", "oblast", "region", "committee",
-    "parliament", "government", "agency", "department", "union", "bank", "fund", "congress",
-})
-
-
 def is_real_person(doc: Doc, person) -> bool:
     """False for names the NER took for people that are places or bodies ("Zhytomyr Oblast",
     "Verkhovna Rada", "Kryvyi Rih")."""
     words_ = person.name.lower().split()
-    if NOT_A_PERSON_WORDS & set(words_):
+    if words("name_stopwords.txt") & set(words_):
         return False
     start = person.first_start
     end = start + len(person.name)
@@ -117,10 +107,6 @@ def is_real_person(doc: Doc, person) -> bool:
 def person_mentions_in(doc: Doc, start: int, end: int) -> list[PersonMention]:
     return [m for m in doc._.person_mentions or ()
             if m.start >= start and m.end <= end and is_real_person(doc, m.person)]
-
-
-def actor_mentions_in(doc: Doc, start: int, end: int) -> list[ActorMention]:
-    return [m for m in doc._.actors or () if m.start >= start and m.end <= end]
 
 
 def subtree_span(token: Token) -> tuple[int, int]:

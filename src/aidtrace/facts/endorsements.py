@@ -25,7 +25,7 @@ from .common import NOT_ALLIES, actors_in, evidence_of, main_partner
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 ENDORSEMENT_SUBJECTS = (
     "nato_membership",
@@ -47,13 +47,21 @@ class Endorsement(Fact):
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
 
-COLLECTIVE_SUBJECTS = re.compile(
-    r"\b(the parties|the sides|both sides|the two leaders|the leaders agreed|the interlocutors agreed|"
-    r"we agreed|we have agreed|the presidents agreed|together we)\b",
-    re.IGNORECASE,
-)
 # The goal's own organisation is not its endorser: the "EU" of "EU membership" endorses nothing.
 GOAL_ORGANISATIONS = frozenset({"EU", "NATO"})
+MEMBERSHIP_SUBJECTS = frozenset({"nato_membership", "eu_membership"})
+# Dependents that name who holds a position: the subject of a verb, the agent of a passive, the
+# owner of a noun ("Japan's support", "the support of France"), a modifier ("American sanctions").
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
+OWNER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+OWNER_PREPOSITIONS = frozenset({"of", "from", "by"})
+# Clauses inside a holder's phrase are about someone else ("a group ... co-chaired by Yermak").
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+THANKED_DEPS = frozenset({"dobj", "dative"})
+# English inflection endings and what they may replace: "agreed" → "agree", "relies" → "rely".
+INFLECTIONS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("d", ("",)),
+               ("ing", ("", "e")))
 
 
 @lru_cache(maxsize=1)
@@ -63,38 +71,233 @@ def _cue_pattern() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _blockers() -> frozenset[str]:
-    # "I want to thank France ..." is thanks, not a request; "the need to introduce sanctions" is a stance.
-    requests = words("request_words.txt") - {"need", "needs", "needed", "should", "must", "want", "wants"}
-    return requests | words("endorsement_blockers.txt")
+def _roles() -> dict[str, str]:
+    return table("endorsement_roles.tsv")
 
 
-def _blocked(sent: Span) -> bool:
-    blockers = _blockers()
-    lowered = [t.lower_ for t in sent]
-    if any(w in blockers for w in lowered):
+def _forms(token: Token) -> set[str]:
+    """The word and its likely stems, so that the word lists name a verb or noun once
+    ("supported", "supports", "supporting" → "support"); the pipeline has no lemmatizer."""
+    word = token.lower_
+    forms = {word}
+    for suffix, replacements in INFLECTIONS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.update(word[: -len(suffix)] + r for r in replacements)
+    return forms
+
+
+def _blocked(token: Token) -> bool:
+    """A word on the path that makes the goal opposed, only discussed, wished for by another,
+    negated or hypothetical ("could introduce", "if ... then")."""
+    blockers = words("endorsement_blockers.txt")
+    if _forms(token) & blockers:
         return True
-    text = sent.text.lower()
-    return "call on" in text or "calls on" in text or "called on" in text
+    for child in token.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ in ("aux", "auxpass", "mark") and child.lower_ in blockers:
+            return True
+    return False
 
 
-def _stance(sent: Span) -> bool:
+def _thanks(token: Token) -> bool:
+    """ "thanked", "praised", or a copula with "grateful": its object or "to" is the thanked one."""
+    roles = _roles()
+    return any(roles.get(f) == "thanks" for t in (token, *(c for c in token.children if c.dep_ == "acomp"))
+               for f in _forms(t))
+
+
+def _is_stance(token: Token) -> bool:
+    """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
+    or a verb whose auxiliary is one ("should be involved")."""
     stance = words("endorsement_verbs.txt")
-    return any(t.lower_ in stance for t in sent) or "in favor of" in sent.text.lower()
+    if _forms(token) & stance or _thanks(token):
+        return True
+    return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
 
-def _actors(doc: Doc, sent: Span, cue_spans: list[tuple[int, int]]) -> list[str]:
-    if COLLECTIVE_SUBJECTS.search(sent.text):
-        partner = main_partner(doc)
-        return [partner] if partner else []
-    found = []
-    for start, code in actors_in(doc, sent.start_char, sent.end_char):
-        if code in NOT_ALLIES or code in found:
+def _phrase_tokens(token: Token) -> list[Token]:
+    """The tokens of a holder's phrase: its subtree without the clauses inside it."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ not in CLAUSE_DEPS:
+            out.extend(_phrase_tokens(child))
+    return out
+
+
+def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
+    """Actor codes a holder phrase names outside the goal phrase itself, pronouns resolved
+    through the people annotator."""
+    tokens = _phrase_tokens(token)
+    codes = [code for start, code in actors_in(doc, min(t.idx for t in tokens),
+                                               max(t.idx + len(t.text) for t in tokens))
+             if not cue.start_char <= start < cue.end_char]
+    spans = {(t.idx, t.idx + len(t.text)) for t in tokens if t.pos_ == "PRON"}
+    for mention in doc._.person_mentions or ():
+        if mention.how == "pronoun" and (mention.start, mention.end) in spans and mention.person.actor:
+            codes.append(mention.person.actor)
+    return list(dict.fromkeys(codes))
+
+
+def _addressee(token: Token) -> bool:
+    """ "you", "your state": the partner a speech or letter is addressed to."""
+    return token.lower_ in ("you", "your") or any(c.dep_ == "poss" and c.lower_ == "your" for c in token.children)
+
+
+def _partners(doc: Doc) -> list[str]:
+    """Who "the parties" or "the ministers" are besides Ukraine: the allies of the few foreign
+    people the document names, else its main partner."""
+    allies = list(dict.fromkeys(
+        m.person.actor for m in doc._.person_mentions or ()
+        if m.how != "pronoun" and m.person.actor and m.person.actor not in NOT_ALLIES))
+    if 1 <= len(allies) <= 3:
+        return allies
+    partner = main_partner(doc)
+    return [partner] if partner else []
+
+
+def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> list[tuple[str, list[str]]]:
+    """(dependency, actor codes) of the dependents of a path word that may hold its position,
+    the thanked one first. A named subject that is no actor ("the West", "Western countries")
+    comes with no codes; a pronoun ("she", "his country") without a resolved person is left out,
+    for the words above to name."""
+    roles = _roles()
+    found: list[tuple[str, list[str]]] = []
+    thanks = _thanks(token)
+    for child in token.children:
+        if came_from is not None and child.i == came_from.i:
             continue
-        if code in GOAL_ORGANISATIONS and any(s <= start < e for s, e in cue_spans):
+        if thanks and (child.dep_ in THANKED_DEPS or (child.dep_ == "prep" and child.lower_ == "to")):
+            target = next((c for c in child.children if c.dep_ == "pobj"), child)
+            codes = _phrase_actors(doc, target, cue)
+            if not codes and _addressee(target):
+                codes = _partners(doc)[:1]
+            if codes:
+                found.insert(0, ("thanked", codes))
             continue
-        found.append(code)
-    return found[:1]
+        holder = None
+        if child.dep_ in SUBJECT_DEPS or child.dep_ in OWNER_DEPS:
+            holder = child
+            if child.dep_ == "agent":
+                holder = next((c for c in child.children if c.dep_ == "pobj"), None)
+        elif child.dep_ == "prep" and child.lower_ in OWNER_PREPOSITIONS and token.pos_ in ("NOUN", "PROPN"):
+            holder = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if holder is None:
+            continue
+        if holder.lower_ in RELATIVE_PRONOUNS and child.dep_ == "nsubj":
+            # "the President of the Commission who spoke out": the antecedent holds it, even
+            # when the parser hung the clause elsewhere.
+            before = holder.doc[holder.i - 1] if holder.i > 0 else holder
+            holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
+        if any(roles.get(f) == "collective" for f in _forms(holder)) or (
+                holder.lower_ == "we" and "agree" in _forms(token)):
+            found.append((child.dep_, _partners(doc)))
+            continue
+        codes = _phrase_actors(doc, holder, cue)
+        pronoun = holder.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in holder.children)
+        if codes or (not pronoun and child.dep_ in ("nsubj", "agent")):
+            found.append((child.dep_, codes))
+    return found
+
+
+def _sanctions_target_is_russia(tokens: list[Token]) -> bool:
+    """False when the sanctions named are aimed "on"/"against" someone other than Russia."""
+    russia = words("russia_words.txt")
+    for token in tokens:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("on", "against"):
+                if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+                    continue  # "on Wednesday"
+                if not any(t.lower_ in russia for t in child.subtree):
+                    return False
+        if token.pos_ in ("VERB", "AUX"):
+            break
+    return True
+
+
+def _issuers(doc: Doc, cue: Span) -> list[str]:
+    """Allies whose own sanctions a sanctions phrase names: "EU sanctions", "American sanctions",
+    "the sanctions imposed by the European Union", "a package of sanctions from the United States"."""
+    heads = [cue.root]
+    if cue.root.dep_ in ("compound", "pobj", "nmod") and cue.root.head.pos_ in ("NOUN", "PROPN", "ADP"):
+        head = cue.root.head
+        heads.append(head.head if head.pos_ == "ADP" else head)
+    found: list[str] = []
+    for head in heads:
+        for child in head.children:
+            holder = None
+            if child.dep_ in OWNER_DEPS:
+                holder = child
+            elif child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                holder = next((c for c in child.children if c.dep_ == "pobj"), None)
+            elif child.dep_ == "acl":
+                agent = next((c for c in child.children if c.dep_ == "agent"), None)
+                holder = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            if holder is not None and holder.i not in range(cue.start, cue.end) or child.dep_ == "acl":
+                if holder is not None:
+                    found.extend(c for c in _phrase_actors(doc, holder, cue) if c not in NOT_ALLIES)
+    return list(dict.fromkeys(found))
+
+
+def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
+    """The allies that hold the position a goal phrase names, found up its dependency path.
+
+    Walking from the goal to the root, the first ally met as the subject, owner or thanked one
+    of a word at or above a stance word holds the position. Ukraine met there means Ukraine's own
+    view; a blocker anywhere on the path (a wish, a topic, negation, a hypothetical) means none.
+    None when the path names no one at all (a verbless list item of a speech).
+    """
+    in_cue = set(range(cue.start, cue.end))
+    path = [cue.root, *cue.root.ancestors]
+    if any(_blocked(t) for t in path):
+        return []
+    found: list[str] = []
+    if subject == "sanctions":
+        if not _sanctions_target_is_russia(path):
+            return []
+        found.extend(_issuers(doc, cue))
+    stance = False
+    met = bool(found)  # whether the path names anyone who could hold the position
+    came_from: Token | None = None
+    for token in path:
+        if token.i not in in_cue and _is_stance(token):
+            stance = True
+        for dep, codes in _candidates(doc, cue, token, came_from):
+            allies = [c for c in codes if c not in NOT_ALLIES]
+            met = met or bool(allies) or dep in ("nsubj", "agent")
+            if allies and stance:
+                return list(dict.fromkeys(found + allies))
+            if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token.i == cue.root.head.i):
+                return []  # "Sweden's NATO membership": another country's goal
+            if stance and not allies and (codes or dep in ("nsubj", "agent")):
+                return found  # Ukraine's own view, or a holder who is no ally ("the West")
+        came_from = token
+    return found if met else None
+
+
+def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
+    """The partner a speech thanked before this verbless list item ("I would like to thank the
+    United Kingdom ... And assistance in the investigation of war crimes."): the item is one of
+    the thanked forms of support. Nothing for a sentence with a verb, a goal with a clause of
+    its own ("Sanctions that will stop ..."), a topic heading ("As for sanctions."), or before
+    any thanks."""
+    roles = _roles()
+    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in _forms(sent.root)):
+        return []
+    if any(c.dep_ in ("relcl", "acl") for c in cue.root.children):
+        return []
+    partner = main_partner(doc)
+    if partner is None:
+        return []
+    for earlier in doc.sents:
+        if earlier.start >= sent.start:
+            break
+        for token in earlier:
+            if any(roles.get(f) == "thanks" for f in _forms(token)):
+                named = {code for _, code in actors_in(doc, earlier.start_char, earlier.end_char)}
+                if partner in named or any(_addressee(t) for t in earlier):
+                    return [partner]
+    return []
 
 
 def extract_endorsements(doc: Doc) -> list[Endorsement]:
@@ -102,26 +305,23 @@ def extract_endorsements(doc: Doc) -> list[Endorsement]:
     cues = table("endorsement_cues.tsv")
     by_key: dict[tuple[str, str], Endorsement] = {}
     for sent in doc.sents:
-        matches = list(_cue_pattern().finditer(sent.text))
-        if not matches or _blocked(sent) or not _stance(sent):
-            continue
-        subjects: dict[str, list[tuple[int, int]]] = {}
-        for match in matches:
-            span = (sent.start_char + match.start(), sent.start_char + match.end())
+        for match in _cue_pattern().finditer(sent.text):
+            cue = doc.char_span(sent.start_char + match.start(), sent.start_char + match.end(),
+                                alignment_mode="expand")
+            if cue is None:
+                continue
             for subject in cues[match.group(1).lower()].split(","):
-                subjects.setdefault(subject.strip(), []).append(span)
-        if "sanctions" in subjects and not any(t.lower_ in words("russia_words.txt") for t in sent):
-            # Sanctions on a Serbian minister or a Cypriot company are not sanctions on Russia.
-            del subjects["sanctions"]
-        for subject, spans in subjects.items():
-            for actor in _actors(doc, sent, [s for v in subjects.values() for s in v]):
-                evidence = evidence_of(doc, sent.start_char, sent.end_char)
-                key = (actor, subject)
-                if key in by_key:
-                    if evidence not in by_key[key].evidence:
+                subject = subject.strip()
+                holders = _holders(doc, cue, subject)
+                if holders is None:
+                    holders = _thanked_partner(doc, sent, cue)
+                for actor in holders:
+                    evidence = evidence_of(doc, sent.start_char, sent.end_char)
+                    key = (actor, subject)
+                    if key not in by_key:
+                        by_key[key] = Endorsement(actor=actor, subject=subject, evidence=[evidence], confidence=0.6)
+                    elif evidence not in by_key[key].evidence:
                         by_key[key].evidence.append(evidence)
-                else:
-                    by_key[key] = Endorsement(actor=actor, subject=subject, evidence=[evidence], confidence=0.6)
     return list(by_key.values())
 
 

@@ -1,24 +1,36 @@
 """Events: forthcoming events a document names (FACTS.md, "event").
 
-The extractor lands separately; this module already owns the kind: its dataclass, storage,
-merging, review, listing and scoring.
+1. *Candidates* are nouns of ``data/event_nouns.tsv`` ("summit", "talks", "visit") and verbs of
+   travelling or meeting ("goes to Moscow", "will meet"), each with the name it is given as
+   written: its proper and actor modifiers, an ordinal, and its "of", "with" or "for" phrase.
+2. A candidate needs a name of its own: generic words alone ("future talks", "the summit") and a
+   visit without a visitor name no event.
+3. It must lie ahead (``data/event_cues.tsv``): a future auxiliary or modifier, a verb of planning
+   or awaiting, a date after publication; and not behind (a past modifier, a past date, a past
+   tense with no future cue), nor wished or hypothetical ("hope to hold", "could meet", "if").
+4. A list of names in verbless sentences after "three summits will take place ..." takes its
+   time, place and date from that sentence.
+5. Mentions of one event (organiser, name words, agreeing dates) are one fact.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import checks
 from ..gazetteer import actor_name
+from ..mentions import Person, doc_text
 from ..model import Evidence, Fact
 from ..text import content_words
-from ..wordlists import words
+from ..wordlists import table, words
+from .common import NOT_ALLIES, evidence_of
 from .kind import Column, FactKind, Listing, first_filled
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
 
 @dataclass
@@ -35,10 +47,523 @@ class Event(Fact):
     confidence: float = 0.5
 
 
+CONFIDENCE = 0.6
+# Dependency labels that stay inside one noun phrase on the way up to its verb.
+_NOMINAL_LINKS = frozenset({"prep", "pobj", "pcomp", "conj", "appos", "compound", "poss", "npadvmod", "nmod", "amod"})
+# Links from a verb up to the verb it depends on within one proposal ("hope to hold", "agreed to hold").
+_VERB_CHAIN = frozenset({"xcomp", "aux", "auxpass", "acl", "conj", "prep", "pcomp", "pobj"})
+_ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|\d+(?:st|nd|rd|th))$", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SEASON = re.compile(r"\b(?P<which>this|next|in the|in|the)?\s*(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(?P<which>this|next)\s+year\b", re.I)
+_OUR_COUNTRY = re.compile(r"\b(?:to|in)\s+our\s+country\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> dict[str, str]:
+    return table("event_nouns.tsv")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for word, cue in table("event_cues.tsv").items():
+        groups.setdefault(cue, set()).add(word)
+    return {cue: frozenset(found) for cue, found in groups.items()}
+
+
+def _forms(word: str) -> Iterator[str]:
+    """The word and the bases its English endings may hide: the pipeline has no lemmatizer, and
+    the word lists hold bases ("looks", "prepared", "preparing" → "look", "prepare")."""
+    word = word.lower()
+    yield word
+    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                         ("ing", "e")):
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            yield word[: len(word) - len(ending)] + base
+
+
+def _cue(word: str, cue: str) -> bool:
+    group = _cues().get(cue, frozenset())
+    return any(form in group for form in _forms(word))
+
+
+def _noun_class(token: Token) -> str | None:
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    nouns = _nouns()
+    return next((nouns[form] for form in _forms(token.text) if form in nouns), None)
+
+
+def _first_verb(token: Token) -> Token | None:
+    """The verb a noun phrase hangs from: "summit" in "discussed the upcoming NATO summit"."""
+    current = token
+    while current.head is not current:
+        if current.dep_ not in _NOMINAL_LINKS and current.dep_ not in ("dobj", "nsubj", "nsubjpass", "attr", "dative", "oprd"):
+            break
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+    return current if current.pos_ in ("VERB", "AUX") else None
+
+
+def _verb_chain(verb: Token | None) -> list[Token]:
+    """The verb and the verbs it serves within one proposal: "hold" in "hope to hold" brings "hope";
+    a "that" clause ("we hope that they will vote") stays apart."""
+    chain: list[Token] = []
+    current = verb
+    while current is not None and all(current.i != known.i for known in chain):
+        if current.pos_ in ("VERB", "AUX"):
+            chain.append(current)
+        if current.dep_ not in _VERB_CHAIN or current.head is current:
+            break
+        current = current.head
+    return chain
+
+
+def _reported(verb: Token) -> bool:
+    """A verb in a clause of what someone said ("Yermak said that a meeting would be held"):
+    its "would" is the future of the past, not a hypothesis."""
+    speech = words("speech_verbs.txt")
+    current = verb
+    while current.head is not current:
+        if current.dep_ == "ccomp" and (current.head.lower_ in speech or current.head.lower_ in speech):
+            return True
+        current = current.head
+    return False
+
+
+def _clause_text(doc: Doc, verb: Token | None, token: Token) -> str:
+    top = verb or token
+    return doc_text(doc)[top.left_edge.idx: top.right_edge.idx + len(top.right_edge.text)].lower()
+
+
+def _compare(value: str, published: str | None) -> int:
+    """-1 when a date lies before publication, 1 when after, 0 when it cannot tell (the same day,
+    month or year, or no publication date)."""
+    if not published:
+        return 0
+    base = published[: len(value)]
+    return (value > base) - (value < base)
+
+
+@dataclass
+class _Scope:
+    """Where an event's time, place and date are read: the noun's own phrase, then its clause."""
+
+    token: Token
+    verb: Token | None
+    name_tokens: set[int]
+
+    def ranges(self) -> Iterator[tuple[int, int]]:
+        yield self.token.left_edge.i, self.token.right_edge.i + 1
+        if self.verb is not None:
+            yield self.verb.left_edge.i, self.verb.right_edge.i + 1
+
+
+def _date(doc: Doc, scope: _Scope) -> str | None:
+    """The date in the noun's phrase, else the nearest one in its clause; a season or a year gives
+    the year ("in the summer" → "2022")."""
+    for start, end in scope.ranges():
+        begin, stop = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        found = [m for m in doc._.dates or () if m.start >= begin and m.end <= stop]
+        if found:
+            return min(found, key=lambda m: abs(m.start - scope.token.idx)).value
+        loose = _loose_year(doc_text(doc)[begin:stop], doc._.published)
+        if loose:
+            return loose
+    return None
+
+
+def _loose_year(text: str, published: str | None) -> str | None:
+    """"this summer", "next year", "in 2024": only a year (FACTS.md: a season is not a month)."""
+    year = int(published[:4]) if published else None
+    for pattern in (_SEASON, _RELATIVE_YEAR):
+        match = pattern.search(text)
+        if match:
+            if match.groupdict().get("year"):
+                return match.group("year")
+            if year is None:
+                return None
+            return str(year + 1) if (match.group("which") or "").lower() == "next" else str(year)
+    match = _YEAR.search(text)
+    return match.group() if match else None
+
+
+def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
+    """(place as written, country) where the event is held: a Ukrainian place or a capital after
+    "in", "to" or "at"; a country so introduced gives the country alone."""
+    for start, end in scope.ranges():
+        begin, stop = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        country_only = None
+        for mention in sorted(list(doc._.places or ()) + list(doc._.actors or ()), key=lambda m: m.start):
+            if not (begin <= mention.start and mention.end <= stop):
+                continue
+            before = doc_text(doc)[max(begin, mention.start - 12): mention.start].lower().split()
+            if not before or before[-1] not in ("in", "to", "at", "the") or (before[-1] == "the" and before[-2:-1] not in (["in"], ["to"], ["at"])):
+                continue
+            how = getattr(mention, "how", "")
+            if hasattr(mention, "region"):
+                return mention.text, "UKR"
+            if how == "capital":
+                return mention.text, mention.code
+            if how == "name" and country_only is None:
+                country_only = mention.code
+        if country_only:
+            return None, country_only
+        text = doc_text(doc)[begin:stop]
+        if _OUR_COUNTRY.search(text):
+            return None, "UKR"
+    return None, None
+
+
+def _keeps_in_name(child: Token) -> bool:
+    """Left modifiers that are part of an event's name: proper names, actors, ordinals and
+    capitalised adjectives ("NATO", "Diia", "second", "European"), not "the", "upcoming", "important"."""
+    if child.dep_ in ("compound", "nmod", "poss"):
+        return not child.ent_type_ == "DATE" and child.lower_ not in ("tomorrow", "today") and child.tag_ != "PRP$" \
+            and child.lower_ != "whose"
+    if child.dep_ in ("amod", "nummod"):
+        return bool(_ORDINAL.match(child.text)) and not _cue(child.lower_, "future_mod") or child.text[:1].isupper()
+    return False
+
+
+def _name_tokens(token: Token) -> list[Token]:
+    """The tokens of an event's name as written: the noun, its naming modifiers, and an "of",
+    "with" or "for" phrase cut before any place, date or clause of its own."""
+    kept = [token]
+    for child in token.lefts:
+        if _keeps_in_name(child):
+            kept.extend(t for t in child.subtree if t.dep_ != "case" or True)
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "with", "for"):
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if not objects:
+                continue
+            obj = objects[0]
+            if _is_date_or_place(obj):
+                continue
+            kept.append(child)
+            kept.extend(t for t in obj.lefts for t in t.subtree)
+            kept.append(obj)
+            for inner in obj.rights:  # "of representatives of Turkey and Russia"
+                if inner.dep_ == "prep" and inner.lower_ == "of" or inner.dep_ in ("cc", "conj"):
+                    kept.extend(t for t in inner.subtree if not _is_date_or_place(t))
+            break
+    indexes = sorted({t.i for t in kept})
+    # A name is one stretch of text: stop at the first gap.
+    stretch = [indexes[0]]
+    anchor = indexes.index(token.i)
+    stretch = [token.i]
+    for i in reversed(indexes[:anchor]):
+        if i == stretch[0] - 1:
+            stretch.insert(0, i)
+        else:
+            break
+    for i in indexes[anchor + 1:]:
+        if i == stretch[-1] + 1:
+            stretch.append(i)
+        else:
+            break
+    doc = token.doc
+    tokens = [doc[i] for i in stretch]
+    while tokens and (tokens[0].dep_ in ("det", "punct", "case") or tokens[0].is_punct):
+        tokens.pop(0)
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("cc", "prep")) and tokens[-1].i != token.i:
+        tokens.pop()
+    return tokens
+
+
+def _is_date_or_place(token: Token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME") or token.ent_type_ == "GPE" and token.dep_ == "pobj" and \
+        token.head.lower_ in ("in", "at")
+
+
+def _text_of(tokens: list[Token]) -> str:
+    doc = tokens[0].doc
+    return doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _actors_between(doc: Doc, begin: int, end: int) -> list[str]:
+    return [m.code for m in doc._.actors or () if m.start >= begin and m.end <= end]
+
+
+def _person_at(doc: Doc, token: Token) -> Person | None:
+    """The person a token names, or refers to by pronoun or title."""
+    for mention in doc._.person_mentions or ():
+        if mention.start <= token.idx < mention.end:
+            return mention.person
+    return None
+
+
+def _head_person(doc: Doc, token: Token) -> Person | None:
+    """The person a phrase's head names: "Prime Minister Viktor Orban" → Orban."""
+    for candidate in [token, *token.subtree]:
+        person = _person_at(doc, candidate)
+        if person is not None:
+            return person
+    return None
+
+
+def _visitor(doc: Doc, token: Token, verb: Token | None) -> Person | None:
+    """Who makes a visit: "visit of X", "X's visit", "X, whose visit", or the subject of the verb
+    ("X will go on a trip")."""
+    for child in token.children:
+        if child.dep_ == "poss":
+            if child.lower_ == "whose" and token.head.dep_ == "relcl" or child.lower_ == "whose":
+                relcl = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+                if relcl is not None:
+                    return _person_at(doc, relcl.head)
+            person = _person_at(doc, child)
+            if person is not None:
+                return person
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    person = _person_at(doc, obj)
+                    if person is not None:
+                        return person
+    for verb_ in _verb_chain(verb):
+        for child in verb_.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ in ("PROPN", "PRON", "NOUN"):
+                return _person_at(doc, child)
+    return None
+
+
+def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> bool:
+    """Whether an event is said to lie ahead: a future modifier of the noun, a future auxiliary or a
+    verb of planning on its verbs, a future phrase in its clause, or a date after publication."""
+    if any(_cue(child.lower_, "future_mod") for child in token.children):
+        return True
+    if date and _compare(date, doc._.published) > 0:
+        return True
+    for verb_ in _verb_chain(verb):
+        if _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
+            return True
+        for child in verb_.children:
+            if child.dep_ in ("aux", "auxpass") and _cue(child.lower_, "future_aux"):
+                return True
+            if child.dep_ == "aux" and child.lower_ == "would" and _reported(verb_):
+                return True
+            if child.dep_ == "aux" and child.lower_ == "to" and (
+                    _cue(verb_.text, "host_verb") or verb_.head.lower_ in ("is", "are", "was", "were", "be")):
+                return True  # "agreed to hold", "the initiative to hold", "is to visit"
+        if verb_.lower_ in ("is", "are") and any(c.dep_ == "xcomp" for c in verb_.children):
+            return True
+    clause = _clause_text(doc, verb, token)
+    return any(phrase in clause for phrase in _cues().get("future_phrase", ()))
+
+
+def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | None, future: bool) -> bool:
+    """A past event, or one only wished for or supposed: "last week's summit", a date before
+    publication, "took place", "hope to hold", "could meet", "if they meet"."""
+    if any(_cue(child.lower_, "past_mod") or child.lower_ == "no" for child in token.children):
+        return True
+    if date and _compare(date, doc._.published) < 0:
+        return True
+    chain = _verb_chain(verb)
+    for verb_ in chain:
+        if _cue(verb_.text, "wish_verb"):
+            return True
+        for child in verb_.children:
+            if child.dep_ == "aux" and _cue(child.lower_, "hypothetical") and not (
+                    child.lower_ == "would" and _reported(verb_)):
+                return True
+            if child.dep_ == "mark" and _cue(child.lower_, "condition"):
+                return True
+            if child.dep_ == "advmod" and _cue(child.lower_, "past_mod"):
+                return True
+    if not future and chain and (chain[0].tag_ == "VBD" or chain[0].tag_ == "VBN" and any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP") for c in chain[0].children)):
+        return True
+    return False
+
+
+def _has_own_name(name: str) -> bool:
+    return bool(name_words(name))
+
+
+def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Token], country: str | None,
+               visitor: Person | None) -> str | None:
+    """Who holds the event: the visitor's side; the subject of "hold", "host" or "prepare for";
+    an actor its name gives ("NATO summit", "European Council"); the host country of its place."""
+    if visitor is not None:
+        return visitor.actor
+    for verb_ in _verb_chain(verb):
+        if _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb") and _forms(verb_.text) and "prepare" in set(_forms(verb_.text)):
+            for child in verb_.children:
+                if child.dep_ == "nsubj":
+                    codes = _actors_between(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
+                    person = _head_person(doc, child)
+                    code = codes[0] if codes else person.actor if person else None
+                    if code and code != "UKR" or code and "Ukraine" not in _text_of(name_tokens):
+                        return code
+    begin = name_tokens[0].idx
+    with_at = next((t.idx for t in name_tokens if t.lower_ in ("with", "for") and t.dep_ == "prep"), None)
+    end = with_at if with_at is not None else name_tokens[-1].idx + len(name_tokens[-1].text)
+    codes = [c for c in _actors_between(doc, begin, end) if c != "UKR"]
+    if codes:
+        return codes[0]
+    if any(t.lower_ in ("with", "and") for t in name_tokens):
+        return None  # talks between sides: neither holds them
+    if country:
+        return country
+    return None
+
+
+def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
+    for token in sent:
+        kind = _noun_class(token)
+        if kind is None or token.dep_ == "compound":
+            continue
+        if token.tag_ in ("NNS", "NNPS") and kind != "meeting":
+            continue  # "three summits": a count, not a name
+        yield token, kind
+
+
+def _named_enough(kind: str, token: Token, name_tokens: list[Token], name: str) -> bool:
+    """Whether a noun's name tells its event apart: generic words alone never do."""
+    if kind == "visit":
+        return True  # named after its visitor, once known
+    if not _has_own_name(name):
+        return False
+    if kind == "named":
+        return any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name_tokens if t.i != token.i) or \
+            token.text[:1].isupper() and token.i != token.sent.start
+    if kind == "meeting":
+        return any(_ORDINAL.match(t.text) for t in name_tokens) or any(
+            t.dep_ == "prep" and t.head.i == token.i for t in name_tokens) or any(
+            t.pos_ == "PROPN" for t in name_tokens if t.i != token.i)
+    if kind == "decision":
+        return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens)
+    return True
+
+
+def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = None) -> Event | None:
+    name_tokens = _name_tokens(token)
+    if not name_tokens:
+        return None
+    name = _text_of(name_tokens)
+    if not _named_enough(kind, token, name_tokens, name):
+        return None
+    sent = token.sent
+    if context is not None:  # a name in a list of its own: time, place and date are the context's
+        anchor = next((t for t in context if _noun_class(t) == kind), context.root)
+        verb = _first_verb(anchor)
+        scope = _Scope(anchor, verb, {t.i for t in name_tokens})
+        cue_token = anchor
+    else:
+        verb = _first_verb(token)
+        scope = _Scope(token, verb, {t.i for t in name_tokens})
+        cue_token = token
+    date = _date(doc, scope)
+    future = _future(doc, cue_token, verb, date)
+    if not future or _behind_or_unreal(doc, cue_token, verb, date, future):
+        return None
+    visitor = None
+    if kind == "visit":
+        visitor = _visitor(doc, token, verb)
+        if visitor is None or not visitor.actor:
+            return None
+        name = f"{token.text} of {visitor.name}"
+    elif kind == "decision" and not (date and _compare(date, doc._.published) > 0):
+        return None
+    place, country = _place(doc, scope)
+    if visitor is not None and country == visitor.actor:
+        return None  # a leader's trip at home is not an event between partners
+    evidence = [evidence_of(doc, s.start_char, s.end_char) for s in ([context] if context is not None else []) + [sent]]
+    return Event(name=name, organiser=_organiser(doc, token, verb, name_tokens, country, visitor), place=place,
+                 country=country, date=date, evidence=evidence, confidence=CONFIDENCE)
+
+
+def _event_from_verb(doc: Doc, verb: Token) -> Event | None:
+    """"X goes to Moscow on Tuesday", "X will visit Kyiv next week", "X will meet Y on Monday"."""
+    lemma = verb.text
+    if verb.pos_ != "VERB" or not (_cue(lemma, "visit_verb") or _cue(lemma, "meet_verb")):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    person = _head_person(doc, subject) if subject.pos_ == "PROPN" else _person_at(doc, subject)
+    if person is None or not person.actor:
+        return None
+    scope = _Scope(verb, verb, set())
+    date = _date(doc, scope)
+    future = _future(doc, verb, verb, date)
+    if not future or _behind_or_unreal(doc, verb, verb, date, future):
+        return None
+    place, country = _place(doc, scope)
+    if _cue(lemma, "meet_verb"):
+        other = None
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                other = _head_person(doc, child)
+            if child.dep_ == "prep" and child.lower_ == "with":
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                other = _head_person(doc, obj) if obj is not None else None
+            if other is not None:
+                break
+        if other is None or other is person:
+            return None
+        return Event(name=f"meeting of {person.name} and {other.name}", organiser=None, place=place, country=country,
+                     date=date, evidence=[evidence_of(doc, verb.sent.start_char, verb.sent.end_char)],
+                     confidence=CONFIDENCE)
+    if country is None or country == person.actor or verb.lower_ in ("going",) and not date:
+        return None
+    return Event(name=f"visit of {person.name}", organiser=person.actor, place=place, country=country, date=date,
+                 evidence=[evidence_of(doc, verb.sent.start_char, verb.sent.end_char)], confidence=CONFIDENCE)
+
+
+def _is_list_item(sent: Span) -> bool:
+    """A verbless sentence that is only a name: "NATO Summit."""
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent) and len([t for t in sent if not t.is_punct]) <= 6
+
+
+def _list_context(sent: Span, kind: str, previous: list[Span]) -> Span | None:
+    """The sentence a listed name belongs to: the last one before it that counts events of that
+    kind ("three summits will take place")."""
+    for earlier in reversed(previous[-4:]):
+        if not _is_list_item(earlier):
+            if any(_noun_class(t) == kind and t.tag_ in ("NNS", "NNPS") for t in earlier):
+                return earlier
+            return None
+    return None
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    return a.organiser == b.organiser and dates_agree(a.date, b.date) and bool(name_words(a.name) & name_words(b.name))
+
+
+def _merge_into(events: list[Event], new: Event) -> None:
+    for known in events:
+        if _same_event(known, new):
+            known.evidence.extend(e for e in new.evidence if e not in known.evidence)
+            if new.date and len(new.date) > len(known.date or ""):
+                known.date = new.date
+            known.place = first_filled(known.place, new.place)
+            known.country = first_filled(known.country, new.country)
+            return
+    events.append(new)
+
+
 def extract_events(doc: Doc) -> list[Event]:
     """Forthcoming events named in an annotated Doc."""
-    return []
-
+    events: list[Event] = []
+    sentences = list(doc.sents)
+    for index, sent in enumerate(sentences):
+        list_item = _is_list_item(sent)
+        for token, kind in _candidate_nouns(sent):
+            context = _list_context(sent, kind, sentences[:index]) if list_item else None
+            if list_item and context is None:
+                continue
+            event = _event_from_noun(doc, token, kind, context)
+            if event is not None:
+                _merge_into(events, event)
+        for token in sent:
+            event = _event_from_verb(doc, token)
+            if event is not None:
+                _merge_into(events, event)
+    return events
 
 # --- the kind: storage, merging, review, listing and scoring of events ----------------------
 

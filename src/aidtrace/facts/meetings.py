@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from .. import checks
 from ..mentions import Person, doc_text
 from ..model import Evidence, Fact
 from ..text import surname_key
-from ..wordlists import words
+from ..wordlists import rows, table, words
 from .common import evidence_of, person_mentions_in
 from .kind import Column, FactKind, Listing, first_filled, union
 
@@ -59,16 +60,39 @@ class Meeting(Fact):
     # What the document says was discussed at this meeting: codes of MEETING_TOPICS.
     topics: list[str] = field(default_factory=list)
 
-FUTURE = re.compile(r"\b(will|would|shall|upcoming|next|planned|plans? to|scheduled|to be held|is to)\b", re.I)
-VIDEO = re.compile(r"\b(video|videoconference|online|video link|via video|virtual)\b", re.I)
-PHONE = re.compile(r"\b(phone|telephone|call|conversation|spoke by phone|phoned)\b", re.I)
-EVENT = re.compile(
-    r"\b(meeting of|held a meeting|held meeting|took part in|session of|conference|congress|council|summit)\b", re.I
-)
-ATTENDED = re.compile(r"\b(attended|took part|participated|participate|joined by|invited to)\b", re.I)
-VAGUE_TIME = re.compile(r"\b(recent|recently|earlier|previous|last year|in the past)\b", re.I)
-VISIT_UKRAINE = re.compile(r"\b(visit to (ukraine|our country|kyiv)|in ukraine|visiting ukraine|to our country)\b", re.I)
 PLACE_PREPOSITIONS = ("in", "to", "at", "visited")
+# How many sentences after a report of a call in an address may go on about that call.
+FOLLOW_UP_SENTENCES = 3
+# A meeting reported within the first sentences of a release is the release's subject.
+LEAD_SENTENCES = 2
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The named regular expressions of data/meeting_patterns.tsv."""
+    return {name: re.compile(pattern, re.I) for name, pattern in table("meeting_patterns.tsv").items()}
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    return _patterns()[name]
+
+
+@lru_cache(maxsize=1)
+def _topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(topic code, pattern of its cue words) from data/meeting_topics.tsv, in MEETING_TOPICS order."""
+    cues: dict[str, list[str]] = {code: [] for code in MEETING_TOPICS}
+    for code, cue in rows("meeting_topics.tsv"):
+        if code not in cues:
+            raise ValueError(f"data/meeting_topics.tsv: unknown topic code {code!r}")
+        pattern = r"(?:\W+\w+){0,4}?\W+".join(re.escape(part.strip()) for part in cue.strip().rstrip("*").split("..."))
+        cues[code].append(pattern + (r"\w*" if cue.strip().endswith("*") else r"s?"))
+    return tuple((code, re.compile(r"\b(" + "|".join(found) + r")\b", re.I)) for code, found in cues.items() if found)
+
+
+@lru_cache(maxsize=1)
+def _authors() -> dict[str, tuple[str, str]]:
+    """source → (full name, actor code) of who speaks in the first person in its documents."""
+    return {source.strip().lower(): (name.strip(), actor.strip()) for source, name, actor in rows("meeting_authors.tsv")}
 
 
 @dataclass
@@ -76,19 +100,66 @@ class _Draft:
     people: list[Person] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
     event: bool = False
+    first_person: bool = False  # reported by the author in the first person ("I spoke with")
 
     def add(self, people: list[Person]) -> None:
         for person in people:
             if all(person is not known for known in self.people):
                 self.people.append(person)
 
+    def holds(self, people: list[Person]) -> bool:
+        return all(any(person is known for known in self.people) for person in people)
 
-def _planned(sent: Span, cue: re.Pattern[str]) -> bool:
-    """A meeting only planned ("will meet", "the upcoming talks", "a meeting would be held"):
-    the future word must stand close to the cue, not anywhere in a long sentence."""
-    for match in cue.finditer(sent.text):
-        window = sent.text[max(0, match.start() - 40): match.end() + 25]
-        if not FUTURE.search(window):
+    def shares(self, people: list[Person]) -> bool:
+        return any(person is known for person in people for known in self.people)
+
+
+# Patterns of data/meeting_patterns.tsv that report a meeting, besides the cue words.
+CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
+
+
+def _cue_matches(sent: Span) -> list[re.Match[str]]:
+    """Every place in the sentence that reports a meeting, in text order. A word that also has
+    other senses ("received an award") counts only when a person is what it takes."""
+    matches = list(_cue_pattern().finditer(sent.text))
+    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(sent.text)]
+    person_object = words("meeting_person_object_cues.txt")
+    kept = [m for m in matches if m.group(0).lower() not in person_object or _takes_a_person(sent, m)]
+    return sorted(kept, key=lambda m: m.start())
+
+
+def _takes_a_person(sent: Span, match: re.Match[str]) -> bool:
+    """The verb at the match has a person mention in its object ("received Prime Minister X")."""
+    doc = sent.doc
+    start = sent.start_char + match.start()
+    verb = next((t for t in sent if t.idx == start), None)
+    if verb is None:
+        return False
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj"):
+            lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            if any(m.how != "pronoun" for m in person_mentions_in(doc, lo, hi)):
+                return True
+    return False
+
+
+def _cue(sent: Span) -> re.Match[str] | None:
+    matches = _cue_matches(sent)
+    return matches[0] if matches else None
+
+
+def _planned(doc: Doc, sent: Span) -> bool:
+    """A meeting only planned ("will meet", "the upcoming talks", "a meeting would be held", a
+    meeting on a day after publication): the future word must stand close to the cue, not anywhere
+    in a long sentence."""
+    published = doc._.published
+    if published and any(sent.start_char <= d.start < sent.end_char and len(d.value) == 10 and d.value > published
+                         for d in doc._.dates or ()):
+        return True
+    future = _pattern("future")
+    for match in _cue_matches(sent):
+        window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
+        if not future.search(window):
             return False
     return True
 
@@ -99,12 +170,140 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(c) for c in cues) + r")\b", re.I)
 
 
-def _named_people(doc: Doc, sent: Span) -> list[Person]:
+def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> list[Person]:
+    """People named in the sentence, but for those named only inside the ``aside`` character ranges."""
     people: list[Person] = []
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if any(lo <= mention.start < hi for lo, hi in aside):
+            continue
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
+
+
+def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
+    """Character ranges of the adverbial clauses of the cue's verb: the people there do something
+    else ("Lavrov and Blinken spoke by phone as Biden prepared to call Putin")."""
+    start = sent.start_char + cue.start()
+    verb = next((t for t in sent if t.idx == start), None)
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return []
+    return [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children if c.dep_ == "advcl"]
+
+
+def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
+    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ...")."""
+    start = sent.start_char + cue.start()
+    found: list[Person] = []
+    for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if mention.how != "pronoun":
+            continue
+        token = next((t for t in sent if t.idx == mention.start), None)
+        if token is not None and token.dep_ in ("nsubj", "nsubjpass"):
+            head = token.head
+            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text) and head.idx >= token.idx:
+                if start - head.idx < 40:
+                    found.append(mention.person)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _honorific_pattern() -> re.Pattern[str]:
+    """An honorific (data/honorifics.txt) and the capitalised surname after it: "Mr. Modi"."""
+    honorifics = "|".join(re.escape(h.rstrip(".")) for h in sorted(words("honorifics.txt"), key=len, reverse=True))
+    return re.compile(r"\b(?:" + honorifics + r")\.?\s+([A-Z][\w'-]+)")
+
+
+def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
+    """People the document names only by honorific and surname ("Mr. Modi"): FACTS.md takes the
+    fullest form written. ``known`` holds them by surname key, so a second mention is the same person."""
+    found: list[Person] = []
+    for match in _honorific_pattern().finditer(sent.text):
+        surname = match.group(1)
+        key = surname_key(surname)
+        if not key or any(surname_key(p.surname) == key for p in doc._.people or ()):
+            continue
+        person = known.setdefault(key, Person(name=surname, surname=surname))
+        if all(person is not p for p in found):
+            found.append(person)
+    return found
+
+
+def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person]:
+    """Full names in a meeting report that the people annotator left out: a PERSON the tagger cut at a
+    name particle ("Ursula von" + "der Leyen"), or the name that ends a role title with its country
+    ("Adviser to the Prime Minister of the Portuguese Republic Fernando Morgado"), tagged as a place.
+    ``known`` holds them by surname key, so a second mention is the same person."""
+    particles = words("meeting_name_particles.txt")
+    stop = words("name_stopwords.txt")
+    taken = [(m.start, m.end) for m in person_mentions_in(doc, sent.start_char, sent.end_char)]
+    actors = [(a.start, a.end) for a in doc._.actors or () if sent.start_char <= a.start < sent.end_char]
+    places = [(p.start, p.end) for p in doc._.places or () if sent.start_char <= p.start < sent.end_char]
+    found: list[Person] = []
+    for ent in sent.ents:
+        if ent.label_ not in ("PERSON", "GPE", "ORG", "NORP"):
+            continue
+        end = ent.end
+        while end + 1 < sent.end and (doc[end].lower_ in particles or doc[end - 1].lower_ in particles) and (
+                doc[end].lower_ in particles or doc[end].text.istitle()):
+            end += 1
+        tokens = list(doc[ent.start:end])
+        if ent.label_ == "PERSON":
+            if not any(t.lower_ in particles for t in tokens):
+                continue  # the annotator saw this one and chose not to take it
+        else:
+            # only what follows the country in the title: "... of the Portuguese Republic | Fernando Morgado"
+            last_actor = max((i for i, t in enumerate(tokens) if any(a <= t.idx < b for a, b in actors)), default=None)
+            if last_actor is None:
+                continue
+            tokens = tokens[last_actor + 1:]
+        while tokens and not tokens[-1].text.istitle():
+            tokens.pop()
+        if (len(tokens) < 2 or not tokens[0].text.istitle() or tokens[-1].lower_ in stop
+                or any(not (t.text.istitle() or t.lower_ in particles) for t in tokens)
+                or any(a <= t.idx < b for t in tokens for a, b in taken + actors + places)):
+            continue
+        name = doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+        key = surname_key(tokens[-1].text)
+        person = next((p for p in doc._.people or () if surname_key(p.surname) == key), None)
+        person = person or known.setdefault(key, Person(name=name, surname=tokens[-1].text))
+        if all(person is not p for p in found):
+            found.append(person)
+    return found
+
+
+def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
+    """The person who writes in the first person in the document's source (data/meeting_authors.tsv):
+    the document's own Person when it names them, else one made from the table."""
+    source = (getattr(doc._, "source", None) or "").lower()
+    url = getattr(doc._, "url", None) or ""
+    host = re.sub(r"^www\.", "", urlsplit(url).hostname or "") if url else ""
+    entry = _authors().get(source) or _authors().get(host)
+    if entry is None:
+        return None
+    name, actor = entry
+    key = surname_key(name)
+    for person in doc._.people or ():
+        if surname_key(person.surname) == key:
+            return person
+    return cache.setdefault(key, Person(name=name, surname=name.split()[-1], actor=actor))
+
+
+def _first_person(sent: Span, cue: re.Match[str]) -> bool:
+    """The cue's verb has "I" or "we" for subject, outside quotations ("I spoke with ...")."""
+    start = sent.start_char + cue.start()
+    pronoun = _pattern("first_person")
+    for token in sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
+            head = token.head
+            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text):
+                return True
+    return False
+
+
+def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
+    """The sentence names or refers to ("him", "the Prime Minister") a participant of the draft."""
+    return any(any(m.person is p for p in draft.people) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
 
 
 def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
@@ -135,18 +334,18 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                     return place.text, place.region, "UKR"
         for actor in doc._.actors or ():
             if sent.start_char <= actor.start < sent.end_char and actor.how in ("capital", "name") and actor.code != "UKR":
-                before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()
-                if before and before[-1] == "in":
+                before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()  # "in Riga", "to Beijing"
+                if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
     for sent in sentences:
-        if VISIT_UKRAINE.search(sent.text):
+        if _pattern("visit_ukraine").search(sent.text):
             return None, None, "UKR"
     return None, None, None
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
     for sent in sentences:
-        if VAGUE_TIME.search(sent.text):
+        if _pattern("vague_time").search(sent.text):
             return None
         for mention in doc._.dates or ():
             if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
@@ -157,11 +356,17 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
 def _mode(sentences: list[Span]) -> str:
     """The mode the meeting's first report states; later sentences may be about something else."""
     text = sentences[0].text
-    if VIDEO.search(text):
+    if _pattern("video").search(text):
         return "video"
-    if PHONE.search(text) and not re.search(r"\bmet\b|\bvisit", text, re.I):
+    in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
+    if _pattern("phone").search(text) and not in_person:
         return "phone"
     return "in_person"
+
+
+def _future_near(text: str, match: re.Match[str]) -> bool:
+    """A future word stands close to the match ("whose visit to Kyiv is expected")."""
+    return bool(_pattern("future").search(text[max(0, match.start() - 40): match.end() + 25]))
 
 
 def participant_actors(people: list[Person]) -> list[str]:
@@ -173,37 +378,107 @@ def participant_actors(people: list[Person]) -> list[str]:
     return actors
 
 
+def topics_of(sentences: list[Span]) -> list[str]:
+    """The topic codes (MEETING_TOPICS order) whose cue words the given sentences use."""
+    # One spelling for the cue list: American "defense" is read as "defence".
+    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(sent.text for sent in sentences))
+    return [code for code, pattern in _topic_patterns() if pattern.search(text)]
+
+
+def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], taken: set[int],
+                first_person: bool) -> list[int]:
+    """Indices of the sentences after a report of a meeting that go on about it: they name or refer to
+    one of ``own``, the participants no other meeting has ("I thanked him for ..."), or continue the
+    list of what was discussed ("On economic issues."), up to the next meeting's report."""
+    found: list[int] = []
+    for next_index in range(index + 1, min(len(sentences), index + 1 + FOLLOW_UP_SENTENCES)):
+        if next_index in taken:
+            break
+        sent = sentences[next_index]
+        mentioned = any(any(m.person is p for p in own) for m in person_mentions_in(doc, sent.start_char, sent.end_char))
+        # In an address, "I thanked her" goes on about the call just reported, whoever the
+        # annotator took "her" for.
+        mentioned = mentioned or (first_person and any(_pattern("third_person").match(t.text) for t in sent))
+        if not (mentioned or _pattern("continuation").match(sent.text.strip())):
+            break
+        found.append(next_index)
+    return found
+
+
+def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> list[list[Span]]:
+    """For each draft, the sentences that say what was discussed at that meeting. The document's own
+    subject (a meeting reported in its first sentences) owns the rest of the document but for what other
+    meetings' reports take; any other meeting owns its reports and the sentences that go on about them."""
+    index_of = {sent.start: i for i, sent in enumerate(sentences)}
+    reports = [[index_of[s.start] for s in draft.sentences] for draft in drafts]
+    taken = {i for found in reports for i in found}
+    spans: list[set[int]] = []
+    for draft, found in zip(drafts, reports):
+        alone = [p for p in draft.people if not any(d is not draft and any(p is q for q in d.people) for d in drafts)]
+        own = set(found)
+        for index in found:
+            own.update(_follow_ups(doc, sentences, index, alone, taken, draft.first_person))
+        spans.append(own)
+    result = []
+    for number, (draft, own) in enumerate(zip(drafts, spans)):
+        if number == 0 and min(reports[number]) < LEAD_SENTENCES:
+            others = set().union(*(s for k, s in enumerate(spans) if k != number)) if len(spans) > 1 else set()
+            own = {i for i in range(min(reports[number]), len(sentences)) if i not in others}
+        result.append([sentences[i] for i in sorted(own)])
+    return result
+
+
 def extract_meetings(doc: Doc) -> list[Meeting]:
     """Meetings between named people found in an annotated Doc."""
-    cue = _cue_pattern()
     drafts: list[_Draft] = []
     sentences = list(doc.sents)
+    made: dict[str, Person] = {}  # people this extractor names itself: the author, "Mr. Modi"
+    author = _author(doc, made)
     for index, sent in enumerate(sentences):
-        if not cue.search(sent.text):
-            if drafts and ATTENDED.search(sent.text):
+        cue = _cue(sent)
+        if cue is None:
+            if drafts and _pattern("attended").search(sent.text):
                 drafts[-1].add(_named_people(doc, sent))
             continue
-        if _planned(sent, cue):
+        if _planned(doc, sent):
             continue
-        people = _named_people(doc, sent)
-        event = bool(EVENT.search(sent.text))
-        target = next((d for d in drafts if {id(p) for p in d.people} & {id(p) for p in people}), None)
-        if target is None and len(people) < 2 and drafts:
+        aside = _side_clauses(sent, cue)
+        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent, aside)]
+        people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
+        for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
+            if all(extra is not known for known in people):
+                people.append(extra)
+        first_person = author is not None and _first_person(sent, cue)
+        if first_person and all(p is not author for p in people):
+            people.insert(0, author)
+        event = bool(_pattern("event").search(sent.text))
+        if first_person and _mode([sent]) == "phone" and len(people) > 2:
+            # "I spoke with X, Y and Z": each is a call of its own.
+            for counterpart in people[1:]:
+                drafts.append(_Draft([author, counterpart], [sent], first_person=True))
+            continue
+        if first_person and len(people) < 2:
+            continue  # the author with no named counterpart ("we talked with students")
+        target = next((d for d in drafts if d.holds(people)), None)
+        if target is None and len(people) < 2 and drafts and (
+                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(sent.text)):
             target = drafts[-1]
+        if target is None and not first_person:
+            # more people who take part in a conference or council ("the Congress ... Kälin said")
+            target = next((d for d in drafts if d.event and d.shares(people)), None)
         if target is None:
             if len(people) < 2 and not event:
                 continue
-            target = _Draft()
+            target = _Draft(first_person=first_person)
             drafts.append(target)
         target.add(people)
         target.sentences.append(sent)
         target.event = target.event or event
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
+    drafts = [d for d in drafts if len(d.people) >= 2]
     meetings = []
-    for draft in drafts:
-        if len(draft.people) < 2:
-            continue
+    for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
         place, region, country = (None, None, None) if mode == "phone" else _place(doc, draft.sentences)
         meetings.append(Meeting(
@@ -216,6 +491,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             evidence=[evidence_of(doc, s.start_char, s.end_char) for s in draft.sentences],
             confidence=0.6,
             actors=participant_actors(draft.people),
+            topics=topics_of(said),
         ))
     return meetings
 

@@ -1,7 +1,8 @@
 """Direct quotations and who said them.
 
 A quote is text inside quotation marks, four or more words long, attributed by a speech verb
-("said", "told", "stressed", "according to" ...) to a named person or a named organisation.
+("said", "told", "stressed", "according to" ...) to a named person. ``attributed_quotes`` also keeps
+quotes of organisations and of unnamed speakers ("the newspaper wrote"), for benchmarks that count them.
 The speaker is found after the quote (`"...," Kallas said`), before it in the same sentence
 (`Kallas said: "..."`, `with Zelensky saying that "..."`) or in the sentence before when that
 one ends with a colon; "he", "she" and "the President" are resolved through ``aidtrace.people``.
@@ -14,9 +15,8 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 
@@ -27,6 +27,7 @@ from ..model import Evidence, Fact
 from ..people import person_at, vocab
 from ..speech import DOUBLES as _DOUBLES, QuotedSpan, quoted_spans, speech_verbs
 from ..text import fold, surname_key, word_tokens
+from ..wordlists import words
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -46,10 +47,7 @@ class Quote(Fact):
     # "Estonian Prime Minister Kaja Kallas", "EU" for the European Commission), None when unknown.
     speaker_actor: str | None = None
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_WORDS = 4
-# Subjects that name nobody: quotes attributed to them are dropped.
-_UNNAMED_POS = {"PRON", "DET", "NOUN", "NUM", "ADJ"}
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)")
@@ -57,12 +55,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z“\"‘]|\s*\n|\s*$)")
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    words = set()
-    for line in (DATA / "honorifics.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip().lower()
-        if line.endswith("."):
-            words.add(line[:-1])
-    return frozenset(words)
+    return frozenset(word[:-1] for word in words("honorifics.txt") if word.endswith("."))
 
 
 def sentence_end(text: str, start: int = 0) -> int | None:
@@ -82,10 +75,31 @@ def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Cue:
-    speaker: str | None
+    """An attribution found for a quote."""
+
+    speaker: str | None  # the resolved name of a person or an organisation; None when the subject names nobody
     how: str  # "after", "before", "inherited"
+    phrase: str | None = None  # the subject as written, named or not ("the newspaper", "she")
+    person: bool = False  # the speaker is a person, not an organisation, a country or a title
+
+    def who(self, named_only: bool) -> str | None:
+        """The speaker a quote gets: its name, or (``named_only`` off) the phrase as written."""
+        return self.speaker if named_only else self.speaker or self.phrase
+
+
+def _person_cue(name: str, how: str) -> _Cue:
+    return _Cue(name, how, name, True)
+
+
+def _cue_of(doc: Doc, start: int, end: int, how: str) -> _Cue:
+    """The cue of the subject phrase ``doc.text[start:end]``: its named speaker, if any, and the phrase."""
+    phrase = doc_text(doc)[start:end].strip() or None
+    named = _speaker_of(doc, start, end)
+    if named is None:
+        return _Cue(None, how, phrase, False)
+    return _Cue(named[0], how, phrase, named[1])
 
 
 def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
@@ -94,29 +108,30 @@ def _tokens_between(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="contract")
 
 
-def _speaker_of(doc: Doc, start: int, end: int) -> str | None:
-    """The named speaker in a subject span: a person (resolved), else an organisation or proper name as written."""
-    name = _named_speaker(doc, start, end)
-    if name is None:
+def _speaker_of(doc: Doc, start: int, end: int) -> tuple[str, bool] | None:
+    """The named speaker in a subject span and whether it is a person: a person (resolved), else an
+    organisation or proper name as written."""
+    named = _named_speaker(doc, start, end)
+    if named is None:
         return None
-    words = [w.lower() for w in re.findall(r"[\w'’.]+", name)]
+    words = [w.lower() for w in re.findall(r"[\w'’.]+", named[0])]
     titles = vocab().title_words
     if all(w in titles or w in ("the", "of", "a") for w in words):
         return None  # "Minister", "the Head": a bare title that resolved to nobody
-    return name
+    return named
 
 
-def _named_speaker(doc: Doc, start: int, end: int) -> str | None:
+def _named_speaker(doc: Doc, start: int, end: int) -> tuple[str, bool] | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is not None:
         # The head of the phrase decides: "Kallas' host Volodymyr Zelenskyy" is Zelenskyy.
         root = span.root
         head = person_at(doc, root.idx, root.idx + len(root.text))
         if head is not None:
-            return head.name
+            return head.name, True
     person = person_at(doc, start, end)
     if person is not None:
-        return person.name
+        return person.name, True
     if span is None or span.root.pos_ == "PRON":
         return None
     for ent in doc.ents:
@@ -127,15 +142,22 @@ def _named_speaker(doc: Doc, start: int, end: int) -> str | None:
             if ent.label_ == "PERSON" or word_count(name) >= 1:
                 if ent.label_ in ("NORP", "GPE") and span.root.i not in range(ent.start, ent.end):
                     continue
-                return name
+                return name, ent.label_ == "PERSON" and _may_be_a_person(name)
     # A proper-name head that NER missed ("WALLACE", "Caddell").
     root = span.root
     if root.pos_ == "PROPN" and root.text[:1].isupper():
         left = root
         while left.i > span.start and doc[left.i - 1].pos_ == "PROPN":
             left = doc[left.i - 1]
-        return doc_text(doc)[left.idx: root.idx + len(root.text)]
+        name = doc_text(doc)[left.idx: root.idx + len(root.text)]
+        return name, _may_be_a_person(name)
     return None
+
+
+def _may_be_a_person(name: str) -> bool:
+    """False for a name of a country, an organisation or a body ("the Pentagon", "The Times")."""
+    words = {w.lower() for w in re.findall(r"[\w'’]+", name)}
+    return actor_code(name) is None and not words & vocab().name_stop
 
 
 def _subject_after_verb(doc: Doc, verb_i: int, limit: int) -> tuple[int, int] | None:
@@ -178,9 +200,9 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         start = close + 1 + dash.end()
         name = re.match(r"[^\n,.;(]*", doc_text(doc)[start:region_end]).group().strip()
         if name:
-            speaker = _speaker_of(doc, start, start + len(name))
-            if speaker:
-                return _Cue(speaker, "after")
+            cue = _cue_of(doc, start, start + len(name), "after")
+            if cue.speaker:
+                return cue
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
@@ -195,7 +217,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             subject = _subject_after_verb(doc, token.i, region_end)
             if subject is None:
                 return None
-            return _Cue(_speaker_of(doc, *subject), "after")
+            return _cue_of(doc, *subject, "after")
         if word not in verbs or token.pos_ not in ("VERB", "AUX", "NOUN", "PROPN"):
             continue
         before = [t for t in span[:k] if not t.is_punct and t.text not in _DOUBLES]
@@ -205,7 +227,7 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         if nominal and 6 < len(before) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in before) \
                 and person_at(doc, before[0].idx, before[-1].idx + len(before[-1].text)) is not None:
             # `"...," the Zionist Union Party's Nachman Shai told`: a long name phrase, still no new clause.
-            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after")
+            return _cue_of(doc, before[0].idx, before[-1].idx + len(before[-1].text), "after")
         if len(before) > 6:
             # `"...," Mariana Olisif, head of the agency for tourism in Ukraine told CNN`: a name, then an apposition.
             first = person_at(doc, before[0].idx, before[0].idx + len(before[0].text))
@@ -213,10 +235,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             if nominal and comma is not None and not any(
                     t.pos_ in ("VERB", "AUX") for t in span[:k] if t.idx > comma.idx):
                 if first is not None and person_at(doc, before[0].idx, comma.idx) is first:
-                    return _Cue(first.name, "after")
+                    return _person_cue(first.name, "after")
                 head = [t for t in span[:k] if before[0].idx <= t.idx < comma.idx]
                 if first is None and 0 < len(head) <= 4 and all(t.pos_ == "PROPN" for t in head):
-                    return _Cue(_speaker_of(doc, head[0].idx, head[-1].idx + len(head[-1].text)), "after")
+                    return _cue_of(doc, head[0].idx, head[-1].idx + len(head[-1].text), "after")
             # `"...," Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: skip the apposition.
             pre = doc_text(doc)[close + 1: token.idx]
             core = re.sub(r"\([^()]*\)", " ", pre)
@@ -224,18 +246,18 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             if word_count(core) <= 5:
                 head = re.match(r"[\s,”\"’']*", pre).end()
                 stop = close + 1 + head + len(re.split(r"[,(]", pre[head:], maxsplit=1)[0].rstrip())
-                return _Cue(_speaker_of(doc, close + 1 + head, stop), "after")
+                return _cue_of(doc, close + 1 + head, stop, "after")
             return None  # too far from the quote: a new clause, not its attribution
         if before and all(t.pos_ in ("CCONJ", "ADV", "PART") for t in before):
             return None  # `" and said ...`: a verb sharing the subject of the clause before the quote
         if before and (before[0].pos_ in ("SCONJ", "ADP") or before[0].tag_ in ("WRB", "WDT", "WP")):
             return None  # `", when Clinton blasted him`: a new clause, not the attribution
         if before:
-            return _Cue(_speaker_of(doc, before[0].idx, before[-1].idx + len(before[-1].text)), "after")
+            return _cue_of(doc, before[0].idx, before[-1].idx + len(before[-1].text), "after")
         subject = _subject_after_verb(doc, token.i, region_end)
         if subject is None:
             return None
-        return _Cue(_speaker_of(doc, *subject), "after")
+        return _cue_of(doc, *subject, "after")
     return None
 
 
@@ -250,6 +272,10 @@ def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | Non
                         if objs:
                             sub = list(objs[0].subtree)
                             return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i < child.i:
+                # "Morial, who leads the league, said": the relative pronoun speaks for its antecedent.
+                antecedent = verb.head
+                return antecedent.left_edge.idx, antecedent.idx + len(antecedent.text)
             sub = list(child.subtree)
             return sub[0].idx, sub[-1].idx + len(sub[-1].text)
     # A conjoined or participial verb shares its head's subject ("Kallas smiled and said").
@@ -277,32 +303,34 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             subject = _subject_after_verb(doc, token.i, quote.open_pos)
             if subject is None:
                 return None
-            return _Cue(_speaker_of(doc, *subject), "before")
+            return _cue_of(doc, *subject, "before")
         if word not in verbs or (token.pos_ not in ("VERB", "AUX") and not (token.is_sent_start and token.is_title)):
             continue
         subject = _subject_of_verb(doc, token, region_start)
         if subject is None:
             # Inverted order: `Said Ellis: "..."`, `..., said Kallas: "..."`.
             after = _subject_after_verb(doc, token.i, quote.open_pos)
-            speaker = _speaker_of(doc, *after) if after else None
-            if speaker:
-                return _Cue(speaker, "before")
+            cue = _cue_of(doc, *after, "before") if after else None
+            if cue is not None and cue.speaker:
+                return cue
             # Otherwise the last person named earlier in the same sentence.
             clause_start = region_start
             for end in re.finditer(r"[.!?]\s", doc_text(doc)[region_start: token.idx]):
                 clause_start = region_start + end.end()
             people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx]
             if people:
-                return _Cue(people[-1].person.name, "before")
+                return _person_cue(people[-1].person.name, "before")
             return None
-        speaker = _speaker_of(doc, *subject)
-        if speaker is None and (token.tag_ == "VBG" or token.dep_ in ("conj", "advcl", "xcomp")):
+        cue = _cue_of(doc, *subject, "before")
+        if cue.speaker is None and (token.tag_ == "VBG" or token.dep_ in ("conj", "advcl", "xcomp")):
             # "..., saying, "..."": a participle mis-attached by the parser; the sentence's subject speaks.
             root = token.sent.root
             main = _subject_of_verb(doc, root, region_start) if root is not token else None
             if main is not None:
-                speaker = _speaker_of(doc, *main)
-        return _Cue(speaker, "before")
+                main_cue = _cue_of(doc, *main, "before")
+                if main_cue.speaker:
+                    cue = main_cue
+        return cue
     return None
 
 
@@ -333,12 +361,12 @@ def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
     for root in roots:
         subject = _subject_of_verb(doc, root, start)
         if subject is not None:
-            speaker = _speaker_of(doc, *subject)
-            if speaker:
-                return _Cue(speaker, "before")
+            cue = _cue_of(doc, *subject, "before")
+            if cue.speaker:
+                return cue
     people = [m for m in doc._.person_mentions or () if start <= m.start < end and m.how != "pronoun"]
     if people:
-        return _Cue(people[-1].person.name, "before")
+        return _person_cue(people[-1].person.name, "before")
     return None
 
 
@@ -369,28 +397,47 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
     return cue
 
 
+class Attributed(NamedTuple):
+    """A quoted span with its attribution, before the registry keeps only named people's words."""
+
+    quote: Quote
+    person: bool  # the speaker is a named person (FACTS.md: the registry's quotes)
+
+
 def extract_quotes(doc: Doc) -> list[Quote]:
-    """Direct quotations of 4+ words with a named speaker, in text order."""
+    """Direct quotations of 4+ words with a named person as speaker, in text order."""
+    return [found.quote for found in attributed_quotes(doc, named_only=True) if found.person]
+
+
+def attributed_quotes(doc: Doc, named_only: bool = False) -> list[Attributed]:
+    """Every quotation of 4+ words that has an attribution, in text order. With ``named_only`` the
+    speaker is a name (a person's, resolved, or an organisation's) and quotes whose subject names
+    nobody are left out; without it such a quote keeps its subject as written ("the newspaper",
+    "the ad's narrator"), as a quotation benchmark counting every attributed quote wants it."""
     text = doc_text(doc)
     spans = quoted_spans(text)
-    quotes: list[Quote] = []
+    found: list[Attributed] = []
     previous: tuple[QuotedSpan, _Cue | None, int] | None = None  # last quote, its cue, end of its attribution
     run_cue: _Cue | None = None
     run: list[QuotedSpan] = []
+
+    def who(cue: _Cue | None) -> str | None:
+        return cue.who(named_only) if cue is not None else None
+
     for index, quote in enumerate(spans):
         limit = spans[index + 1].open_pos if index + 1 < len(spans) else len(text)
         cue = _cue_after(doc, quote, limit)
         if cue is None and previous is not None and previous[1] is not None and previous[1].how == "after" \
-                and previous[1].speaker and not text[previous[2]: quote.open_pos].strip():
+                and who(previous[1]) and not text[previous[2]: quote.open_pos].strip():
             # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
-            cue = _Cue(previous[1].speaker, "inherited")
+            cue = replace(previous[1], how="inherited")
         ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
         if cue is None or (ends_sentence and cue.how == "after"):
             # A quote that ends its own sentence is more often attributed before it than after it.
             before_cue = _before(doc, quote, previous, spans, look_back=cue is None)
             if before_cue is not None and (cue is None or before_cue.speaker):
                 cue = before_cue
-        if cue is None and previous is not None and previous[1] is not None and previous[1].speaker:
+        if cue is None and previous is not None and who(previous[1]):
             gap = text[previous[2]: quote.open_pos]
             # An unattributed quote right after another (next paragraph, nothing between) goes on with its speaker.
             continued = not gap.strip(" \t\n\u00a0”\"")
@@ -401,20 +448,19 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                 and not re.search(r"[.!?:]\s|\n", gap)
             after_attribution = after_attribution or same_sentence
             if continued or after_attribution:
-                cue = _Cue(previous[1].speaker, "inherited")
+                cue = replace(previous[1], how="inherited")
         # A multi-paragraph run takes its speaker from the attribution found anywhere in the run.
         if quote.close_pos < 0:
             run.append(quote)
-            if run_cue is None and cue is not None and cue.speaker:
+            if (run_cue is None or not run_cue.speaker) and who(cue) and (cue.speaker or run_cue is None):
                 run_cue = cue
             previous = (quote, cue or run_cue, quote.end)
             continue
         if run:
-            if cue is None or not cue.speaker:
+            if not who(cue) or (run_cue is not None and run_cue.speaker and not cue.speaker):
                 cue = run_cue
-            speaker = cue.speaker if cue and cue.speaker else None
             for part in run:
-                _add(quotes, doc, part, speaker, 0.6)
+                _add(found, doc, part, cue, who(cue), 0.6)
             run, run_cue = [], None
         attribution_end = quote.close_pos + 1
         if cue is not None and cue.how == "after":
@@ -425,16 +471,15 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                 stop = comma.end()
             attribution_end += stop if stop is not None else len(rest)
         previous = (quote, cue, attribution_end)
-        if cue is None or not cue.speaker:
+        if not who(cue):
             continue
         confidence = {"after": 0.9, "before": 0.8, "inherited": 0.7}[cue.how]
-        _add(quotes, doc, quote, cue.speaker, confidence)
+        _add(found, doc, quote, cue, who(cue), confidence)
     if run:
-        speaker = run_cue.speaker if run_cue else None
         for part in run:
-            _add(quotes, doc, part, speaker, 0.5)
-    quotes.sort(key=lambda q: q.evidence[0].start)
-    return quotes
+            _add(found, doc, part, run_cue, who(run_cue), 0.5)
+    found.sort(key=lambda f: f.quote.evidence[0].start)
+    return found
 
 
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "at", "by", "from", "is", "if"}
@@ -450,14 +495,16 @@ def looks_like_title(text: str) -> bool:
     return len(capitalised) == len(big) and len(big) >= 2
 
 
-def _add(quotes: list[Quote], doc: Doc, span: QuotedSpan, speaker: str | None, confidence: float) -> None:
-    if not speaker:
+def _add(found: list[Attributed], doc: Doc, span: QuotedSpan, cue: _Cue | None, speaker: str | None,
+         confidence: float) -> None:
+    if not speaker or cue is None:
         return
     text = doc_text(doc)[span.start: span.end]
     if word_count(text) < MIN_WORDS or looks_like_title(text):
         return
-    quotes.append(Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
-                        confidence=confidence, speaker_actor=speaker_actor(doc, speaker)))
+    quote = Quote(speaker=speaker, text=text, evidence=[Evidence(span.start, span.end, text)],
+                  confidence=confidence, speaker_actor=speaker_actor(doc, speaker) if cue.speaker else None)
+    found.append(Attributed(quote, cue.person and speaker == cue.speaker))
 
 
 def speaker_actor(doc: Doc, speaker: str) -> str | None:

@@ -1,7 +1,7 @@
 """Click commands that extract into the registry: ingest and reextract.
 
-    aidtrace ingest SOURCE... [--db URL] [--jobs N] [--reextract]
-    aidtrace reextract [--db URL] [--jobs N]
+    aidtrace ingest SOURCE... [--db URL] [--jobs N | --cluster tcp://HOST:8786 | --cluster local:N] [--reextract]
+    aidtrace reextract [--db URL] [--jobs N | --cluster ...]
 
 ``--db`` takes a SQLAlchemy URL (``sqlite:///path.db``, ``postgresql://user:pw@host/db``) or a
 file path; without it ``$AIDTRACE_DB`` is used, else ``./aidtrace.db``.
@@ -9,6 +9,8 @@ file path; without it ``$AIDTRACE_DB`` is used, else ``./aidtrace.db``.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -20,7 +22,27 @@ def _run_options(function):
     function = jobs_option(default=0)(function)
     function = click.option("--progress/--no-progress", default=None,
                             help="Show a progress bar with documents per second (default: on a terminal).")(function)
+    function = click.option("--cluster", metavar="ADDRESS", envvar="AIDTRACE_CLUSTER", default=None,
+                            help="Extract on a Dask cluster: a scheduler (tcp://HOST:8786) or local:N worker "
+                                 "processes; this host stores (default: $AIDTRACE_CLUSTER, else --jobs).")(function)
     return function
+
+
+@contextmanager
+def _extractor(cluster: str | None, jobs: int, model: str) -> Iterator[Callable | None]:
+    """The Dask cluster's extractor with ``--cluster``, else None (local ``--jobs`` processes)."""
+    if not cluster:
+        yield None
+        return
+    if jobs:
+        raise click.UsageError("--jobs is for this host's processes; with --cluster use local:N or more workers")
+    from .cluster import ClusterError, cluster_extractor, connect
+
+    try:
+        with connect(cluster, model) as client:
+            yield cluster_extractor(client, model=model)
+    except ClusterError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.command()
@@ -29,7 +51,7 @@ def _run_options(function):
 @_run_options
 @click.option("--reextract", is_flag=True, help="Extract documents already stored again and replace their mentions.")
 def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, progress: bool | None,
-           reextract: bool) -> None:
+           cluster: str | None, reextract: bool) -> None:
     """Store documents and their merged facts: files, directories, JSONL corpora, - (stdin),
     article URLs and RSS/Atom feed URLs (every entry is fetched)."""
     from ..ingest.run import ingest as run_ingest
@@ -37,8 +59,9 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
 
     engine = open_registry(db_url)
     try:
-        report = run_ingest(sources, engine, jobs=jobs, model=model, reextract=reextract,
-                            on_error=report_error, progress=progress)
+        with _extractor(cluster, jobs, model) as extract:
+            report = run_ingest(sources, engine, jobs=jobs, model=model, reextract=reextract,
+                                on_error=report_error, progress=progress, extract=extract)
     except ModelNotFound as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"aidtrace: {report.summary()}", err=True)
@@ -49,14 +72,16 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
 @click.command()
 @db_option
 @_run_options
-def reextract(db_url: str | None, jobs: int, model: str, progress: bool | None) -> None:
+def reextract(db_url: str | None, jobs: int, model: str, progress: bool | None, cluster: str | None) -> None:
     """Extract every stored document again; reviewed facts keep their values, rejected ones stay rejected."""
     from ..ingest.run import reextract_all
     from ..pipeline import ModelNotFound
 
     engine = open_registry(db_url)
     try:
-        report = reextract_all(engine, jobs=jobs, model=model, on_error=report_error, progress=progress)
+        with _extractor(cluster, jobs, model) as extract:
+            report = reextract_all(engine, jobs=jobs, model=model, on_error=report_error, progress=progress,
+                                   extract=extract)
     except ModelNotFound as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"aidtrace: {report.summary()}", err=True)

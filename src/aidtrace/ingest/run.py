@@ -36,6 +36,9 @@ from .fetch import FetchError, Fetcher, page_document
 from .progress import Progress, progress_mode
 
 ErrorHandler = Callable[[Exception], None]
+# Documents (and input errors) in, their facts (or errors) out, in input order: the local
+# process pool (runner.extract_stream) by default, a Dask cluster with ``ingest/cluster.py``.
+Extractor = Callable[[Iterable[Document | Exception]], Iterator[DocumentFacts | Exception]]
 
 
 @dataclass
@@ -152,6 +155,16 @@ def _progress(total: int | None, enabled: bool | None) -> Progress:
     return Progress(total, progress_mode(enabled))
 
 
+def _local_extractor(model: str, jobs: int) -> Extractor:
+    """Extraction in this host's worker processes (``--jobs``)."""
+    from ..runner import extract_stream
+
+    def extract(items: Iterable[Document | Exception]) -> Iterator[DocumentFacts | Exception]:
+        return extract_stream(items, model=model, jobs=jobs)
+
+    return extract
+
+
 def _store(
     session_factory, store: Callable[[Session], merge.StoreResult]
 ) -> merge.StoreResult:
@@ -182,14 +195,15 @@ def ingest(
     progress: bool | None = None,
     fetcher: Fetcher | None = None,
     stdin: IO[str] | None = None,
+    extract: Extractor | None = None,
 ) -> IngestReport:
     """Ingest every source into the registry at ``engine`` (schema created/upgraded as needed).
 
     With ``reextract``, documents already stored are extracted again and their machine mentions
     replaced (reviewed facts keep their values); otherwise they are skipped before extraction.
+    ``extract`` replaces the local worker processes (``jobs``), e.g. by a Dask cluster.
     """
-    from ..runner import extract_stream
-
+    extract = extract or _local_extractor(model, jobs)
     ensure_schema(engine)
     started = time.perf_counter()
     report = IngestReport()
@@ -229,7 +243,7 @@ def ingest(
 
     bar = _progress(count_documents(sources) if not reextract else None, progress)
     try:
-        for result in extract_stream(prefiltered(), model=model, jobs=jobs):
+        for result in extract(prefiltered()):
             item, existing = pending.pop()
             bar.update(1)
             if isinstance(result, Exception):
@@ -273,10 +287,10 @@ def reextract_all(
     on_error: ErrorHandler | None = None,
     progress: bool | None = None,
     batch: int = 200,
+    extract: Extractor | None = None,
 ) -> IngestReport:
     """Extract every stored document again with the current extractor and merge the new mentions."""
-    from ..runner import extract_stream
-
+    extract = extract or _local_extractor(model, jobs)
     ensure_schema(engine)
     started = time.perf_counter()
     report = IngestReport()
@@ -303,7 +317,7 @@ def reextract_all(
         total = counter.query(DocumentRow).count()
     bar = _progress(total, progress)
     try:
-        for result in extract_stream(stored_documents(), model=model, jobs=jobs):
+        for result in extract(stored_documents()):
             row_id = order.popleft()
             bar.update(1)
             if isinstance(result, Exception):

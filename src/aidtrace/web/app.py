@@ -82,4 +82,13 @@ def create_app(db_url: str | None = None, engine: Engine | None = None, secret: 
             return JSONResponse({"detail": message}, status_code=400)
         return render(request, "error.html", {"status": 400, "message": message}, 400)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception):  # noqa: ANN202
+        # A bug, not the client's mistake: still 500, but a browser gets the site's error page
+        # and the API its JSON shape, and nothing of the error's text leaks out.
+        message = "the server failed to answer this request; the error is logged"
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return render(request, "error.html", {"status": 500, "message": message}, 500)
+
     return app

@@ -9,6 +9,7 @@ group in a link to the region's page and give it a shade class the stylesheet co
 from __future__ import annotations
 
 import copy
+import math
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
@@ -23,6 +24,20 @@ SHADES = 6  # shade-0 (nothing) .. shade-5 (most support); the stylesheet define
 # SVG path tokens: a command letter or a number; "-.15.6" is -0.15 then 0.6, as the grammar says.
 _TOKEN = re.compile(r"[A-Za-z]|-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "z": 0}
+
+
+# The size of a patron label in map units, from the stylesheet's bold 18px font: a generous
+# width per character (codes are capitals) and the line height, plus a gap kept between labels.
+LABEL_CHAR_WIDTH = 12.5
+LABEL_HEIGHT = 22.0
+LABEL_GAP = 3.0
+# Where a label may go when its region's centre is taken: rings of growing radius around the
+# centre, eight directions each (up, down and the sides before the diagonals).
+_RING_STEP = 20.0
+_RINGS = 25
+_DIRECTIONS = ((0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1))
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 class MapUnavailable(RuntimeError):
@@ -159,10 +174,53 @@ def shade(value: float, maximum: float) -> int:
     return max(1, min(SHADES - 1, 1 + int((SHADES - 2) * value / maximum + 0.5)))
 
 
+def label_box(x: float, y: float, text: str) -> Box:
+    """The box a label centred at ``x`` with its baseline at ``y`` covers (text-anchor middle)."""
+    half = len(text) * LABEL_CHAR_WIDTH / 2
+    return (x - half, y - LABEL_HEIGHT * 0.8, x + half, y + LABEL_HEIGHT * 0.2)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] + LABEL_GAP and b[0] < a[2] + LABEL_GAP and a[1] < b[3] + LABEL_GAP and b[1] < a[3] + LABEL_GAP
+
+
+def place_labels(anchors: dict[str, tuple[float, float, str]], width: float, height: float) -> dict[str, tuple[float, float]]:
+    """Where each label goes so that no two overlap: at its anchor when that is free, else at
+    the nearest free spot on rings around it (inside the ``width`` x ``height`` map).
+
+    ``anchors`` maps a key to (x, y, text). Labels are placed in order of their anchors from
+    top-left, so the result does not depend on the dict's order; one that had to move is
+    drawn with a leader line back to its anchor (Kyiv city sits inside Kyiv Oblast, whose
+    centres are a few units apart).
+    """
+    placed: dict[str, tuple[float, float]] = {}
+    boxes: list[Box] = []
+    for key in sorted(anchors, key=lambda k: (anchors[k][1], anchors[k][0], k)):
+        x, y, text = anchors[key]
+        candidates = [(x, y)] + [(x + dx * _RING_STEP * ring / math.hypot(dx, dy),
+                                  y + dy * _RING_STEP * ring / math.hypot(dx, dy))
+                                 for ring in range(1, _RINGS + 1) for dx, dy in _DIRECTIONS]
+        inside = [c for c in candidates if _within(label_box(*c, text), width, height)] or candidates
+        spot = next((c for c in inside if not any(_overlaps(label_box(*c, text), b) for b in boxes)), inside[-1])
+        placed[key] = spot
+        boxes.append(label_box(*spot, text))
+    return placed
+
+
+def _within(box: Box, width: float, height: float) -> bool:
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+
+
+def _leader_end(x: float, y: float, box: Box) -> tuple[float, float]:
+    """The point of a label's box nearest to its anchor, where the leader line ends."""
+    return min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+
+
 def render_map(values: dict[str, float], labels: dict[str, str], href: str = "/regions/{code}",
                patrons: dict[str, list[str]] | None = None) -> Markup:
     """An inline ``<svg>`` of the regions, each a link shaded by ``values[code]`` with a
-    tooltip ``labels[code]`` and, when given, its patrons' codes written on it.
+    tooltip ``labels[code]`` and, when given, its patrons' codes written on it, drawn above
+    every region and placed by :func:`place_labels` so that no two labels overlap.
     All text is escaped by the serializer."""
     view_box, shapes, centres = _region_shapes()
     maximum = max(values.values(), default=0.0)
@@ -181,12 +239,23 @@ def render_map(values: dict[str, float], labels: dict[str, str], href: str = "/r
         title.text = labels.get(code, code)
         for group in groups:
             link.append(copy.deepcopy(group))
-        names = (patrons or {}).get(code) or []
+    anchors = {}
+    for code, names in (patrons or {}).items():
         if names and code in centres:
-            x, y = centres[code]
-            label = ET.SubElement(link, "text", {"x": f"{x:.0f}", "y": f"{y:.0f}", "class": "patron-label",
-                                                 "text-anchor": "middle"})
-            label.text = " ".join(names[:3]) + (" …" if len(names) > 3 else "")
+            anchors[code] = (*centres[code], " ".join(names[:3]) + (" …" if len(names) > 3 else ""))
+    _, _, map_width, map_height = (float(part) for part in view_box.split())
+    labels_group = ET.SubElement(svg, "g", {"class": "labels"})
+    for code, (x, y) in place_labels(anchors, map_width, map_height).items():
+        anchor_x, anchor_y, text = anchors[code]
+        if (x, y) != (anchor_x, anchor_y):
+            end_x, end_y = _leader_end(anchor_x, anchor_y, label_box(x, y, text))
+            ET.SubElement(labels_group, "line", {"x1": f"{anchor_x:.0f}", "y1": f"{anchor_y:.0f}", "x2": f"{end_x:.0f}",
+                                                 "y2": f"{end_y:.0f}", "class": "leader", "data-region": code})
+            ET.SubElement(labels_group, "circle", {"cx": f"{anchor_x:.0f}", "cy": f"{anchor_y:.0f}", "r": "2.5",
+                                                   "class": "anchor-dot"})
+        label = ET.SubElement(labels_group, "text", {"x": f"{x:.0f}", "y": f"{y:.0f}", "class": "patron-label",
+                                                     "text-anchor": "middle", "data-region": code})
+        label.text = text
     ET.register_namespace("", SVG_NS)
     # ElementTree escapes text and attribute values; the result is safe to embed as-is.
     return Markup(ET.tostring(svg, encoding="unicode"))

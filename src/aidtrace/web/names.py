@@ -39,6 +39,17 @@ def actor_name(code: str | None) -> str:
     return gazetteer.actor_name(code) if code else ""
 
 
+def actor_code(name: str) -> str | None:
+    """The actor code of a country or organisation name, demonym or capital in any case
+    ("estonia" → "EST"), or None when the gazetteer knows none."""
+    return gazetteer.actor_code(name)
+
+
+def is_actor(code: str) -> bool:
+    """Whether a code is an actor the gazetteer knows ("EST", "EU"; not "XYZ")."""
+    return gazetteer.is_actor(code)
+
+
 def people_of(code: str) -> list[tuple[str, str]]:
     """(name, role) of the people the gazetteer lists as speaking for an actor: heads of state
     and government, ministers, leaders of organisations (every spelling it lists)."""

@@ -21,7 +21,7 @@ from .queries import KIND_LABELS, LISTINGS
 PACKAGE_DIR = Path(str(resources.files("aidtrace.web")))
 
 
-def _money(value: Any, currency: str = "EUR") -> str:
+def money(value: Any, currency: str = "EUR") -> str:
     """1234567.8 → "€1.2M"; None → "–"."""
     if value is None:
         return "–"
@@ -57,7 +57,7 @@ def make_templates() -> Environment:
         actor_name=actor_name, region_name=region_name, regions=regions, kind_labels=KIND_LABELS, specs=LISTINGS,
         version=__version__, query=_query,
     )
-    environment.filters["money"] = _money
+    environment.filters["money"] = money
     environment.filters["actor"] = actor_name
     environment.filters["region"] = region_name
     environment.filters["web_url"] = _web_url

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -24,7 +25,7 @@ from ..facts import FACT_KINDS, KINDS
 from ..facts.kind import Listing
 from ..storage import persons as person_store, search
 from ..storage.schema import FACT_TABLES, REVIEW_STATES, Document, Mention, Review
-from .names import actor_name, people_of, regions
+from .names import actor_code, actor_name, is_actor, people_of, regions
 
 DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 MENTIONS: Table = Mention.__table__  # type: ignore[assignment]
@@ -418,13 +419,13 @@ def fact_sources(connection: Connection, kind: str, fact_id: int) -> list[dict[s
     statement = (
         select(MENTIONS.c.id, MENTIONS.c.document_id, MENTIONS.c.fields, MENTIONS.c.evidence,
                MENTIONS.c.confidence, DOCUMENTS.c.title, DOCUMENTS.c.published, DOCUMENTS.c.url,
-               DOCUMENTS.c.doc_id)
+               DOCUMENTS.c.doc_id, func.substr(DOCUMENTS.c.text, 1, TITLE_SOURCE).label("head"))
         .join(DOCUMENTS, DOCUMENTS.c.id == MENTIONS.c.document_id)
         .where(MENTIONS.c.kind == kind, MENTIONS.c.fact_id == fact_id)
         .order_by(DOCUMENTS.c.published.desc(), MENTIONS.c.id)
     )
     return [
-        {"mention_id": r.id, "document_id": r.document_id, "document_title": r.title or r.doc_id,
+        {"mention_id": r.id, "document_id": r.document_id, "document_title": document_title(r.title, r.head, r.doc_id),
          "published": r.published, "url": r.url, "fields": r.fields or {},
          "evidence": [e for e in (r.evidence or []) if isinstance(e, dict)], "confidence": r.confidence}
         for r in connection.execute(statement)
@@ -453,6 +454,29 @@ def counts(connection: Connection) -> dict[str, int]:
     return result
 
 
+TITLE_LENGTH = 90  # characters of an untitled document's first sentence shown as its title
+TITLE_SOURCE = 400  # characters of its text read to find that sentence
+# A sentence ends at . ! or ? after a word of three small letters or digits (so "Mr.", "Gen."
+# and "U.S." do not end one) and before a capital or digit; a line break ends one too.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9]{3}[.!?])([\"'”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])|\n")
+
+
+def document_title(title: str | None, text: str | None, doc_id: str | None = None) -> str:
+    """A document's title; for an untitled one, its first sentence, trimmed to TITLE_LENGTH
+    characters at a word boundary ("…" marks the cut); the doc id when it has no text either."""
+    if title and title.strip():
+        return title.strip()
+    start = (text or "").strip()[:TITLE_SOURCE]
+    end = _SENTENCE_END.search(start)
+    head = " ".join((start[:end.start() + len(end.group(1) or "")] if end else start).split())
+    if not head:
+        return doc_id or "untitled document"
+    if len(head) <= TITLE_LENGTH:
+        return head
+    cut = head[:TITLE_LENGTH - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:–- ") + "…"
+
+
 def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
                      q: str | None = None) -> list[dict[str, Any]]:
     """Documents, newest publication first, optionally those whose title or text match the
@@ -469,9 +493,13 @@ def latest_documents(connection: Connection, limit: int = 10, offset: int = 0,
         per_doc = dict(connection.execute(
             select(MENTIONS.c.document_id, func.count()).where(MENTIONS.c.document_id.in_([r["id"] for r in rows]))
             .group_by(MENTIONS.c.document_id)).all())
+        untitled = [r["id"] for r in rows if not (r["title"] or "").strip()]
+        heads = dict(connection.execute(
+            select(DOCUMENTS.c.id, func.substr(DOCUMENTS.c.text, 1, TITLE_SOURCE)).where(DOCUMENTS.c.id.in_(untitled))
+        ).all()) if untitled else {}
         for row in rows:
             row["facts"] = per_doc.get(row["id"], 0)
-            row["title"] = row["title"] or row["doc_id"]
+            row["title"] = document_title(row["title"], heads.get(row["id"]), row["doc_id"])
         if q:
             found = search.snippets(connection, search.DOCUMENTS, [row["id"] for row in rows], q)
             for row in rows:
@@ -492,87 +520,178 @@ def latest_commitments(connection: Connection, limit: int = 10) -> list[dict[str
     return list_facts(connection, "commitments", FactFilter(per_page=limit))["items"]
 
 
-def partners(connection: Connection, limit: int | None = None, order: str = "value") -> list[dict[str, Any]]:
-    """Every partner (donor, endorsing actor or patron) with its totals, best first.
+# --- totals of commitments --------------------------------------------------------------------
 
-    ``order`` is ``value`` (EUR committed) or ``count`` (number of commitments).
+# The review states of facts a person has checked: what "reviewed facts only" counts.
+REVIEWED_STATES = ("accepted", "corrected")
+REVIEWED_HELP = "1: totals count only the facts a reviewer accepted or corrected"
+
+
+def counted(table: Table, reviewed: bool = False) -> ColumnElement[bool]:
+    """The facts a total counts: all but rejected ones; with ``reviewed``, only the facts a
+    person accepted or corrected."""
+    return table.c.review_state.in_(REVIEWED_STATES) if reviewed else visible(table)
+
+
+def _totals_columns() -> list[ColumnElement[Any]]:
+    """The aggregates behind every EUR figure, in the order :func:`_totals_row` reads them.
+
+    A running total ("€200 million since February 2022", column ``cumulative``) restates
+    packages counted elsewhere, so it is counted apart and never summed; a commitment without
+    a EUR amount is counted as unpriced, never added as zero.
     """
-    return cached(connection, ("partners", limit, order), lambda: _partners(connection, limit, order))
+    c = TABLES["commitments"].c
+    running = c.cumulative.is_(True)
+    summable = or_(c.cumulative.is_(None), c.cumulative.is_(False))
+    columns: list[ColumnElement[Any]] = [func.count(), func.count(case((running, 1)))]
+    for status in (None, "pledged", "delivered"):
+        among = summable if status is None else and_(summable, c.status == status)
+        summed = and_(among, c.amount_eur.is_not(None))
+        columns += [func.count(case((among, 1))), func.count(case((summed, 1))), func.sum(case((summed, c.amount_eur)))]
+    return columns
 
 
-def _partners(connection: Connection, limit: int | None, order: str) -> list[dict[str, Any]]:
-    commitments = TABLES["commitments"]
-    stats: dict[str, dict[str, Any]] = defaultdict(lambda: {
-        "commitments": 0, "eur_total": 0.0, "eur_pledged": 0.0, "eur_delivered": 0.0,
-        "endorsements": 0, "patronages": 0})
-    amount = func.coalesce(commitments.c.amount_eur, 0.0)
-    for row in connection.execute(
-        select(commitments.c.donor, func.count(), func.sum(amount),
-               func.sum(case((commitments.c.status == "pledged", amount), else_=0.0)),
-               func.sum(case((commitments.c.status == "delivered", amount), else_=0.0)))
-        .where(visible(commitments)).group_by(commitments.c.donor)
-    ):
-        entry = stats[row[0]]
-        entry.update(commitments=row[1], eur_total=float(row[2] or 0), eur_pledged=float(row[3] or 0),
-                     eur_delivered=float(row[4] or 0))
-    for kind, column in (("endorsements", "actor"), ("patronages", "patron")):
-        table = TABLES[kind]
-        for code, number in connection.execute(
-            select(table.c[column], func.count()).where(visible(table)).group_by(table.c[column])
-        ):
-            stats[code][kind] = number
-    key = (lambda item: (-item["eur_total"], -item["commitments"], item["code"])) if order == "value" else (
-        lambda item: (-item["commitments"], -item["eur_total"], item["code"]))
-    result = sorted(({"code": code, "name": actor_name(code), **values} for code, values in stats.items()), key=key)
-    return result[:limit] if limit else result
+def _money_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
-def overview(connection: Connection) -> dict[str, Any]:
-    """Everything the overview page shows."""
-    return cached(connection, ("overview",), lambda: _overview(connection))
+def _totals_row(values: tuple[Any, ...]) -> dict[str, Any]:
+    number, running, *per_status = values
+    row = {"commitments": number, "cumulative": running}
+    for prefix, (among, priced, eur) in zip(("", "pledged_", "delivered_"), zip(*[iter(per_status)] * 3)):
+        row[f"{prefix}priced"] = priced
+        row[f"{prefix}unpriced"] = among - priced
+        row[f"eur_{prefix.rstrip('_') or 'total'}"] = _money_or_none(eur)
+    return row
 
 
-def _overview(connection: Connection) -> dict[str, Any]:
-    ranked = partners(connection)
-    return {
-        "counts": counts(connection),
-        "latest_documents": latest_documents(connection, 8),
-        "latest_commitments": latest_commitments(connection, 8),
-        "top_by_value": [p for p in ranked if p["eur_total"] > 0][:10],
-        "top_by_count": sorted((p for p in ranked if p["commitments"]), key=lambda p: (-p["commitments"], p["code"]))[:10],
-    }
+def empty_totals() -> dict[str, Any]:
+    """The totals of no commitments: nothing counted, every amount unknown (None, not 0)."""
+    return _totals_row((0, 0, *(0, 0, None) * 3))
+
+
+def commitment_totals(connection: Connection, *where: ColumnElement[bool],
+                      group: tuple[ColumnElement[Any], ...] = (), reviewed: bool = False) -> dict[Any, dict[str, Any]]:
+    """What an EUR figure sums, per value of the ``group`` columns: keyed by the value for one
+    column, a tuple of values for several, None for no group (one entry over everything).
+
+    Each entry says how many commitments it covers (``commitments``), how many of them the sum
+    adds (``priced``), how many have no amount (``unpriced``) and how many are running totals
+    kept out of the sum (``cumulative``), beside the sum ``eur_total``, which is None, not 0,
+    when nothing priced was summed; ``pledged_priced``, ``pledged_unpriced`` and ``eur_pledged``
+    say the same of pledged commitments, ``delivered_*`` and ``eur_delivered`` of delivered ones.
+    """
+    table = TABLES["commitments"]
+    statement = select(*group, *_totals_columns()).where(counted(table, reviewed), *where)
+    if not group:
+        return {None: _totals_row(tuple(connection.execute(statement).one()))}
+    width = len(group)
+    return {(row[0] if width == 1 else tuple(row[:width])): _totals_row(tuple(row[width:]))
+            for row in connection.execute(statement.group_by(*group))}
+
+
+def _by_value(entry: Mapping[str, Any]) -> float:
+    # An unknown sum ranks below every known one, however small.
+    return -1.0 if entry["eur_total"] is None else float(entry["eur_total"])
 
 
 # --- partners -------------------------------------------------------------------------------
 
-def partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
-    """A partner's commitments over time by category, pledged/delivered totals, endorsements,
-    patronages, and the meetings and quotes of the people who speak for it (:func:`of_partner`)."""
-    code = code.upper()
-    return cached(connection, ("partner", code), lambda: _partner_detail(connection, code))
+def partners(connection: Connection, limit: int | None = None, order: str = "value",
+             reviewed: bool = False) -> list[dict[str, Any]]:
+    """Every partner (donor, endorsing actor or patron) with its totals, best first.
+
+    ``order`` is ``value`` (EUR committed) or ``count`` (number of commitments); ``reviewed``
+    counts only accepted and corrected facts.
+    """
+    return cached(connection, ("partners", limit, order, reviewed),
+                  lambda: _partners(connection, limit, order, reviewed))
 
 
-def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
+def _partners(connection: Connection, limit: int | None, order: str, reviewed: bool) -> list[dict[str, Any]]:
     commitments = TABLES["commitments"]
-    summary = next((p for p in partners(connection) if p["code"] == code), None)
-    if summary is None:
+    stats: dict[str, dict[str, Any]] = defaultdict(lambda: {**empty_totals(), "endorsements": 0, "patronages": 0})
+    for code, totals in commitment_totals(connection, group=(commitments.c.donor,), reviewed=reviewed).items():
+        stats[code].update(totals)
+    for kind, column in (("endorsements", "actor"), ("patronages", "patron")):
+        table = TABLES[kind]
+        for code, number in connection.execute(
+            select(table.c[column], func.count()).where(counted(table, reviewed)).group_by(table.c[column])
+        ):
+            stats[code][kind] = number
+    key = (lambda item: (-_by_value(item), -item["commitments"], item["code"])) if order == "value" else (
+        lambda item: (-item["commitments"], -_by_value(item), item["code"]))
+    result = sorted(({"code": code, "name": actor_name(code), **values} for code, values in stats.items()), key=key)
+    return result[:limit] if limit else result
+
+
+def partner_code(name: str) -> str | None:
+    """The actor code a partner's name, code or demonym in any case stands for ("estonia",
+    "Estonian", "est" → "EST"), or None when the gazetteer knows no such actor."""
+    text = name.strip()
+    if not text or len(text) > 200:
         return None
-    amount = func.coalesce(commitments.c.amount_eur, 0.0)
-    mine = and_(commitments.c.donor == code, visible(commitments))
-    by_category = [
-        {"category": r[0], "status": r[1], "count": r[2], "eur": float(r[3] or 0)}
-        for r in connection.execute(
-            select(commitments.c.category, commitments.c.status, func.count(), func.sum(amount))
-            .where(mine).group_by(commitments.c.category, commitments.c.status)
-            .order_by(commitments.c.category, commitments.c.status))
-    ]
+    return actor_code(text) or (text.upper() if is_actor(text) else None)
+
+
+def overview(connection: Connection, reviewed: bool = False) -> dict[str, Any]:
+    """Everything the overview page shows (totals of reviewed facts only with ``reviewed``)."""
+    return cached(connection, ("overview", reviewed), lambda: _overview(connection, reviewed))
+
+
+def _overview(connection: Connection, reviewed: bool) -> dict[str, Any]:
+    ranked = partners(connection, reviewed=reviewed)
+    return {
+        "counts": counts(connection),
+        "totals": commitment_totals(connection, reviewed=reviewed)[None],
+        "reviewed": reviewed,
+        "latest_documents": latest_documents(connection, 8),
+        "latest_commitments": latest_commitments(connection, 8),
+        "top_by_value": [p for p in ranked if p["eur_total"] is not None][:10],
+        "top_by_count": sorted((p for p in ranked if p["commitments"]), key=lambda p: (-p["commitments"], p["code"]))[:10],
+    }
+
+
+def partner_detail(connection: Connection, code: str, reviewed: bool = False) -> dict[str, Any] | None:
+    """A partner's commitments over time by category, pledged/delivered totals, its running
+    totals apart, endorsements, patronages, and the meetings (with their topics by month) and
+    quotes of the people who speak for it (:func:`of_partner`)."""
+    code = code.upper()
+    return cached(connection, ("partner", code, reviewed), lambda: _partner_detail(connection, code, reviewed))
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` ("2023-01" .. "2023-04": four months)."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _partner_detail(connection: Connection, code: str, reviewed: bool) -> dict[str, Any] | None:
+    commitments = TABLES["commitments"]
+    summary = next((p for p in partners(connection, reviewed=reviewed) if p["code"] == code), None)
+    if summary is None:
+        if reviewed and any(p["code"] == code for p in partners(connection)):
+            summary = {"code": code, "name": actor_name(code), **empty_totals(), "endorsements": 0, "patronages": 0}
+        else:
+            return None
+    mine = commitments.c.donor == code
+    by_category = []
+    for (category, status), totals in sorted(commitment_totals(
+            connection, mine, group=(commitments.c.category, commitments.c.status), reviewed=reviewed).items()):
+        by_category.append({"category": category, "status": status, "count": totals["commitments"],
+                            "eur": totals["eur_total"], "priced": totals["priced"], "unpriced": totals["unpriced"],
+                            "cumulative": totals["cumulative"]})
     month = func.substr(commitments.c.first_seen, 1, 7)
     timeline = [
-        {"month": r[0], "category": r[1], "count": r[2], "eur": float(r[3] or 0)}
-        for r in connection.execute(
-            select(month, commitments.c.category, func.count(), func.sum(amount))
-            .where(mine, commitments.c.first_seen.is_not(None)).group_by(month, commitments.c.category)
-            .order_by(month))
+        {"month": month_, "category": category, "count": totals["commitments"], "eur": totals["eur_total"],
+         "priced": totals["priced"], "cumulative": totals["cumulative"]}
+        for (month_, category), totals in sorted(commitment_totals(
+            connection, mine, commitments.c.first_seen.is_not(None), group=(month, commitments.c.category),
+            reviewed=reviewed).items())
     ]
     endorsements = TABLES["endorsements"]
     patronages = TABLES["patronages"]
@@ -584,11 +703,17 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
     meetings_list = [fact_row("meetings", r) for r in connection.execute(
         select(meetings).where(of_partner("meetings", code), visible(meetings))
         .order_by(meetings.c.date.desc(), meetings.c.id.desc()).limit(50)).mappings()]
+    running = [fact_row("commitments", r) for r in connection.execute(
+        select(commitments).where(mine, counted(commitments, reviewed), commitments.c.cumulative.is_(True))
+        .order_by(commitments.c.first_seen.desc(), commitments.c.id.desc()).limit(50)).mappings()]
     return {
         **summary,
+        "reviewed": reviewed,
         "by_category": by_category,
         "timeline": timeline,
+        "months": _month_range(timeline[0]["month"], timeline[-1]["month"]) if timeline else [],
         "commitments_list": list_facts(connection, "commitments", FactFilter(partner=code, per_page=25))["items"],
+        "cumulative_list": running,
         "endorsements_list": [fact_row("endorsements", r) for r in connection.execute(
             select(endorsements).where(endorsements.c.actor == code, visible(endorsements))
             .order_by(endorsements.c.first_seen)).mappings()],
@@ -597,37 +722,84 @@ def _partner_detail(connection: Connection, code: str) -> dict[str, Any] | None:
             .order_by(patronages.c.region)).mappings()],
         "people": [{"name": name, "role": role} for name, role in people_of(code)],
         "meetings_list": meetings_list,
+        "meeting_topics": meeting_topics(connection, code),
         "quotes_list": quotes_list,
     }
 
 
+def meeting_topics(connection: Connection, code: str) -> list[dict[str, Any]]:
+    """How often each topic came up in the partner's meetings, per month of the meeting (its
+    date, else when it was first reported): rows ``{"month", "topic", "count"}`` by month."""
+    meetings = TABLES["meetings"]
+    counter: dict[tuple[str, str], int] = defaultdict(int)
+    for day, seen, topics in connection.execute(
+        select(meetings.c.date, meetings.c.first_seen, meetings.c.topics)
+        .where(of_partner("meetings", code), visible(meetings))
+    ):
+        month = str(day or seen or "")[:7]
+        for topic in topics or []:
+            if month and isinstance(topic, str):
+                counter[(month, topic)] += 1
+    return [{"month": month, "topic": topic, "count": number} for (month, topic), number in sorted(counter.items())]
+
+
+# --- the review queue -----------------------------------------------------------------------
+
+def review_queue(connection: Connection, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
+    """Unreviewed commitments, those behind most of a partner's EUR total first.
+
+    Each item carries ``share``: its amount over its partner's EUR total (of every fact not
+    rejected), so reviewing the first few checks most of what the totals say. Commitments a
+    sum does not add (no amount, or a running total) follow, with share None.
+    """
+    queue = cached(connection, ("review_queue",), lambda: _review_queue(connection))
+    start = (page - 1) * per_page
+    return {"total": len(queue), "page": page, "per_page": per_page, "pages": max(1, -(-len(queue) // per_page)),
+            "items": queue[start:start + per_page]}
+
+
+def _review_queue(connection: Connection) -> list[dict[str, Any]]:
+    commitments = TABLES["commitments"]
+    totals = commitment_totals(connection, group=(commitments.c.donor,))
+    items = []
+    for row in connection.execute(select(commitments).where(commitments.c.review_state == "machine")).mappings():
+        fact = fact_row("commitments", row)
+        partner_total = totals.get(fact["donor"], empty_totals())["eur_total"]
+        summed = fact.get("amount_eur") is not None and not fact.get("cumulative")
+        fact["share"] = fact["amount_eur"] / partner_total if summed and partner_total else None
+        fact["partner_eur_total"] = partner_total
+        fact["partner_name"] = actor_name(fact["donor"]) if fact.get("donor") else ""
+        items.append(fact)
+    items.sort(key=lambda f: (f["share"] is None, -(f["share"] or 0.0), -(f.get("amount_eur") or 0.0), f["id"]))
+    return items
+
+
 # --- regions --------------------------------------------------------------------------------
 
-def region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
-    """Per region: commitments (count, EUR), patrons, meetings held there."""
-    return cached(connection, ("regions",), lambda: _region_stats(connection))
+def region_stats(connection: Connection, reviewed: bool = False) -> dict[str, dict[str, Any]]:
+    """Per region: commitments (with :func:`commitment_totals`), patrons, meetings held there;
+    most supported first (EUR, then commitments and patronages)."""
+    return cached(connection, ("regions", reviewed), lambda: _region_stats(connection, reviewed))
 
 
-def _region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
+def _region_stats(connection: Connection, reviewed: bool) -> dict[str, dict[str, Any]]:
     commitments = TABLES["commitments"]
     patronages = TABLES["patronages"]
     meetings = TABLES["meetings"]
-    stats = {code: {"code": code, "name": region.name, "commitments": 0, "eur": 0.0, "patrons": [],
-                    "meetings": 0} for code, region in regions().items()}
-    for code, number, eur in connection.execute(
-        select(commitments.c.region, func.count(), func.sum(func.coalesce(commitments.c.amount_eur, 0.0)))
-        .where(visible(commitments), commitments.c.region.is_not(None)).group_by(commitments.c.region)
-    ):
+    stats = {code: {"code": code, "name": region.name, **empty_totals(), "patrons": [], "meetings": 0}
+             for code, region in regions().items()}
+    for code, totals in commitment_totals(connection, commitments.c.region.is_not(None),
+                                          group=(commitments.c.region,), reviewed=reviewed).items():
         if code in stats:
-            stats[code].update(commitments=number, eur=float(eur or 0))
+            stats[code].update(totals)
     for region, patron in connection.execute(
-        select(patronages.c.region, patronages.c.patron).where(visible(patronages))
+        select(patronages.c.region, patronages.c.patron).where(counted(patronages, reviewed))
         .order_by(patronages.c.region, patronages.c.patron)
     ):
         if region in stats:
             stats[region]["patrons"].append({"code": patron, "name": actor_name(patron)})
     for code, number in connection.execute(
-        select(meetings.c.region, func.count()).where(visible(meetings), meetings.c.region.is_not(None))
+        select(meetings.c.region, func.count()).where(counted(meetings, reviewed), meetings.c.region.is_not(None))
         .group_by(meetings.c.region)
     ):
         if code in stats:
@@ -635,18 +807,21 @@ def _region_stats(connection: Connection) -> dict[str, dict[str, Any]]:
     for entry in stats.values():
         # Support received: commitments for the region plus its patronages.
         entry["support"] = entry["commitments"] + len(entry["patrons"])
-    return stats
+        entry["eur"] = entry["eur_total"]
+    ranked = sorted(stats.values(), key=lambda s: (-_by_value(s), -s["support"], -s["meetings"], s["code"]))
+    return {entry["code"]: entry for entry in ranked}
 
 
-def region_detail(connection: Connection, code: str) -> dict[str, Any] | None:
+def region_detail(connection: Connection, code: str, reviewed: bool = False) -> dict[str, Any] | None:
     """A region's totals, commitments, patrons and meetings."""
     code = code.upper()
-    stats = region_stats(connection)
+    stats = region_stats(connection, reviewed)
     if code not in stats:
         return None
     meetings = TABLES["meetings"]
     return {
         **stats[code],
+        "reviewed": reviewed,
         "commitments_list": list_facts(connection, "commitments", FactFilter(region=code, per_page=100))["items"],
         "meetings_list": [fact_row("meetings", r) for r in connection.execute(
             select(meetings).where(meetings.c.region == code, visible(meetings))
@@ -714,7 +889,7 @@ def document_detail(connection: Connection, document_id: int) -> dict[str, Any] 
     if row is None:
         return None
     document = {k: _plain(v) for k, v in row.items() if k != "content_hash"}
-    document["title"] = document.get("title") or document.get("doc_id")
+    document["title"] = document_title(document.get("title"), document.get("text"), document.get("doc_id"))
     mentions = [dict(r) for r in connection.execute(
         select(MENTIONS.c.id, MENTIONS.c.kind, MENTIONS.c.fact_id, MENTIONS.c.fields, MENTIONS.c.evidence,
                MENTIONS.c.confidence)

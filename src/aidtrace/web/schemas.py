@@ -146,15 +146,29 @@ class DocumentDetail(_Open):
     facts: list[DocumentFact]
 
 
-class PartnerSummary(BaseModel):
+class CommitmentTotals(BaseModel):
+    """What an EUR figure sums: how many commitments it covers, how many it adds, how many have
+    no amount and how many are running totals kept out of it. An amount is null, never 0,
+    when no priced commitment was summed."""
+
+    commitments: int = Field(description="commitments counted (not rejected; reviewed only with ?reviewed=1)")
+    priced: int = Field(description="commitments whose EUR amount the sums add")
+    unpriced: int = Field(description="commitments without an amount: counted, not summed")
+    cumulative: int = Field(description="running totals ('EUR 200 million since 2022'): shown apart, never summed")
+    eur_total: float | None
+    pledged_priced: int
+    pledged_unpriced: int
+    eur_pledged: float | None
+    delivered_priced: int
+    delivered_unpriced: int
+    eur_delivered: float | None
+
+
+class PartnerSummary(CommitmentTotals):
     """A country or organisation with its totals (rejected facts excluded)."""
 
     code: str
     name: str
-    commitments: int
-    eur_total: float
-    eur_pledged: float
-    eur_delivered: float
     endorsements: int
     patronages: int
 
@@ -163,14 +177,25 @@ class CategoryTotal(BaseModel):
     category: str
     status: str
     count: int
-    eur: float
+    eur: float | None
+    priced: int
+    unpriced: int
+    cumulative: int
 
 
 class MonthTotal(BaseModel):
     month: str
     category: str
     count: int
-    eur: float
+    eur: float | None = Field(description="sum of the priced commitments that are not running totals; null if none")
+    priced: int
+    cumulative: int
+
+
+class TopicCount(BaseModel):
+    month: str
+    topic: str
+    count: int = Field(description="meetings of the month that discussed the topic")
 
 
 class PersonRole(BaseModel):
@@ -179,7 +204,12 @@ class PersonRole(BaseModel):
 
 
 class PartnerDetail(PartnerSummary):
+    reviewed: bool = Field(description="whether the totals count reviewed facts only")
     by_category: list[CategoryTotal]
+    months: list[str] = Field(description="every month from the first to the last dated commitment, empty ones too")
+    cumulative_list: list[FACT_MODELS["commitments"]] = Field(  # type: ignore[valid-type]
+        description="its running totals, kept out of the sums")
+    meeting_topics: list[TopicCount]
     people: list[PersonRole] = Field(description="the people the gazetteer lists as speaking for the partner")
     timeline: list[MonthTotal]
     commitments_list: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
@@ -195,17 +225,17 @@ class Patron(BaseModel):
     name: str
 
 
-class RegionSummary(BaseModel):
+class RegionSummary(CommitmentTotals):
     code: str
     name: str
-    commitments: int
-    eur: float
+    eur: float | None = Field(description="the same as eur_total")
     patrons: list[Patron]
     meetings: int
     support: int = Field(description="commitments for the region plus its patronages: what the map shades")
 
 
 class RegionDetail(RegionSummary):
+    reviewed: bool
     commitments_list: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
     meetings_list: list[FACT_MODELS["meetings"]]  # type: ignore[valid-type]
 
@@ -255,10 +285,30 @@ class PersonDetail(BaseModel):
 
 class Overview(BaseModel):
     counts: dict[str, int]
+    totals: CommitmentTotals
+    reviewed: bool
     latest_documents: list[DocumentSummary]
     latest_commitments: list[FACT_MODELS["commitments"]]  # type: ignore[valid-type]
     top_by_value: list[PartnerSummary]
     top_by_count: list[PartnerSummary]
+
+
+class QueueItem(FACT_MODELS["commitments"]):  # type: ignore[misc,valid-type]
+    """An unreviewed commitment with its weight in its partner's EUR total."""
+
+    share: float | None = Field(description="amount_eur / the partner's eur_total; null when not summed")
+    partner_eur_total: float | None
+    partner_name: str
+
+
+class ReviewQueue(BaseModel):
+    """Unreviewed commitments, the largest shares of a partner's EUR total first."""
+
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[QueueItem]
 
 
 class ReviewRequest(BaseModel):

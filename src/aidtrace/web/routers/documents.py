@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
@@ -17,7 +17,7 @@ PER_PAGE = 50
 
 
 @router.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-def documents_page(request: Request, q: str | None = None, page: int = Query(1, ge=1),
+def documents_page(request: Request, q: str | None = None, page: int = Query(1, ge=1, le=queries.MAX_PAGE),
                    db: Connection = Depends(connection)) -> HTMLResponse:
     """Documents, newest first, with a text search."""
     q = (q or "").strip()[:200] or None
@@ -28,7 +28,8 @@ def documents_page(request: Request, q: str | None = None, page: int = Query(1, 
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-def document_page(request: Request, document_id: int, db: Connection = Depends(connection)) -> HTMLResponse:
+def document_page(request: Request, document_id: int = Path(..., ge=1, le=queries.MAX_ID),
+                  db: Connection = Depends(connection)) -> HTMLResponse:
     """A document's text with the evidence of every fact highlighted; the fact list links to it."""
     document = queries.document_detail(db, document_id)
     if document is None:
@@ -37,7 +38,7 @@ def document_page(request: Request, document_id: int, db: Connection = Depends(c
 
 
 @router.get("/api/documents", response_model=DocumentList, tags=["documents"])
-def documents_api(q: str | None = Query(None, max_length=200), page: int = Query(1, ge=1),
+def documents_api(q: str | None = Query(None, max_length=200), page: int = Query(1, ge=1, le=queries.MAX_PAGE),
                   per_page: int = Query(PER_PAGE, ge=1, le=500),
                   db: Connection = Depends(connection)) -> dict[str, Any]:
     """Documents, newest first; ``q`` searches titles and texts."""
@@ -46,7 +47,8 @@ def documents_api(q: str | None = Query(None, max_length=200), page: int = Query
 
 
 @router.get("/api/documents/{document_id}", response_model=DocumentDetail, tags=["documents"])
-def document_api(document_id: int, db: Connection = Depends(connection)) -> dict[str, Any]:
+def document_api(document_id: int = Path(..., ge=1, le=queries.MAX_ID),
+                 db: Connection = Depends(connection)) -> dict[str, Any]:
     """A document's text and its facts with their evidence offsets into the text."""
     document = queries.document_detail(db, document_id)
     if document is None:

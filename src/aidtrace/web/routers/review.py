@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,7 @@ from ...storage.schema import FACT_TABLES, REVIEW_ACTIONS
 from .. import queries, security
 from ..deps import api_reviewer, connection
 from ..pages import form_value, render
-from ..schemas import ReviewEntry, ReviewRequest, ReviewResult
+from ..schemas import ReviewEntry, ReviewQueue, ReviewRequest, ReviewResult
 
 router = APIRouter()
 
@@ -80,7 +80,7 @@ def _review_or_http(engine: Engine, kind: str, fact_id: int, action: str, values
 # --- JSON API -------------------------------------------------------------------------------
 
 @router.post("/api/facts/{kind}/{fact_id}/review", response_model=ReviewResult, tags=["review"])
-def review_api(request: Request, kind: str, fact_id: int, body: ReviewRequest,
+def review_api(request: Request, kind: str, body: ReviewRequest, fact_id: int = Path(..., ge=1, le=queries.MAX_ID),
                reviewer: security.Reviewer = Depends(api_reviewer)) -> dict[str, Any]:
     """Accept, reject, correct or reset a fact. Needs ``Authorization: Bearer <token>``."""
     fact, review = _review_or_http(request.app.state.engine, kind, fact_id, body.action, body.values, body.note,
@@ -89,13 +89,30 @@ def review_api(request: Request, kind: str, fact_id: int, body: ReviewRequest,
 
 
 @router.get("/api/reviews", response_model=list[ReviewEntry], tags=["review"])
-def reviews_api(kind: str | None = Query(None), fact_id: int | None = Query(None),
+def reviews_api(kind: str | None = Query(None, max_length=200),
+                fact_id: int | None = Query(None, ge=1, le=queries.MAX_ID),
                 limit: int = Query(200, ge=1, le=1000), db: Connection = Depends(connection)) -> list[dict[str, Any]]:
     """The review history, newest first (optionally of one kind or one fact)."""
     return queries.review_history(db, kind, fact_id, limit)
 
 
+@router.get("/api/review/queue", response_model=ReviewQueue, tags=["review"])
+def review_queue_api(page: int = Query(1, ge=1, le=queries.MAX_PAGE),
+                     per_page: int = Query(queries.DEFAULT_PER_PAGE, ge=1, le=queries.MAX_PER_PAGE),
+                     db: Connection = Depends(connection)) -> dict[str, Any]:
+    """Unreviewed commitments by their share of their partner's EUR total, largest first: the
+    few facts behind most of a total come first. Unpriced ones and running totals follow."""
+    return queries.review_queue(db, page, per_page)
+
+
 # --- pages ----------------------------------------------------------------------------------
+
+@router.get("/review/queue", response_class=HTMLResponse, include_in_schema=False)
+def review_queue_page(request: Request, page: int = Query(1, ge=1, le=queries.MAX_PAGE),
+                      db: Connection = Depends(connection)) -> HTMLResponse:
+    """The review queue: what to check first for the totals to be right."""
+    return render(request, "review_queue.html", {"queue": queries.review_queue(db, page)})
+
 
 def _local(path: str | None) -> str:
     """A redirect target that stays on this site."""
@@ -114,7 +131,8 @@ def _check_form(request: Request, csrf_token: str | None) -> security.Session:
 
 
 @router.post("/facts/{kind}/{fact_id}/review", include_in_schema=False)
-async def review_form(request: Request, kind: str, fact_id: int) -> RedirectResponse:
+async def review_form(request: Request, kind: str,
+                      fact_id: int = Path(..., ge=1, le=queries.MAX_ID)) -> RedirectResponse:
     """The review form of a fact page (session cookie + CSRF token)."""
     form = await request.form()
     session = _check_form(request, form.get("csrf_token"))
