@@ -5,7 +5,8 @@ One index covers the searchable text of every fact (the columns its kind's listi
 mentions) and of every document (title and text):
 
 - **SQLite**: the FTS5 table ``search_fts`` (``porter`` stemming tokenizer), migration 0006;
-  rowid = ``ref_id * 16 + kind code`` so an entry is found, replaced and deleted by its rowid;
+  rowid = ``ref_id * 16 + kind code`` so an entry is found, replaced and deleted by its rowid
+  and a match is of a kind by its rowid alone (``kind`` is stored, not indexed);
 - **PostgreSQL**: the table ``search_index`` with a generated ``tsvector`` of the ``english``
   configuration and a GIN index, migration 0007.
 
@@ -38,7 +39,6 @@ from sqlalchemy import Connection, bindparam, column as sa_column, delete, event
 from sqlalchemy import literal_column, select, table as sa_table, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.types import Boolean
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -58,6 +58,9 @@ DOCUMENTS = "documents"
 KIND_CODES: dict[str, int] = {DOCUMENTS: 0, "meetings": 1, "quotes": 2, "commitments": 3, "endorsements": 4,
                               "patronages": 5, "events": 6}
 CODE_BITS = 4
+CODE_MASK = (1 << CODE_BITS) - 1
+TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0006 creates the index
+MARKING_TABLE = "search_marks"  # a connection's own (temp) FTS5 table for highlighting
 START_MARK, END_MARK = "[", "]"  # never inside a normalised body, which holds words and spaces only
 OPERATORS = ("OR", "AND", "NOT")  # upper case only: "or" and "not" are words
 MAX_TERMS = 16  # a longer query is cut: the index answers a few words well, not a paragraph
@@ -349,6 +352,10 @@ def rebuild(connection: Connection) -> dict[str, int]:
         counts[kind] = written
     if connection.dialect.name == "sqlite":
         connection.execute(text(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('optimize')"))
+    else:
+        # Rows added after the GIN index sit in its pending list, which every search scans
+        # linearly until a vacuum merges it: merge it now.
+        connection.execute(text("SELECT gin_clean_pending_list('ix_search_index_tsv'::regclass)"))
     return counts
 
 
@@ -413,17 +420,24 @@ track_sessions()
 def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
     """The SELECT of the ids of a kind's facts (or of documents) that match a parsed query."""
     if dialect == "sqlite":
-        expression = f'kind : "{kind}" AND body : ({query.fts5()})'
         return select(FTS.c.rowid.op(">>")(CODE_BITS)).where(
-            literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, expression)))
+            literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
+            FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])
     return select(PG_INDEX.c.ref_id).where(PG_INDEX.c.kind == kind, PG_INDEX.c.tsv.op("@@")(_tsquery(query)))
+
+
+def count(connection: Connection, kind: str, raw_query: str) -> int:
+    """How many facts of a kind (or documents) match a query, from the index alone."""
+    ids = matching_ids(connection.dialect.name, kind, parse_query(raw_query)).subquery()
+    return connection.execute(select(func.count()).select_from(ids)).scalar_one()
 
 
 class _Matches(ColumnElement[bool]):
     """``column IN (ids matching the query)``, in the SQL of the dialect it is compiled for."""
 
+    # Untyped on purpose: a Boolean expression would be written "(... IN ...) = 1" on SQLite,
+    # which hides the primary key lookup from the planner.
     inherit_cache = False  # the query is part of the SQL's shape only through bound values
-    type = Boolean()
 
     def __init__(self, column: ColumnElement[Any], kind: str, query: SearchQuery) -> None:
         self.column, self.kind, self.query = column, kind, query
@@ -441,21 +455,34 @@ def matches(column: ColumnElement[Any], kind: str, query: SearchQuery) -> Column
 
 
 def _marked_bodies(connection: Connection, kind: str, ids: list[int], query: SearchQuery) -> dict[int, str]:
-    """Each row's indexed body with the words the query matches between START_MARK and END_MARK."""
+    """Each row's indexed body with the words the query matches between START_MARK and END_MARK.
+
+    On SQLite the bodies are copied into a connection-private FTS5 table with the same
+    tokenizer and marked there: ``highlight()`` on the big index would run the whole query
+    once more for every row asked about.
+    """
     if not ids:
         return {}
-    if connection.dialect.name == "sqlite":
-        expression = f'kind : "{kind}" AND body : ({query.fts5()})'
-        statement = select(FTS.c.rowid.op(">>")(CODE_BITS),
-                           func.highlight(literal_column(SQLITE_TABLE), 1, START_MARK, END_MARK)).where(
-            literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, expression)),
-            FTS.c.rowid.in_([entry_rowid(kind, ref_id) for ref_id in ids]))
-    else:
+    if connection.dialect.name != "sqlite":
         options = f"HighlightAll=true, StartSel={START_MARK}, StopSel={END_MARK}"
         statement = select(PG_INDEX.c.ref_id, func.ts_headline("english", PG_INDEX.c.body, _tsquery(query),
                                                                 bindparam(None, options))).where(
             PG_INDEX.c.kind == kind, PG_INDEX.c.ref_id.in_(ids))
-    return {int(ref_id): marked for ref_id, marked in connection.execute(statement)}
+        return {int(ref_id): marked for ref_id, marked in connection.execute(statement)}
+    bodies = connection.execute(select(FTS.c.rowid, FTS.c.body).where(
+        FTS.c.rowid.in_([entry_rowid(kind, ref_id) for ref_id in ids]))).all()
+    connection.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{MARKING_TABLE} USING fts5(body, "
+                            f"tokenize = '{TOKENIZER}')"))
+    try:
+        if bodies:
+            connection.execute(text(f"INSERT INTO temp.{MARKING_TABLE} (rowid, body) VALUES (:rowid, :body)"),
+                               [{"rowid": rowid, "body": body} for rowid, body in bodies])
+        marked = connection.execute(text(
+            f"SELECT rowid, highlight({MARKING_TABLE}, 0, :start, :end) FROM temp.{MARKING_TABLE} "
+            f"WHERE {MARKING_TABLE} MATCH :query"), {"start": START_MARK, "end": END_MARK, "query": query.fts5()})
+        return {int(rowid) >> CODE_BITS: body for rowid, body in marked}
+    finally:
+        connection.execute(text(f"DELETE FROM temp.{MARKING_TABLE}"))
 
 
 def _marked_words(marked: str) -> list[bool]:
