@@ -291,3 +291,12 @@ def test_the_client_of_a_cluster_never_imports_spacy(tmp_path, cluster):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.stdout.split("\n")[:2] == ["1", "[]"], result.stderr[-2000:]  # 1: the broken line
     assert "5 documents added" in result.stderr
+
+
+def test_workers_stop_the_statistical_profiler(client):
+    """Extraction workers sample no stacks: that costs the extracting thread and nobody reads it."""
+    def profiling(dask_worker) -> list[str]:  # noqa: ANN001 (distributed passes its Worker)
+        return sorted(name for name in dask_worker.periodic_callbacks if name.startswith("profile"))
+
+    assert set(map(tuple, client.run(profiling).values())) == {()}
+    assert "heartbeat" in next(iter(client.run(lambda dask_worker: list(dask_worker.periodic_callbacks)).values()))
