@@ -332,7 +332,6 @@ def _name_tokens(token: Token) -> list[Token]:
             break
     indexes = sorted({t.i for t in kept})
     # A name is one stretch of text: stop at the first gap.
-    stretch = [indexes[0]]
     anchor = indexes.index(token.i)
     stretch = [token.i]
     for i in reversed(indexes[:anchor]):
@@ -589,11 +588,12 @@ def _named_enough(kind: str, token: Token, name_tokens: list[Token], name: str) 
             t.pos_ == "PROPN" for t in name_tokens if t.i != token.i)
     if kind == "decision":  # a body's decision, not a country's ballot ("the vote of Portugal")
         return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens) and not any(
-            m.how in ("name", "demonym") for m in doc_actors_in(name_tokens))
+            m.how in ("name", "demonym") for m in _actor_mentions_of(name_tokens))
     return True
 
 
-def doc_actors_in(tokens: list[Token]) -> list[Any]:
+def _actor_mentions_of(tokens: list[Token]) -> list[Any]:
+    """The actor mentions inside a stretch of tokens."""
     doc = tokens[0].doc
     begin, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     return [m for m in doc._.actors or () if m.start >= begin and m.end <= end]
@@ -603,7 +603,7 @@ def _is_body(token: Token, name_tokens: list[Token]) -> bool:
     """A name that is only an organisation's ("the European Council") names the body unless the
     text puts something at it ("at the European Council", "the European Council in June") or its
     clause has a day to come ("On June 23, the European Council will consider ...")."""
-    actors = doc_actors_in(name_tokens)
+    actors = _actor_mentions_of(name_tokens)
     if not (len(actors) == 1 and actors[0].start == name_tokens[0].idx
             and actors[0].end == name_tokens[-1].idx + len(name_tokens[-1].text)):
         return False
