@@ -62,6 +62,13 @@ def test_a_parliament_addressed_elsewhere_leaves_the_pledge_standing(annotate):
     assert (c.donor, c.status, c.quantity) == ("DEU", "pledged", 20)
 
 
+def test_one_sum_over_items_of_different_kinds_is_counted_once(annotate):
+    found = commitments(annotate, "Norway will provide NOK 2 billion for the repair of power plants and the purchase "
+                                  "of 30 mobile transformers.")
+    assert sorted(c.category for c in found) == ["energy", "reconstruction"]
+    assert [c.amount for c in found if c.amount is not None] == [2e9]
+
+
 def test_a_vote_to_provide_is_a_pledge(annotate):
     (c,) = commitments(annotate, "The US Senate voted to provide $40 billion to Ukraine.")
     assert (c.donor, c.status, c.amount) == ("USA", "pledged", 40e9)
@@ -71,6 +78,7 @@ def test_a_vote_to_provide_is_a_pledge(annotate):
     "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
     "We will be grateful to Norway for air defence systems, the minister said.",
     "Norway sent the money to a logistics startup in Oslo.",
+    "\"We thank Norway for every shell and every generator,\" the minister said.",
     "The Norwegian prime minister said he backed a proposal from the opposition to provide $2 billion to Ukraine.",
     "It is thanks to our partners that the front holds.",
     "We are grateful to Norway for the support it gives to Moldova.",

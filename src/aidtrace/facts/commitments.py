@@ -1196,8 +1196,9 @@ def _quantity(anchor: _Anchor) -> int | None:
         if child.dep_ == "nummod" and not _in_money(child):
             number = " ".join(t.text for t in child.subtree if t.pos_ == "NUM" or t.like_num)
             return parse_quantity(number or child.text)
-    if anchor.countable and token.tag_ in ("NN", "NNP"):
-        # "a Patriot system", "the S-300 system", "a third hospital": one item.
+    if anchor.countable and token.tag_ in ("NN", "NNP") and anchor.category != "financial":
+        # "a Patriot system", "the S-300 system", "a third hospital": one item; "a grant" is
+        # money, not one thing.
         return 1
     return None
 
@@ -1405,6 +1406,20 @@ def _other_closing(anchor: _Anchor, members: list[_Anchor]) -> bool:
 # --- document ------------------------------------------------------------------------------
 
 
+def _money_once(commitments: list[Commitment]) -> None:
+    """One sum of money over a list of different kinds ("NOK 1.5 billion for the repair of power
+    plants and the purchase of 30 mobile transformers") stays with the first item only: a total
+    must not count it twice."""
+    seen: set[tuple[int, str, float, str | None]] = set()
+    for c in commitments:
+        if c.amount is None or not c.evidence:
+            continue
+        key = (c.evidence[0].start, c.donor, c.amount, c.currency)
+        if key in seen:
+            c.amount, c.currency = None, None
+        seen.add(key)
+
+
 def extract_commitments(doc: Doc) -> list[Commitment]:
     """Material support from named donors to Ukraine found in an annotated Doc."""
     context = _Context(doc)
@@ -1421,7 +1436,9 @@ def extract_commitments(doc: Doc) -> list[Commitment]:
                               for c in _commitments_of(group, sent, context, results + found_here,
                                                        positions - {a.token.i for a in group}))
         results.extend(found_here)
-    return _deduplicate(results)
+    commitments = _deduplicate(results)
+    _money_once(commitments)
+    return commitments
 
 
 @dataclass
@@ -1452,6 +1469,8 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     head = group[0]
     if _partitive(head.token):
         return []
+    if any(c.dep_ == "det" and c.lower_ in _closed("every") for c in head.token.children):
+        return []  # "thank you for every shell", "any weapons": no particular thing given
     located = _governing_predicate(head)
     predicate: Token | None = None
     confidence = 0.7
