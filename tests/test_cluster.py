@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from aidtrace.cli import main
 from aidtrace.ingest.cluster import (ClusterError, ClusterSpec, cluster_extractor, connect, extract_on_cluster,
                                      parse_cluster)
-from aidtrace.ingest.run import ingest
+from aidtrace.ingest.run import ingest, reextract_all
 from aidtrace.model import Document
 from aidtrace.storage.database import get_engine
 from test_kill import _count_documents, _second_pg_database, snapshot, write_corpus
@@ -125,6 +125,20 @@ def test_a_cluster_ingest_equals_a_plain_ingest(backend, tmp_path, request, clie
     again = _cluster_ingest(corpus, cluster_url, client)
     assert (again.added, again.duplicates, again.mentions) == (0, 61, 0)
     assert snapshot(cluster_url) == expected
+
+
+def test_reextract_on_the_cluster_replaces_every_mention_with_the_same(tmp_path, client):
+    corpus = _corpus(tmp_path / "corpus.jsonl", 24, seed=23)
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    _cluster_ingest(corpus, url, client)
+    before = snapshot(url)
+    engine = get_engine(url)
+    try:
+        report = reextract_all(engine, progress=False, extract=cluster_extractor(client))
+    finally:
+        engine.dispose()
+    assert (report.reextracted, report.failed) == (24, 0) and report.mentions > 24
+    assert snapshot(url) == before
 
 
 def test_results_come_back_in_input_order_with_errors_in_place(client):
