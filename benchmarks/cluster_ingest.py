@@ -12,8 +12,9 @@ In one run, on the same documents, each into a fresh SQLite registry:
 
 Printed as one JSON object: documents/s of each (``docs_per_s`` over the whole command;
 ``steady_docs_per_s`` over the time the ingest itself reports, after start-up — for the cluster
-runs that excludes loading the pipeline on the workers), ``speedup`` (cluster2 / cluster1 documents/s,
-goal >= 1.6 on two free cores), ``overhead`` (cluster1 time / plain time, goal <= 1.15), the
+runs that excludes loading the pipeline on the workers), the speedup (cluster2 / cluster1, of
+both rates; the goal, >= 1.6 on two free cores, is checked on the steady one, as start-up is
+the same for any number of workers), ``overhead`` (cluster1 time / plain time, goal <= 1.15), the
 peak resident memory of each worker and of the plain ingest, and the registry's bytes per
 document; and CPU seconds (client + scheduler + workers for the cluster runs), which stay
 meaningful when other work shares the machine and wall times do not. With ``--pg URL`` (a PostgreSQL server where that user may create databases) the
@@ -162,17 +163,21 @@ def main() -> int:
         pg = _postgres_run(args.pg, sample) if args.pg else None
     plain, one, two = (_best(runs[name]) for name in ("plain", "cluster1", "cluster2"))
     speedup = two["docs_per_s"] / one["docs_per_s"]
+    # Throughput once running: the start-up (imports, connecting, loading the pipeline) is the
+    # same for 1 and 2 workers and would hide the ratio on a short corpus.
+    steady_speedup = two["steady_docs_per_s"] / one["steady_docs_per_s"]
     overhead = one["wall_s"] / plain["wall_s"]
     cpu_overhead = one["cpu_s"] / plain["cpu_s"]
 
     def shown(run: dict[str, float]) -> dict[str, float]:
         return {key: round(value, 2) if isinstance(value, float) else value for key, value in run.items()}
 
-    ok = speedup >= SPEEDUP_GOAL and overhead <= OVERHEAD_GOAL
+    ok = steady_speedup >= SPEEDUP_GOAL and overhead <= OVERHEAD_GOAL
     print(json.dumps({
         "corpus": corpus.name, "documents": count, "rounds": args.rounds, "cpus": os.cpu_count(),
         "plain": shown(plain), "cluster1": shown(one), "cluster2": shown(two),
-        "speedup_2_vs_1_workers": round(speedup, 3), "speedup_goal": SPEEDUP_GOAL,
+        "speedup_2_vs_1_workers": round(speedup, 3), "steady_speedup_2_vs_1_workers": round(steady_speedup, 3),
+        "speedup_goal": SPEEDUP_GOAL,
         "overhead_1_worker_vs_plain": round(overhead, 3), "overhead_goal": OVERHEAD_GOAL,
         "cpu_overhead_1_worker_vs_plain": round(cpu_overhead, 3),
         "cpu_s_per_document": {name: round(run["cpu_s"] / run["added"], 3) for name, run in

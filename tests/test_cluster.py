@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from aidtrace.cli import main
 from aidtrace.ingest.cluster import (ClusterError, ClusterSpec, cluster_extractor, connect, extract_on_cluster,
                                      parse_cluster)
-from aidtrace.ingest.run import ingest
+from aidtrace.ingest.run import ingest, reextract_all
 from aidtrace.model import Document
 from aidtrace.storage.database import get_engine
 from test_kill import _count_documents, _second_pg_database, snapshot, write_corpus
@@ -127,6 +127,20 @@ def test_a_cluster_ingest_equals_a_plain_ingest(backend, tmp_path, request, clie
     assert snapshot(cluster_url) == expected
 
 
+def test_reextract_on_the_cluster_replaces_every_mention_with_the_same(tmp_path, client):
+    corpus = _corpus(tmp_path / "corpus.jsonl", 24, seed=23)
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    _cluster_ingest(corpus, url, client)
+    before = snapshot(url)
+    engine = get_engine(url)
+    try:
+        report = reextract_all(engine, progress=False, extract=cluster_extractor(client))
+    finally:
+        engine.dispose()
+    assert (report.reextracted, report.failed) == (24, 0) and report.mentions > 24
+    assert snapshot(url) == before
+
+
 def test_results_come_back_in_input_order_with_errors_in_place(client):
     items: list[Document | Exception] = [ValueError("unreadable input")]
     items += [Document(id=f"d{i}", text=f"Estonia supports new sanctions against Russia. Item {i}.",
@@ -163,7 +177,7 @@ def _worker_pids(client) -> dict[str, int]:
 
 
 def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 120, seed=9)
+    corpus = _corpus(tmp_path / "corpus.jsonl", 96, seed=9)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     pids = _worker_pids(client)
@@ -181,8 +195,8 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
     thread.join(timeout=300)
     assert not thread.is_alive()
     report = outcome[0]
-    assert stored_at_kill < 120  # the worker died mid-run
-    assert (report.added, report.failed) == (120, 1)  # only the broken line failed
+    assert stored_at_kill < 96  # the worker died mid-run
+    assert (report.added, report.failed) == (96, 1)  # only the broken line failed
     assert victim not in _worker_pids(client).values()
     assert snapshot(cluster_url) == snapshot(plain_url)
 
@@ -194,7 +208,7 @@ def _run_cli(corpus: Path, url: str, cluster: str) -> subprocess.Popen:
 
 def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run(tmp_path):
     """SIGKILL to the process group of `ingest --cluster local:2`: client, scheduler and workers."""
-    corpus = _corpus(tmp_path / "corpus.jsonl", 120, seed=13)
+    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=13)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, "local:2")
@@ -207,7 +221,7 @@ def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    assert 0 < _count_documents(cluster_url) < 120
+    assert 0 < _count_documents(cluster_url) < 80
     rerun = _run_cli(corpus, cluster_url, "local:2")
     _, errors = rerun.communicate(timeout=300)
     assert rerun.returncode == 1, errors[-2000:]  # the broken line, reported again
@@ -216,7 +230,7 @@ def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run
 
 
 def test_a_client_killed_mid_run_leaves_the_cluster_usable(tmp_path, cluster, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 120, seed=17)
+    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=17)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, cluster.scheduler_address)
@@ -229,7 +243,7 @@ def test_a_client_killed_mid_run_leaves_the_cluster_usable(tmp_path, cluster, cl
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    assert 0 < _count_documents(cluster_url) < 120
+    assert 0 < _count_documents(cluster_url) < 80
     _cluster_ingest(corpus, cluster_url, client)
     assert snapshot(cluster_url) == snapshot(plain_url)
 
@@ -253,7 +267,7 @@ def _start_scheduler_and_workers(tmp_path: Path) -> tuple[str, list[subprocess.P
 
 
 def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 120, seed=19)
+    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=19)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     address, processes = _start_scheduler_and_workers(tmp_path)
@@ -275,7 +289,7 @@ def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, 
     assert ingesting.returncode == 1
     assert "Traceback" not in errors
     assert errors.strip().splitlines()[-1].startswith("Error: lost the Dask cluster")
-    assert 0 < _count_documents(cluster_url) < 120
+    assert 0 < _count_documents(cluster_url) < 80
     _cluster_ingest(corpus, cluster_url, client)  # run again, on another cluster: the registry does not mind
     assert snapshot(cluster_url) == snapshot(plain_url)
 

@@ -15,8 +15,9 @@ moment resumes where the registry says it stopped. Only a bounded window of batc
 flight or waiting, so the client's memory does not grow with the corpus.
 
 A worker that dies takes its batches with it; the scheduler gives them to another worker (a
-batch that kills three workers is reported as failed, its documents stored by no one). A lost
-scheduler ends the run with a one-line error; running it again completes it.
+batch that kills more workers than Dask's ``allowed-failures``, 3, is reported as failed, its
+documents stored by no one). A lost scheduler ends the run with a one-line error; running it
+again completes it.
 """
 from __future__ import annotations
 
@@ -39,10 +40,8 @@ if TYPE_CHECKING:
     from ..facts import DocumentFacts
     from .run import Extractor
 
-# Where `--cluster` is read from when it is not given.
-CLUSTER_ENV = "AIDTRACE_CLUSTER"
 # Documents per task: enough that nlp.pipe batches and the per-task cost of the scheduler
-# (a few ms) is small against the extraction (~1 s), few enough that a dead worker loses little.
+# (a few ms) is small against the extraction (1-3 s), few enough that a dead worker loses little.
 BATCH_SIZE = 16
 # Tasks in flight or waiting to be stored, per worker thread: one running, one queued on the
 # worker so it never idles between tasks, one finished waiting for storage.
