@@ -54,6 +54,8 @@ def test_stated_support_for_a_goal(annotate, text, expected):
     # hypothetical and negated
     "Serbia could introduce sanctions against Russia under certain conditions.",
     "Serbia did not introduce sanctions against Russia.",
+    "The United States will impose sanctions on Russia if it invades Ukraine.",
+    "Oil prices depend on what sanctions Canada is likely to impose on Russia.",
     # Ukraine's belief about another's position
     "Zelenskyy expressed his belief in Denmark's support for Ukraine's path to EU membership.",
     # another country's membership

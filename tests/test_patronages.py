@@ -50,6 +50,8 @@ def test_an_ally_takes_on_a_named_region(annotate, text, expected):
     # Ukraine's own rebuilding, and the restoration of borders, not of a region
     "Ukraine has begun to rebuild the port of Odesa with its own funds.",
     "Israel wants the restoration of borders and the reclamation of Crimea.",
+    # a foreign town or mayor is no state patron
+    "The mayor of Graz in Austria expressed readiness to help rebuild Borodianka.",
     # negated
     "Germany will not take part in the restoration of Kherson.",
 ])

@@ -80,7 +80,7 @@ def _roles() -> dict[str, str]:
 
 def _blocked(token: Token) -> bool:
     """A word on the path that makes the goal opposed, only discussed, wished for by another,
-    negated or hypothetical ("could introduce", "if ... then")."""
+    negated or hypothetical ("could introduce", "likely to impose", "impose ... if it invades")."""
     blockers = words("endorsement_blockers.txt")
     if word_forms(token) & blockers:
         return True
@@ -89,6 +89,8 @@ def _blocked(token: Token) -> bool:
             return True
         if child.dep_ in ("aux", "auxpass", "mark") and child.lower_ in blockers:
             return True
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in blockers for c in child.children):
+            return True  # "... impose on Russia if it invades"
     return False
 
 

@@ -134,6 +134,8 @@ def _patron(doc: Doc, cue: Token, places: list[Token]) -> str | None:
         for holder in holders:
             if any(t.i in objects for t in _phrase(holder)):
                 continue  # "the restoration of Kyiv": the region rebuilt, not its patron
+            if word_forms(holder) & words("patronage_local_holders.txt"):
+                return None  # a town or a mayor, not a state
             codes = _named(doc, holder)
             allies = [c for c in codes if c not in NOT_ALLIES]
             if allies:
