@@ -31,6 +31,7 @@ entries are rewritten (:func:`track_sessions`). ``aidtrace db reindex`` rebuilds
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,7 @@ def _spellings() -> dict[str, str]:
     return word_table("spellings.tsv")
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: most of a text is words seen before
 def normal_word(word: str) -> str:
     """A folded word in its indexed spelling ("Defence" → "defense"), always one word: the
     n-th word of a text is the n-th word of its indexed body."""
