@@ -83,6 +83,8 @@ def test_queries_normalise_spelling_and_keep_only_words():
     assert search.parse_query('kind : "x" AND body:(NEAR(a b))').fts5() == '"kind" AND "x" AND "body near a" AND "b"'
     assert search.parse_query("air NOT drones").fts5() == '("air") NOT "drones"'
     assert search.parse_query('"unbalanced phrase').fts5() == '"unbalanced phrase"'
+    with pytest.raises(search.SearchError, match="at least 3 letters"):
+        search.parse_query("air d*")
 
 
 @pytest.mark.parametrize("hostile", ["", "   ", '"', '""', "*", "OR", "AND NOT", "- -", "***", "!!", "(", ":", "^"])

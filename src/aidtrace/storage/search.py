@@ -64,7 +64,8 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0006 creates 
 MARKING_TABLE = "search_marks"  # a connection's own (temp) FTS5 table for highlighting
 START_MARK, END_MARK = "[", "]"  # never inside a normalised body, which holds words and spaces only
 OPERATORS = ("OR", "AND", "NOT")  # upper case only: "or" and "not" are words
-MAX_TERMS = 16  # a longer query is cut: the index answers a few words well, not a paragraph
+MAX_TERMS = 16
+MIN_PREFIX = 3  # a longer query is cut: the index answers a few words well, not a paragraph
 SNIPPET_CHARS = 180
 REBUILD_BATCH = 2000
 _WORD = re.compile(r"[^\W_]+")
@@ -177,6 +178,9 @@ def parse_query(raw: str | None) -> SearchQuery:
             found = words(bare)
             if not found:
                 continue
+            if prefix and len(found[-1]) < MIN_PREFIX:
+                # "a*" would read the doclists of every word starting with an a.
+                raise SearchError(f"a prefix needs at least {MIN_PREFIX} letters before the *, not {bare[:40]!r}")
             # "air-defence" is the phrase it writes; "defen*" a prefix of its last word.
             terms = [Term(tuple(found), prefix=False)] if len(found) > 1 and not prefix else [
                 Term((word,), prefix=prefix and index == len(found) - 1) for index, word in enumerate(found)]
