@@ -31,8 +31,8 @@ entries are rewritten (:func:`track_sessions`). ``aidtrace db reindex`` rebuilds
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +64,8 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"  # as migration 0006 creates 
 MARKING_TABLE = "search_marks"  # a connection's own (temp) FTS5 table for highlighting
 START_MARK, END_MARK = "[", "]"  # never inside a normalised body, which holds words and spaces only
 OPERATORS = ("OR", "AND", "NOT")  # upper case only: "or" and "not" are words
-MAX_TERMS = 16
-MIN_PREFIX = 3  # a longer query is cut: the index answers a few words well, not a paragraph
+MAX_TERMS = 16  # a longer query is cut: the index answers a few words well, not a paragraph
+MIN_PREFIX = 3  # letters a prefix* needs
 SNIPPET_CHARS = 180
 REBUILD_BATCH = 2000
 _WORD = re.compile(r"[^\W_]+")
