@@ -128,6 +128,20 @@ def test_phrases_prefixes_or_and_exclusion(registry):
     assert _documents(registry, "Canad*") == ["ca"]
 
 
+def test_search_results_come_newest_first_and_page_through_every_match(registry):
+    q = "air OR ambulances OR generators"
+    with registry.connect() as connection:
+        pages = [queries.list_facts(connection, "commitments", queries.make_filter(
+            "commitments", {"q": q, "per_page": 1, "page": page})) for page in (1, 2, 3, 4, 5)]
+        dated = queries.list_facts(connection, "commitments", queries.make_filter(
+            "commitments", {"q": q, "sort": "item"}))
+    assert [page["total"] for page in pages] == [4] * 5
+    ids = [item["id"] for page in pages for item in page["items"]]
+    assert len(ids) == 4 and ids == sorted(ids, reverse=True)
+    assert [item["item"] for item in dated["items"]] == sorted(item["item"] for item in dated["items"])
+    assert all(item["snippet"] for item in dated["items"])
+
+
 HOSTILE_QUERIES = [
     "'; DROP TABLE documents; --", 'air" OR 1=1 --', "air) OR (defense", "NEAR(air defense, 2)",
     "kind : documents", "body : air", "{kind body} : air", "air AND AND OR NOT", "air*defence*",

@@ -432,6 +432,19 @@ def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
     return select(PG_INDEX.c.ref_id).where(PG_INDEX.c.kind == kind, PG_INDEX.c.tsv.op("@@")(_tsquery(query)))
 
 
+def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, query: SearchQuery,
+                   dialect: str) -> Select:
+    """A SELECT of a kind's rows (``id_column`` their id) narrowed to the query's matches, newest
+    (highest id) first. On SQLite it joins the index and follows its rowid order, so a page
+    reads its fifty matches only; PostgreSQL's GIN index has no order, it sorts the matches."""
+    if dialect != "sqlite":
+        return statement.where(matches(id_column, kind, query)).order_by(id_column.desc())
+    return (statement.join(FTS, id_column == FTS.c.rowid.op(">>")(CODE_BITS))
+            .where(literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
+                   FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])
+            .order_by(FTS.c.rowid.desc()))
+
+
 def count(connection: Connection, kind: str, raw_query: str) -> int:
     """How many facts of a kind (or documents) match a query, from the index alone."""
     ids = matching_ids(connection.dialect.name, kind, parse_query(raw_query)).subquery()
