@@ -80,8 +80,10 @@ def _cluster_run(workers: int, sample: Path, db: str) -> dict[str, float]:
         result = _timed_ingest([str(sample), "--db", db, "--cluster", cluster.scheduler_address])
         workers_after = client.run(_own_usage)
         result["worker_peak_mb"] = max(peak for _, peak in workers_after.values())
+        result["client_cpu_s"] = result["cpu_s"]  # reading, prefiltering and storing
         result["worker_cpu_s"] = sum(workers_after[w][0] - workers_before[w][0] for w in workers_after)
-        result["cpu_s"] += result["worker_cpu_s"] + _own_usage()[0] - scheduler_before
+        result["scheduler_cpu_s"] = _own_usage()[0] - scheduler_before
+        result["cpu_s"] += result["worker_cpu_s"] + result["scheduler_cpu_s"]
     return result
 
 

@@ -278,3 +278,25 @@ def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, 
     assert 0 < _count_documents(cluster_url) < 120
     _cluster_ingest(corpus, cluster_url, client)  # run again, on another cluster: the registry does not mind
     assert snapshot(cluster_url) == snapshot(plain_url)
+
+
+def test_the_client_of_a_cluster_never_imports_spacy(tmp_path, cluster):
+    """With --cluster this process only reads and stores: the pipeline lives on the workers."""
+    corpus = _corpus(tmp_path / "corpus.jsonl", 5)
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['aidtrace', 'ingest', {str(corpus)!r}, '--db', {'sqlite:///' + str(tmp_path / 'r.db')!r}, "
+            f"'--cluster', {cluster.scheduler_address!r}, '--no-progress']\n"
+            "try:\n    runpy.run_module('aidtrace', run_name='__main__')\nexcept SystemExit as end:\n    print(end.code)\n"
+            "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith(('spacy.', 'thinc'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.stdout.split("\n")[:2] == ["1", "[]"], result.stderr[-2000:]  # 1: the broken line
+    assert "5 documents added" in result.stderr
+
+
+def test_workers_stop_the_statistical_profiler(client):
+    """Extraction workers sample no stacks: that costs the extracting thread and nobody reads it."""
+    def profiling(dask_worker) -> list[str]:  # noqa: ANN001 (distributed passes its Worker)
+        return sorted(name for name in dask_worker.periodic_callbacks if name.startswith("profile"))
+
+    assert set(map(tuple, client.run(profiling).values())) == {()}
+    assert "heartbeat" in next(iter(client.run(lambda dask_worker: list(dask_worker.periodic_callbacks)).values()))

@@ -157,3 +157,66 @@ def test_people_in_a_side_clause_do_not_join_the_call(nlp):
     (m,) = release(nlp, text, source="news report")
     assert surnames_of(m) == {"Albares", "Tajani"}
     assert m.mode == "phone"
+
+
+def test_a_title_is_not_taken_for_a_participant(nlp):
+    (m,) = release(nlp, "Head of the Office of the President Andriy Yermak had a phone conversation with US National "
+                        "Security Advisor Jacob Sullivan.", source="news report")
+    assert surnames_of(m) == {"Yermak", "Sullivan"}
+
+
+def test_a_name_cut_at_a_particle_is_a_participant(nlp):
+    (m,) = release(nlp, "I spoke today with European Commission President Ursula von der Leyen. "
+                        "I thanked her for the macro-financial assistance.")
+    assert m.participants == ["Volodymyr Zelenskyy", "Ursula von der Leyen"]
+    assert m.topics == ["finance"]
+
+
+def test_one_leader_acting_on_another_at_a_summit_is_a_meeting(nlp):
+    (m,) = release(nlp, "Chancellor Olaf Scholz urged Indian Prime Minister Narendra Modi at a summit in Berlin on "
+                        "Tuesday to condemn the war.", published="2023-05-04", source="news report")
+    assert surnames_of(m) == {"Scholz", "Modi"}
+    assert (m.mode, m.country) == ("in_person", "DEU")
+
+
+def test_speaking_about_someone_at_a_summit_is_not_a_meeting(nlp):
+    assert release(nlp, "Chancellor Olaf Scholz said at a summit in Berlin that Vladimir Putin had lost the war.",
+                   source="news report") == []
+
+
+def test_topics_of_one_meeting_reported_twice_are_united_in_storage(engine, nlp):
+    from sqlalchemy import select
+
+    from aidtrace.facts import DocumentFacts
+    from aidtrace.storage import merge
+    from aidtrace.storage.database import session_scope
+    from aidtrace.storage.schema import FACT_TABLES
+
+    texts = {"first": "President Volodymyr Zelenskyy met Estonian Prime Minister Kaja Kallas in Kyiv on March 3. "
+                      "They discussed air defence.",
+             "second": "Volodymyr Zelenskyy and Kaja Kallas met in Kyiv on March 3. Kallas spoke of new sanctions."}
+    for doc_id, text in texts.items():
+        document = Document(id=doc_id, text=text, published="2023-03-04", source="news report")
+        found = extract_meetings(nlp(make_doc(nlp, document)))
+        with session_scope(engine) as session:
+            merge.store_document(session, document, DocumentFacts(doc_id, "2023-03-04", meetings=found))
+    with session_scope(engine) as session:
+        (fact,) = session.scalars(select(FACT_TABLES["meetings"])).all()
+        assert sorted(fact.topics) == ["defence", "sanctions"]
+        assert fact.mention_count == 2
+
+
+@pytest.mark.parametrize("text", [
+    "I am grateful to Prime Minister of Norway Jonas Gahr Store for his visit to Odesa.",
+    '"We had talks and talks, and nothing happened," economist Oleh Marchenko said.',
+    "In the afternoon I held a meeting with the Cabinet of Ministers and the Office of the President.",
+])
+def test_the_author_takes_part_only_in_what_he_reports_doing(nlp, text):
+    assert release(nlp, text) == []
+
+
+def test_the_same_two_people_written_differently_are_one_meeting(nlp):
+    text = ("Chancellor Olaf Scholz met Chinese President Xi Jinping in Beijing on Tuesday. "
+            '"I asked President Xi to press Moscow," Scholz wrote after the meeting with Xi.')
+    (m,) = release(nlp, text, published="2024-04-17", source="news report")
+    assert "Scholz" in surnames_of(m)

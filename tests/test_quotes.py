@@ -250,3 +250,63 @@ def test_the_role_in_the_text_picks_between_two_listings_of_a_person(nlp):
     text = ('Estonia has sent more shells to Ukraine. Prime Minister Kaja Kallas visited Kyiv. "Estonia will keep '
             'sending shells to Ukraine every month," Kallas said.')
     assert speaker_actors(nlp, text) == [("Kaja Kallas", "EST")]
+
+
+def test_a_headline_naming_another_person_does_not_speak_for_the_body(nlp):
+    text = ("Volodymyr Zelenskyy welcomes the new systems\n\n"
+            "NATO Secretary General Jens Stoltenberg arrived in Kyiv on Thursday.\n\n"
+            '"Allies will deliver more air defence systems in the coming weeks," he said.')
+    assert quotes(nlp, text) == [("Jens Stoltenberg", "Allies will deliver more air defence systems in the coming weeks,")]
+    # With nobody named below it, the headline's person is the one left to speak.
+    alone = ("Volodymyr Zelenskyy visits the front\n\n"
+             '"Our soldiers will hold every village in this region," he said on Friday.')
+    assert quotes(nlp, alone) == [("Volodymyr Zelenskyy", "Our soldiers will hold every village in this region,")]
+
+
+def test_speaker_named_only_after_the_quote_and_in_continuation_paragraphs(nlp):
+    text = ("Volodymyr Zelenskyy met the press in Kyiv on Monday.\n\n"
+            '"Allies will deliver more air defence systems in the coming weeks," according to Jens Stoltenberg.\n\n'
+            "Jens Stoltenberg also spoke to reporters in Brussels.\n\n"
+            '"Every month our support will grow.\n\n'
+            '"Ukraine will be stronger next year, and we will stand by it," Stoltenberg said.')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Jens Stoltenberg"] * 3
+
+
+def test_a_double_prime_closes_a_quote_and_a_measure_does_not(nlp):
+    text = 'Senator Mark Hollis welcomed the ban. "Our state has the uranium to replace the imports,″ Hollis added.'
+    assert quotes(nlp, text) == [("Mark Hollis", "Our state has the uranium to replace the imports,")]
+    spans = quoted_spans('He showed the 12″ shell casing. "It came down on our street at night," she said.')
+    assert [s.close_pos >= 0 for s in spans] == [True]
+
+
+def test_relative_pronoun_speaks_for_its_antecedent(nlp):
+    text = 'The plan was welcomed by Olena Petrenko, who said that "the shelters must open before the first frost."'
+    assert quotes(nlp, text) == [("Olena Petrenko", "the shelters must open before the first frost.")]
+
+
+def test_a_former_title_does_not_resolve_to_the_current_holder(nlp):
+    # "the former Russian president" is not Vladimir Putin: better no quote than a wrong speaker.
+    text = ('Senior official Dmitry Medvedev spoke on Sunday about the ally of President Vladimir Putin. '
+            '"There simply would not be any other solution," the former Russian president added.')
+    assert quotes(nlp, text) == []
+
+
+def test_pieces_of_one_sentence_joined_by_a_conjunction_keep_their_speaker(nlp):
+    text = ('Olena Petrenko told reporters that the city needed "more generators before the winter" from its '
+            'partners, and "a second field hospital for the eastern districts."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko", "Olena Petrenko"]
+    # A new sentence in between is no longer one sentence.
+    text = ('Olena Petrenko told reporters that the city needed "more generators before the winter" from its '
+            'partners. Later the mayor wrote, and "a second field hospital is now open there."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko"]
+
+
+def test_the_subject_of_the_clause_speaks_not_a_name_inside_an_apposition_or_an_agent(nlp):
+    text = ('Olena Petrenko spoke in Lviv on Monday about Andrii Melnyk.\n\n'
+            'Petrenko, herself a Melnyk supporter for years, drew applause upon saying, '
+            '"Our city will rebuild every school by the autumn."\n\n'
+            'Later Petrenko was joined on stage by Mayor Taras Koval and added, "We will not wait for anyone else."')
+    assert [speaker for speaker, _ in quotes(nlp, text)] == ["Olena Petrenko", "Olena Petrenko"]
+    # The agent of a passive speech verb does speak.
+    text = ('Taras Koval arrived in Lviv on Monday. This was stated by Koval: "The schools will reopen in September."')
+    assert [speaker.split()[-1] for speaker, _ in quotes(nlp, text)] == ["Koval"]

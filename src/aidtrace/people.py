@@ -127,6 +127,11 @@ class _Work:
     mentions: list[PersonMention] = field(default_factory=list)
     aliases: list[tuple[str, Person]] = field(default_factory=list)  # other spellings of a surname
 
+    headlines: list[tuple[int, int]] = field(default_factory=list)
+
+    def in_headline(self, pos: int) -> bool:
+        return any(start <= pos < end for start, end in self.headlines)
+
     def in_quote(self, pos: int) -> bool:
         i = bisect.bisect_right(self.quoted_starts, pos) - 1
         return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
@@ -625,6 +630,9 @@ def _collect_pronouns(work: _Work) -> None:
         pos = token.idx
         candidates = [m for m in work.mentions
                       if m.end <= pos and pos - m.start <= _PRONOUN_WINDOW and not work.in_quote(m.start)]
+        # A headline names whom the article is about, not who speaks in the paragraph below it: it is
+        # the antecedent only when the text below names nobody.
+        candidates = [m for m in candidates if not work.in_headline(m.start)] or candidates
         if not candidates:
             continue
         if gender == "f":
@@ -645,11 +653,30 @@ def _collect_pronouns(work: _Work) -> None:
     work.mentions.sort(key=lambda m: (m.start, m.end))
 
 
+_HEADLINE_MAX_WORDS = 20
+_SENTENCE_FINAL = tuple(".!?:;\"”’…)»")
+
+
+def headlines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines that read as headlines or subheadings: short, and not ended like a
+    sentence ("Zelenskyy thanks NATO for air defence", "RUSSIA WARNS ISRAEL")."""
+    found = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        body = line.strip()
+        if body and not body.endswith(_SENTENCE_FINAL) and len(body.split()) <= _HEADLINE_MAX_WORDS:
+            found.append((start, end))
+        start = end + 1
+    return found
+
+
 def annotate(doc: Doc) -> Doc:
     """Fill ``doc._.people`` and ``doc._.person_mentions``."""
 
     quoted = [(s, e) for s, e, *_ in quoted_spans(doc_text(doc))]
-    work = _Work(doc=doc, actors=list(doc._.actors or []), quoted=quoted, quoted_starts=[s for s, _ in quoted])
+    work = _Work(doc=doc, actors=list(doc._.actors or []), quoted=quoted, quoted_starts=[s for s, _ in quoted],
+                 headlines=headlines(doc_text(doc)))
     _collect_names(work)
     if work.people:
         names = list(work.mentions)

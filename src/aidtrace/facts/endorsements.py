@@ -1,12 +1,19 @@
 """Endorsements: a named ally's stated support for a Ukrainian goal (FACTS.md, "endorsement").
 
-A sentence gives an endorsement when it names a goal (data/endorsement_cues.tsv: "candidate
-status", "sanctions", "territorial integrity" ...), a stance word (data/endorsement_verbs.txt:
-"supports", "stressed the need", "sees Ukraine in ...", "signed a declaration"), and an ally who
-takes that stance. Requests, hopes and topics merely discussed (data/request_words.txt) are not
-stances. "The parties"/"we agreed" stand for the document's main partner, since the other party
-is Ukraine itself. One endorsement per actor and subject per document, with every sentence as
-evidence.
+A goal phrase (data/endorsement_cues.tsv: "candidate status", "sanctions", "territorial
+integrity" ...) gives an endorsement to whoever holds it, read up the dependency path from the
+phrase to the root: past a stance word (data/endorsement_verbs.txt: "supports", "stressed",
+"approval", "should be involved"), the first actor met as a subject, an owner ("Japan's
+support", "the role of Poland") or the one thanked ("thanked Canada for its support of ...")
+holds it. The goal's own organisation (the "EU" of "EU membership") is no holder. Ukraine, or a
+subject who is no actor ("the West"), met there means no ally holds it; a blocker on the path
+(data/endorsement_blockers.txt: a wish, a belief, a topic discussed, opposition, negation, a
+hypothetical) means none. Sanctions named by their issuer ("EU sanctions", "the sanctions imposed
+by the European Union") are the issuer's; sanctions aimed at someone other than Russia are
+nobody's. "The parties", "the ministers", "a common vision" (data/endorsement_roles.tsv) stand
+for the document's partners; the verbless list items of a speech ("And assistance in the
+investigation of war crimes.") for the partner it thanked. One endorsement per actor and subject
+per document, with every sentence as evidence.
 """
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from .. import checks
 from ..gazetteer import actor_name
 from ..model import Evidence, Fact
 from ..wordlists import table, words
-from .common import NOT_ALLIES, actors_in, evidence_of, main_partner
+from .common import NOT_ALLIES, actors_in, evidence_of, main_partner, word_forms
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -47,8 +54,7 @@ class Endorsement(Fact):
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.5
 
-# The goal's own organisation is not its endorser: the "EU" of "EU membership" endorses nothing.
-GOAL_ORGANISATIONS = frozenset({"EU", "NATO"})
+
 MEMBERSHIP_SUBJECTS = frozenset({"nato_membership", "eu_membership"})
 # Dependents that name who holds a position: the subject of a verb, the agent of a passive, the
 # owner of a noun ("Japan's support", "the support of France"), a modifier ("American sanctions").
@@ -59,9 +65,6 @@ OWNER_PREPOSITIONS = frozenset({"of", "from", "by"})
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 THANKED_DEPS = frozenset({"dobj", "dative"})
-# English inflection endings and what they may replace: "agreed" → "agree", "relies" → "rely".
-INFLECTIONS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("d", ("",)),
-               ("ing", ("", "e")))
 
 
 @lru_cache(maxsize=1)
@@ -75,22 +78,11 @@ def _roles() -> dict[str, str]:
     return table("endorsement_roles.tsv")
 
 
-def _forms(token: Token) -> set[str]:
-    """The word and its likely stems, so that the word lists name a verb or noun once
-    ("supported", "supports", "supporting" → "support"); the pipeline has no lemmatizer."""
-    word = token.lower_
-    forms = {word}
-    for suffix, replacements in INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            forms.update(word[: -len(suffix)] + r for r in replacements)
-    return forms
-
-
 def _blocked(token: Token) -> bool:
     """A word on the path that makes the goal opposed, only discussed, wished for by another,
     negated or hypothetical ("could introduce", "if ... then")."""
     blockers = words("endorsement_blockers.txt")
-    if _forms(token) & blockers:
+    if word_forms(token) & blockers:
         return True
     for child in token.children:
         if child.dep_ == "neg":
@@ -104,14 +96,14 @@ def _thanks(token: Token) -> bool:
     """ "thanked", "praised", or a copula with "grateful": its object or "to" is the thanked one."""
     roles = _roles()
     return any(roles.get(f) == "thanks" for t in (token, *(c for c in token.children if c.dep_ == "acomp"))
-               for f in _forms(t))
+               for f in word_forms(t))
 
 
 def _is_stance(token: Token) -> bool:
     """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
     or a verb whose auxiliary is one ("should be involved")."""
     stance = words("endorsement_verbs.txt")
-    if _forms(token) & stance or _thanks(token):
+    if word_forms(token) & stance or _thanks(token):
         return True
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
@@ -156,6 +148,13 @@ def _partners(doc: Doc) -> list[str]:
     return [partner] if partner else []
 
 
+def _named_partner(doc: Doc, cue: Span, token: Token) -> list[str]:
+    """The allies a collective verb names with "with": "we agreed with Britain to ..." is Britain's."""
+    return [code for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+            for p in c.children if p.dep_ == "pobj"
+            for code in _phrase_actors(doc, p, cue) if code not in NOT_ALLIES]
+
+
 def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> list[tuple[str, list[str]]]:
     """(dependency, actor codes) of the dependents of a path word that may hold its position,
     the thanked one first. A named subject that is no actor ("the West", "Western countries")
@@ -189,9 +188,9 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
-        if any(roles.get(f) == "collective" for f in _forms(holder)) or (
-                holder.lower_ == "we" and "agree" in _forms(token)):
-            found.append((child.dep_, _partners(doc)))
+        if any(roles.get(f) == "collective" for f in word_forms(holder)) or (
+                holder.lower_ == "we" and "agree" in word_forms(token)):
+            found.append((child.dep_, _named_partner(doc, cue, token) or _partners(doc)))
             continue
         codes = _phrase_actors(doc, holder, cue)
         pronoun = holder.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in holder.children)
@@ -282,7 +281,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
     its own ("Sanctions that will stop ..."), a topic heading ("As for sanctions."), or before
     any thanks."""
     roles = _roles()
-    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in _forms(sent.root)):
+    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in word_forms(sent.root)):
         return []
     if any(c.dep_ in ("relcl", "acl") for c in cue.root.children):
         return []
@@ -293,7 +292,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
         if earlier.start >= sent.start:
             break
         for token in earlier:
-            if any(roles.get(f) == "thanks" for f in _forms(token)):
+            if any(roles.get(f) == "thanks" for f in word_forms(token)):
                 named = {code for _, code in actors_in(doc, earlier.start_char, earlier.end_char)}
                 if partner in named or any(_addressee(t) for t in earlier):
                     return [partner]

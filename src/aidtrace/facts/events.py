@@ -15,17 +15,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date as Date, timedelta
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import checks
-from ..gazetteer import actor_name
-from ..mentions import Person, doc_text
+from ..gazetteer import actor_name, is_organisation
+from ..dates import MONTHS, WEEKDAYS
+from ..mentions import DateMention, Person, doc_text
 from ..model import Evidence, Fact
 from ..text import content_words
-from ..wordlists import table, words
+from ..wordlists import rows, table, words
 from .common import NOT_ALLIES, evidence_of
 from .kind import Column, FactKind, Listing, first_filled
 
@@ -55,6 +57,8 @@ _VERB_CHAIN = frozenset({"xcomp", "aux", "auxpass", "acl", "conj", "prep", "pcom
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|\d+(?:st|nd|rd|th))$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SEASON = re.compile(r"\b(?P<which>this|next|in the|in|the)?\s*(?P<season>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?", re.I)
+_MONTH_OF_YEAR = re.compile(r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(?P<which>this|next)\s+year\b", re.I)
+_WEEKDAY_ONLY = re.compile(r"^(?:on\s+|this\s+|next\s+|coming\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")$", re.I)
 _RELATIVE_YEAR = re.compile(r"\b(?P<which>this|next)\s+year\b", re.I)
 _OUR_COUNTRY = re.compile(r"\b(?:to|in)\s+our\s+country\b", re.I)
 
@@ -67,8 +71,8 @@ def _nouns() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for word, cue in table("event_cues.tsv").items():
-        groups.setdefault(cue, set()).add(word)
+    for word, cue in rows("event_cues.tsv"):  # a word may carry two cues ("hope": a verb and a noun)
+        groups.setdefault(cue.strip(), set()).add(word.strip().lower())
     return {cue: frozenset(found) for cue, found in groups.items()}
 
 
@@ -77,7 +81,7 @@ def _forms(word: str) -> Iterator[str]:
     the word lists hold bases ("looks", "prepared", "preparing" → "look", "prepare")."""
     word = word.lower()
     yield word
-    for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+    for ending, base in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
                          ("ing", "e")):
         if word.endswith(ending) and len(word) - len(ending) >= 2:
             yield word[: len(word) - len(ending)] + base
@@ -98,7 +102,7 @@ def _noun_class(token: Token) -> str | None:
 def _first_verb(token: Token) -> Token | None:
     """The verb a noun phrase hangs from: "summit" in "discussed the upcoming NATO summit"."""
     current = token
-    while current.head is not current:
+    while current.head.i != current.i:
         if current.dep_ not in _NOMINAL_LINKS and current.dep_ not in ("dobj", "nsubj", "nsubjpass", "attr", "dative", "oprd"):
             break
         current = current.head
@@ -115,7 +119,7 @@ def _verb_chain(verb: Token | None) -> list[Token]:
     while current is not None and all(current.i != known.i for known in chain):
         if current.pos_ in ("VERB", "AUX"):
             chain.append(current)
-        if current.dep_ not in _VERB_CHAIN or current.head is current:
+        if current.dep_ not in _VERB_CHAIN or current.head.i == current.i:
             break
         current = current.head
     return chain
@@ -126,7 +130,7 @@ def _reported(verb: Token) -> bool:
     its "would" is the future of the past, not a hypothesis."""
     speech = words("speech_verbs.txt")
     current = verb
-    while current.head is not current:
+    while current.head.i != current.i:
         if current.dep_ == "ccomp" and (current.head.lower_ in speech or current.head.lower_ in speech):
             return True
         current = current.head
@@ -161,23 +165,50 @@ class _Scope:
             yield self.verb.left_edge.i, self.verb.right_edge.i + 1
 
 
-def _date(doc: Doc, scope: _Scope) -> str | None:
-    """The date in the noun's phrase, else the nearest one in its clause; a season or a year gives
-    the year ("in the summer" → "2022")."""
+def _date(doc: Doc, scope: _Scope, ahead: bool = False) -> str | None:
+    """The date in the noun's phrase, else the nearest one in its clause, outside the name; a
+    season or a year gives the year ("in the summer" → "2022"). ``ahead``: the event is said to
+    come, so a bare weekday is the next one ("will meet on Monday"), not the last."""
+    name = [doc[i] for i in sorted(scope.name_tokens)]
+    name_span = (name[0].idx, name[-1].idx + len(name[-1].text)) if name else (-1, -1)
     for start, end in scope.ranges():
         begin, stop = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-        found = [m for m in doc._.dates or () if m.start >= begin and m.end <= stop]
+        found = [m for m in doc._.dates or () if m.start >= begin and m.end <= stop
+                 and not (name_span[0] <= m.start < name_span[1])]
         if found:
-            return min(found, key=lambda m: abs(m.start - scope.token.idx)).value
-        loose = _loose_year(doc_text(doc)[begin:stop], doc._.published)
+            mention = min(found, key=lambda m: abs(m.start - scope.token.idx))
+            return _weekday_ahead(mention, doc._.published) if ahead else mention.value
+        loose = _loose_date(doc_text(doc)[begin:stop], doc._.published)
         if loose:
             return loose
     return None
 
 
-def _loose_year(text: str, published: str | None) -> str | None:
-    """"this summer", "next year", "in 2024": only a year (FACTS.md: a season is not a month)."""
+def _weekday_ahead(mention: DateMention, published: str | None) -> str:
+    """A date of an event to come, written without its year or week, is the next such day: a bare
+    weekday is that day of the publication week or the next one; "on 12 September" read in June
+    is this September, not last."""
+    if not published:
+        return mention.value
+    match = _WEEKDAY_ONLY.match(mention.text.strip())
+    if match:
+        base = Date.fromisoformat(published[:10])
+        days = (WEEKDAYS.index(match.group("weekday").lower()) - base.weekday()) % 7
+        return (base + timedelta(days=days)).isoformat()
+    value = mention.value
+    if not _YEAR.search(mention.text) and _compare(value, published) < 0:
+        value = f"{int(value[:4]) + 1:04d}{value[4:]}"
+    return value
+
+
+def _loose_date(text: str, published: str | None) -> str | None:
+    """What the date annotator leaves: "December this year" gives the month; "this summer",
+    "next year", "in 2024" only a year (FACTS.md: a season is not a month)."""
     year = int(published[:4]) if published else None
+    match = _MONTH_OF_YEAR.search(text)
+    if match and year is not None:
+        which = year + 1 if match.group("which").lower() == "next" else year
+        return f"{which:04d}-{MONTHS[match.group('month').lower()]:02d}"
     for pattern in (_SEASON, _RELATIVE_YEAR):
         match = pattern.search(text)
         if match:
@@ -190,6 +221,43 @@ def _loose_year(text: str, published: str | None) -> str | None:
     return match.group() if match else None
 
 
+def _in_topic(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether a place at ``offset`` belongs to what the event is about, not where it is held: its
+    preposition hangs from a word of the name ("Conference on Reforms in Ukraine")."""
+    token = next((t for t in doc[scope.token.left_edge.i: scope.token.right_edge.i + 1] if t.idx == offset), None)
+    if token is None or token.head.dep_ != "prep":
+        return False
+    owner = token.head.head
+    return owner.i in scope.name_tokens and owner.i != scope.token.i
+
+
+def _of_another_event(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether a place in the clause belongs to something else: another event named there ("results
+    of the summit held in Kyiv, and expectations from the summit scheduled for December"), or
+    another word of the name ("consultations on the Budapest Memorandum")."""
+    sent = scope.token.sent
+    token = next((t for t in doc[sent.start: sent.end] if t.idx == offset), None)
+    if token is None:
+        return False
+    if token.i in scope.name_tokens and token.head.i != scope.token.i:
+        return True  # "consultations on the Budapest Memorandum": Budapest names the memorandum
+    for ancestor in token.ancestors:
+        if ancestor.i == scope.token.i:
+            return False
+        if _noun_class(ancestor) is not None:
+            return True
+    return False
+
+
+def _said_of_event(doc: Doc, offset: int, scope: _Scope) -> bool:
+    """Whether the preposition before a name at ``offset`` hangs from the event or its verb."""
+    sent = scope.token.sent
+    token = next((t for t in doc[sent.start: sent.end] if t.idx == offset), None)
+    if token is None or token.head.dep_ not in ("prep", "dative"):
+        return False
+    return token.head.head.i in (scope.token.i, scope.verb.i if scope.verb is not None else -1)
+
+
 def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
     """(place as written, country) where the event is held: a Ukrainian place or a capital after
     "in", "to" or "at"; a country so introduced gives the country alone."""
@@ -199,6 +267,8 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
         for mention in sorted(list(doc._.places or ()) + list(doc._.actors or ()), key=lambda m: m.start):
             if not (begin <= mention.start and mention.end <= stop):
                 continue
+            if _in_topic(doc, mention.start, scope) or _of_another_event(doc, mention.start, scope):
+                continue
             before = doc_text(doc)[max(begin, mention.start - 12): mention.start].lower().split()
             if not before or before[-1] not in ("in", "to", "at", "the") or (before[-1] == "the" and before[-2:-1] not in (["in"], ["to"], ["at"])):
                 continue
@@ -207,11 +277,19 @@ def _place(doc: Doc, scope: _Scope) -> tuple[str | None, str | None]:
                 return mention.text, "UKR"
             if how == "capital":
                 return mention.text, mention.code
-            if how == "name" and country_only is None:
-                country_only = mention.code
+            if how == "name" and country_only is None and _said_of_event(doc, mention.start, scope):
+                country_only = mention.code  # "a summit in Lithuania", not "investments in Ukraine"
         if country_only:
             return None, country_only
+        for mention in doc._.actors or ():  # "the Vilnius summit"
+            if mention.how == "capital" and any(
+                    doc[i].idx == mention.start and doc[i].head.i == scope.token.i for i in scope.name_tokens):
+                return mention.text, mention.code
         text = doc_text(doc)[begin:stop]
+        for venue, code in table("event_venues.tsv").items():
+            found = re.search(r"\b(?:in|at)\s+(?:the\s+)?(" + re.escape(venue) + r")\b", text, re.I)
+            if found:
+                return found.group(1), code
         if _OUR_COUNTRY.search(text):
             return None, "UKR"
     return None, None
@@ -221,8 +299,8 @@ def _keeps_in_name(child: Token) -> bool:
     """Left modifiers that are part of an event's name: proper names, actors, ordinals and
     capitalised adjectives ("NATO", "Diia", "second", "European"), not "the", "upcoming", "important"."""
     if child.dep_ in ("compound", "nmod", "poss"):
-        return not child.ent_type_ == "DATE" and child.lower_ not in ("tomorrow", "today") and child.tag_ != "PRP$" \
-            and child.lower_ != "whose"
+        return child.ent_type_ not in ("DATE", "TIME") and child.lower_ not in MONTHS and child.tag_ != "PRP$" \
+            and child.lower_ not in ("whose", "tomorrow", "today")
     if child.dep_ in ("amod", "nummod"):
         return bool(_ORDINAL.match(child.text)) and not _cue(child.lower_, "future_mod") or child.text[:1].isupper()
     return False
@@ -234,25 +312,26 @@ def _name_tokens(token: Token) -> list[Token]:
     kept = [token]
     for child in token.lefts:
         if _keeps_in_name(child):
-            kept.extend(t for t in child.subtree if t.dep_ != "case" or True)
+            kept.extend(_phrase(child))
     for child in token.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "with", "for"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "with", "for", "on"):
             objects = [t for t in child.children if t.dep_ == "pobj"]
             if not objects:
                 continue
             obj = objects[0]
+            if child.lower_ == "on" and not obj.text[:1].isupper():
+                continue  # "Conference on Reforms" names it; "the meeting on Monday" does not
             if _is_date_or_place(obj):
                 continue
             kept.append(child)
-            kept.extend(t for t in obj.lefts for t in t.subtree)
+            kept.extend(t for left in obj.lefts for t in _phrase(left))
             kept.append(obj)
             for inner in obj.rights:  # "of representatives of Turkey and Russia"
                 if inner.dep_ == "prep" and inner.lower_ == "of" or inner.dep_ in ("cc", "conj"):
-                    kept.extend(t for t in inner.subtree if not _is_date_or_place(t))
+                    kept.extend(t for t in _phrase(inner) if not _is_date_or_place(t))
             break
     indexes = sorted({t.i for t in kept})
     # A name is one stretch of text: stop at the first gap.
-    stretch = [indexes[0]]
     anchor = indexes.index(token.i)
     stretch = [token.i]
     for i in reversed(indexes[:anchor]):
@@ -274,6 +353,15 @@ def _name_tokens(token: Token) -> list[Token]:
     return tokens
 
 
+def _phrase(token: Token) -> list[Token]:
+    """A token's subtree without the clauses and asides hanging from it ("..., which was held")."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in ("relcl", "acl", "advcl", "appos", "parataxis") and (child.dep_ != "punct" or child.tag_ == "HYPH"):
+            tokens.extend(_phrase(child))
+    return tokens
+
+
 def _is_date_or_place(token: Token) -> bool:
     return token.ent_type_ in ("DATE", "TIME") or token.ent_type_ == "GPE" and token.dep_ == "pobj" and \
         token.head.lower_ in ("in", "at")
@@ -284,8 +372,9 @@ def _text_of(tokens: list[Token]) -> str:
     return doc_text(doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
 
 
-def _actors_between(doc: Doc, begin: int, end: int) -> list[str]:
-    return [m.code for m in doc._.actors or () if m.start >= begin and m.end <= end]
+def _actors_between(doc: Doc, begin: int, end: int, *, capitals: bool = True) -> list[str]:
+    return [m.code for m in doc._.actors or () if m.start >= begin and m.end <= end
+            and (capitals or m.how != "capital")]
 
 
 def _person_at(doc: Doc, token: Token) -> Person | None:
@@ -330,6 +419,27 @@ def _visitor(doc: Doc, token: Token, verb: Token | None) -> Person | None:
     return None
 
 
+def _own_clauses(token: Token) -> Iterator[Token]:
+    """The clauses said of an event: on its noun, or on the body of its "of" phrase ("the decision
+    of the European Council, which will be adopted on Friday")."""
+    holders = [token] + [obj for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                         for obj in prep.children if obj.dep_ == "pobj"]
+    for holder in holders:
+        for clause in holder.children:
+            if clause.dep_ in ("relcl", "acl") and clause.pos_ in ("VERB", "AUX"):
+                yield clause
+
+
+def _venue(token: Token, verb: Token | None) -> bool:
+    """Whether the event is only where the verb happens ("announced at a meeting of ..."): a verb
+    of planning then plans nothing about it."""
+    current = token
+    while verb is not None and current.head.i != current.i and current.head.i != verb.i:
+        current = current.head
+    return current.dep_ == "prep" and current.lower_ in ("at", "during", "in", "on", "after", "before") or \
+        current.dep_ == "pobj" and current.head.lower_ in ("at", "during")
+
+
 def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> bool:
     """Whether an event is said to lie ahead: a future modifier of the noun, a future auxiliary or a
     verb of planning on its verbs, a future phrase in its clause, or a date after publication."""
@@ -337,8 +447,12 @@ def _future(doc: Doc, token: Token, verb: Token | None, date: str | None) -> boo
         return True
     if date and _compare(date, doc._.published) > 0:
         return True
+    for clause in _own_clauses(token):  # "the Conference, which will be held in July"
+        if _future(doc, clause, clause, None):
+            return True
+    venue = _venue(token, verb)
     for verb_ in _verb_chain(verb):
-        if _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
+        if not venue and _cue(verb_.text, "future_verb") or verb_.lower_ in _cues().get("future_mod", ()):
             return True
         for child in verb_.children:
             if child.dep_ in ("aux", "auxpass") and _cue(child.lower_, "future_aux"):
@@ -362,8 +476,16 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
     if date and _compare(date, doc._.published) < 0:
         return True
     chain = _verb_chain(verb)
+    if _venue(token, verb) and any(_cue(child.lower_, "future_mod") for child in token.children):
+        return False  # "hoped for answers at the next NATO summit": the wish is not about the summit
     for verb_ in chain:
-        if _cue(verb_.text, "wish_verb"):
+        if any(c.dep_ == "neg" for c in verb_.children) and (
+                _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb")):
+            return True  # "did not agree to hold talks"
+        # "we consider holding a summit"; not "the issue is considered at the summit", nor "the
+        # Council will consider the request": the body that wishes is not the thing wished.
+        if _cue(verb_.text, "wish_verb") and not any(c.dep_ == "auxpass" for c in verb_.children) and not (
+                token.dep_ == "nsubj" and token.head.i == verb_.i):
             return True
         for child in verb_.children:
             if child.dep_ == "aux" and _cue(child.lower_, "hypothetical") and not (
@@ -373,9 +495,24 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
                 return True
             if child.dep_ == "advmod" and _cue(child.lower_, "past_mod"):
                 return True
+    # Past tense or perfect ("took place", "was held", "has been held"); not "is considered".
     if not future and chain and (chain[0].tag_ == "VBD" or chain[0].tag_ == "VBN" and any(
-            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP") for c in chain[0].children)):
+            c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lower_ in ("has", "have", "had"))
+            for c in chain[0].children)):
         return True
+    return False
+
+
+def _unreal_noun(token: Token) -> bool:
+    """An event only spoken of as possible or wanted: "the possibility of negotiations", "a
+    proposal for a summit", "the need for talks"."""
+    current = token
+    for _ in range(3):
+        if current.dep_ not in ("pobj", "prep", "compound") or current.head.i == current.i:
+            return False
+        current = current.head
+        if current.pos_ == "NOUN" and _cue(current.text, "unreal_noun"):
+            return True
     return False
 
 
@@ -389,8 +526,11 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     an actor its name gives ("NATO summit", "European Council"); the host country of its place."""
     if visitor is not None:
         return visitor.actor
+    hosted = False
     for verb_ in _verb_chain(verb):
-        if _cue(verb_.text, "host_verb") or _cue(verb_.text, "future_verb") and _forms(verb_.text) and "prepare" in set(_forms(verb_.text)):
+        # "to hold a conference" with no one holding it: who it is held by is named elsewhere.
+        hosted = hosted or _cue(verb_.text, "host_verb") and token.dep_ == "dobj" and token.head.i == verb_.i
+        if _cue(verb_.text, "host_verb") or "prepare" in set(_forms(verb_.text)):
             for child in verb_.children:
                 if child.dep_ == "nsubj":
                     codes = _actors_between(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
@@ -401,14 +541,24 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     begin = name_tokens[0].idx
     with_at = next((t.idx for t in name_tokens if t.lower_ in ("with", "for") and t.dep_ == "prep"), None)
     end = with_at if with_at is not None else name_tokens[-1].idx + len(name_tokens[-1].text)
-    codes = [c for c in _actors_between(doc, begin, end) if c != "UKR"]
+    # "the Vilnius summit": a capital in the name is where it is held, not who holds it.
+    codes = [c for c in _actors_between(doc, begin, end, capitals=False) if c != "UKR"]
+    codes += [t.text.upper() for t in name_tokens if t.idx < end and t.pos_ == "PROPN" and is_organisation(t.text)]
     if codes:
         return codes[0]
-    if any(t.lower_ in ("with", "and") for t in name_tokens):
-        return None  # talks between sides: neither holds them
-    if country:
-        return country
-    return None
+    if hosted:  # "thanked Poland for the initiative to hold ...": the ally named before it
+        before = [code for _, code in sorted((m.start, m.code) for m in doc._.actors or ()
+                                             if token.sent.start_char <= m.start < begin) if code not in NOT_ALLIES]
+        if before:
+            return before[0]
+    for verb_ in _verb_chain(verb):  # "NATO leaders meet at the summit": the organisation they meet in
+        for child in verb_.children:
+            if child.dep_ == "nsubj":
+                span = (child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
+                found = [c for c in _actors_between(doc, *span) if is_organisation(c)]
+                if found:
+                    return found[0]
+    return country  # the host country of the place it is held in, if any
 
 
 def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
@@ -416,8 +566,8 @@ def _candidate_nouns(sent: Span) -> Iterator[tuple[Token, str]]:
         kind = _noun_class(token)
         if kind is None or token.dep_ == "compound":
             continue
-        if token.tag_ in ("NNS", "NNPS") and kind != "meeting":
-            continue  # "three summits": a count, not a name
+        if token.tag_ in ("NNS", "NNPS") and (kind != "meeting" or token.lower_ not in _nouns()):
+            continue  # "three summits": a count, not a name; "rounds of shells"
         yield token, kind
 
 
@@ -430,13 +580,40 @@ def _named_enough(kind: str, token: Token, name_tokens: list[Token], name: str) 
     if kind == "named":
         return any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name_tokens if t.i != token.i) or \
             token.text[:1].isupper() and token.i != token.sent.start
+    if kind == "round":
+        return any(_ORDINAL.match(t.text) for t in name_tokens)
     if kind == "meeting":
         return any(_ORDINAL.match(t.text) for t in name_tokens) or any(
             t.dep_ == "prep" and t.head.i == token.i for t in name_tokens) or any(
             t.pos_ == "PROPN" for t in name_tokens if t.i != token.i)
-    if kind == "decision":
-        return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens)
+    if kind == "decision":  # a body's decision, not a country's ballot ("the vote of Portugal")
+        return any(t.dep_ == "prep" and t.lower_ == "of" for t in name_tokens) and not any(
+            m.how in ("name", "demonym") for m in _actor_mentions_of(name_tokens))
     return True
+
+
+def _actor_mentions_of(tokens: list[Token]) -> list[Any]:
+    """The actor mentions inside a stretch of tokens."""
+    doc = tokens[0].doc
+    begin, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return [m for m in doc._.actors or () if m.start >= begin and m.end <= end]
+
+
+def _is_body(token: Token, name_tokens: list[Token]) -> bool:
+    """A name that is only an organisation's ("the European Council") names the body unless the
+    text puts something at it ("at the European Council", "the European Council in June") or its
+    clause has a day to come ("On June 23, the European Council will consider ...")."""
+    actors = _actor_mentions_of(name_tokens)
+    if not (len(actors) == 1 and actors[0].start == name_tokens[0].idx
+            and actors[0].end == name_tokens[-1].idx + len(name_tokens[-1].text)):
+        return False
+    published = token.doc._.published
+    clause = _first_verb(token) or token
+    dated = any(clause.left_edge.idx <= m.start and m.end <= clause.right_edge.idx + len(clause.right_edge.text)
+                and _compare(_weekday_ahead(m, published), published) > 0 for m in token.doc._.dates or ())
+    return not (dated or token.dep_ == "pobj" and token.head.lower_ in ("at", "during", "before", "after", "until", "ahead")
+                or any(c.dep_ == "prep" and c.lower_ == "in" and any(g.ent_type_ == "DATE" for g in c.subtree)
+                       for c in token.children))
 
 
 def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = None) -> Event | None:
@@ -444,7 +621,7 @@ def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = N
     if not name_tokens:
         return None
     name = _text_of(name_tokens)
-    if not _named_enough(kind, token, name_tokens, name):
+    if not _named_enough(kind, token, name_tokens, name) or kind == "named" and _is_body(token, name_tokens):
         return None
     sent = token.sent
     if context is not None:  # a name in a list of its own: time, place and date are the context's
@@ -456,9 +633,10 @@ def _event_from_noun(doc: Doc, token: Token, kind: str, context: Span | None = N
         verb = _first_verb(token)
         scope = _Scope(token, verb, {t.i for t in name_tokens})
         cue_token = token
-    date = _date(doc, scope)
-    future = _future(doc, cue_token, verb, date)
-    if not future or _behind_or_unreal(doc, cue_token, verb, date, future):
+    said_ahead = _future(doc, cue_token, verb, None)
+    date = _date(doc, scope, ahead=said_ahead)
+    future = said_ahead or _future(doc, cue_token, verb, date)
+    if not future or _behind_or_unreal(doc, cue_token, verb, date, future) or _unreal_noun(token):
         return None
     visitor = None
     if kind == "visit":
@@ -488,8 +666,12 @@ def _event_from_verb(doc: Doc, verb: Token) -> Event | None:
     if person is None or not person.actor:
         return None
     scope = _Scope(verb, verb, set())
-    date = _date(doc, scope)
-    future = _future(doc, verb, verb, date)
+    # "Orban goes to Moscow on Tuesday": news tell a trip to come in the simple present with its day.
+    said_ahead = _future(doc, verb, verb, None) or verb.tag_ in ("VBZ", "VBP") and _cue(lemma, "visit_verb") and any(
+        m.start >= verb.left_edge.idx and m.end <= verb.right_edge.idx + len(verb.right_edge.text)
+        and _WEEKDAY_ONLY.match(m.text.strip()) for m in doc._.dates or ())
+    date = _date(doc, scope, ahead=said_ahead)
+    future = said_ahead or _future(doc, verb, verb, date)
     if not future or _behind_or_unreal(doc, verb, verb, date, future):
         return None
     place, country = _place(doc, scope)
@@ -523,7 +705,7 @@ def _list_context(sent: Span, kind: str, previous: list[Span]) -> Span | None:
     """The sentence a listed name belongs to: the last one before it that counts events of that
     kind ("three summits will take place")."""
     for earlier in reversed(previous[-4:]):
-        if not _is_list_item(earlier):
+        if any(t.pos_ in ("VERB", "AUX") for t in earlier):
             if any(_noun_class(t) == kind and t.tag_ in ("NNS", "NNPS") for t in earlier):
                 return earlier
             return None

@@ -1,15 +1,26 @@
 """Meetings: reported interactions between named people (FACTS.md, "meeting").
 
-1. *Trigger* sentences speak of a meeting, talks, a visit or a call that happened
-   (data/meeting_cues.txt); future or planned ones ("will meet", "upcoming") are skipped.
-2. Triggers that share a participant, or that name fewer than two people ("During the meeting,
-   ..."), belong to the same meeting.
-3. Everyone named in a trigger takes part; so do the people listed as attending ("The event was
-   attended by ...") and, for a meeting that is an event of its own ("a meeting of the Council",
-   "held a meeting", a video conference), the people who speak at it.
+1. *Trigger* sentences speak of a meeting, talks, a visit or a call that happened: cue words
+   (data/meeting_cues.txt) and the patterns of data/meeting_patterns.tsv ("discussed ... with",
+   "spoke today with", "with her Latvian counterpart", one leader pressing another "at a summit").
+   Planned, wished-for or possible meetings ("will meet", "hopes to meet", "a possible meeting",
+   a meeting dated after publication) are skipped.
+2. Everyone named in a trigger takes part, but for people in an adverbial clause of its verb ("as
+   Biden prepared to call Putin"); so does a pronoun subject ("he had discussed it with ...") and,
+   in a first-person report ("I spoke with ..."), the author of the document's source
+   (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
+3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
+   person joins the meeting before when it refers back to it ("During the talks, ..."); any other
+   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" is one call each.
+   The people listed as attending ("The event was attended by ...") and, for a meeting that is an
+   event of its own (a council, a video conference), the people who speak at it take part too.
 4. Mode, place, region, country and date come from the trigger sentences; a press release that
    gives no other date dates the meeting on its publication day.
-5. ``actors`` lists the actor each participant speaks for (``Person.actor``), once each.
+5. Topics (data/meeting_topics.tsv) come from what is said at that meeting: the meeting a document
+   reports in its first sentences owns the rest of it but for other meetings' sentences; any other
+   meeting owns its triggers and the sentences that go on about its own counterpart ("I thanked him
+   for ...", "On economic issues.").
+6. ``actors`` lists the actor each participant speaks for (``Person.actor``), once each.
 """
 from __future__ import annotations
 
@@ -24,13 +35,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import checks
 from ..mentions import Person, doc_text
 from ..model import Evidence, Fact
+from ..speech import QuotedSpan, quoted_spans
 from ..text import surname_key
 from ..wordlists import rows, table, words
 from .common import evidence_of, person_mentions_in
 from .kind import Column, FactKind, Listing, first_filled, union
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 MEETING_MODES = ("in_person", "phone", "video")
 # The topic codes of FACTS.md: what a meeting was about.
@@ -114,6 +126,11 @@ class _Draft:
         return any(person is known for person in people for known in self.people)
 
 
+def _sentence_text(sent: Span) -> str:
+    """The sentence's text, sliced from the Doc's text built once (``Span.text`` joins tokens anew)."""
+    return doc_text(sent.doc)[sent.start_char:sent.end_char]
+
+
 # Patterns of data/meeting_patterns.tsv that report a meeting, besides the cue words.
 CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
 
@@ -121,8 +138,10 @@ CUE_PATTERNS = ("discussed_with", "talked_with", "counterpart")
 def _cue_matches(sent: Span) -> list[re.Match[str]]:
     """Every place in the sentence that reports a meeting, in text order. A word that also has
     other senses ("received an award") counts only when a person is what it takes."""
-    matches = list(_cue_pattern().finditer(sent.text))
-    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(sent.text)]
+    text = _sentence_text(sent)
+    matches = list(_cue_pattern().finditer(text))
+    matches += [m for name in CUE_PATTERNS for m in _pattern(name).finditer(text)]
+    matches += [m for m in _pattern("gathering").finditer(text) if _people_act_on_each_other(sent, m)]
     person_object = words("meeting_person_object_cues.txt")
     kept = [m for m in matches if m.group(0).lower() not in person_object or _takes_a_person(sent, m)]
     return sorted(kept, key=lambda m: m.start())
@@ -143,6 +162,28 @@ def _takes_a_person(sent: Span, match: re.Match[str]) -> bool:
     return False
 
 
+def _people_act_on_each_other(sent: Span, match: re.Match[str]) -> bool:
+    """At a gathering ("at a summit in Paris"), the verb it is attached to has a person for subject
+    and a person for object: "Macron pressed Xi Jinping at a summit" is an interaction between them."""
+    last = sent.start_char + match.end() - 1  # the gathering's own noun ends the match
+    token = next((t for t in sent if t.idx <= last < t.idx + len(t.text)), None)
+    if token is None:
+        return False
+    noun = next((t for t in [token, *token.ancestors] if t.dep_ == "pobj"), None)
+    if noun is None or noun.head.dep_ != "prep":
+        return False
+    verb = noun.head.head
+    doc = sent.doc
+
+    def has_person(child: Token) -> bool:
+        lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+        return any(m.how != "pronoun" for m in person_mentions_in(doc, lo, hi))
+
+    subject = any(c.dep_ in ("nsubj", "nsubjpass") and has_person(c) for c in verb.children)
+    target = any(c.dep_ in ("dobj", "obj") and has_person(c) for c in verb.children)
+    return subject and target
+
+
 def _cue(sent: Span) -> re.Match[str] | None:
     matches = _cue_matches(sent)
     return matches[0] if matches else None
@@ -158,7 +199,7 @@ def _planned(doc: Doc, sent: Span) -> bool:
         return True
     future = _pattern("future")
     for match in _cue_matches(sent):
-        window = sent.text[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
+        window = _sentence_text(sent)[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
         if not future.search(window):
             return False
     return True
@@ -173,9 +214,12 @@ def _cue_pattern() -> re.Pattern[str]:
 def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> list[Person]:
     """People named in the sentence, but for those named only inside the ``aside`` character ranges."""
     people: list[Person] = []
+    text = doc_text(doc)
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
         if any(lo <= mention.start < hi for lo, hi in aside):
             continue
+        if mention.how == "title" and _pattern("institution_of").search(text[max(0, mention.start - 40): mention.start]):
+            continue  # "the Office of the President" is a body, not the President
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
@@ -218,7 +262,7 @@ def _honorific_people(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Pe
     """People the document names only by honorific and surname ("Mr. Modi"): FACTS.md takes the
     fullest form written. ``known`` holds them by surname key, so a second mention is the same person."""
     found: list[Person] = []
-    for match in _honorific_pattern().finditer(sent.text):
+    for match in _honorific_pattern().finditer(_sentence_text(sent)):
         surname = match.group(1)
         key = surname_key(surname)
         if not key or any(surname_key(p.surname) == key for p in doc._.people or ()):
@@ -236,6 +280,7 @@ def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person
     ``known`` holds them by surname key, so a second mention is the same person."""
     particles = words("meeting_name_particles.txt")
     stop = words("name_stopwords.txt")
+    title_words = {word for title in words("titles.txt") for word in title.split("\t")[0].split()}
     taken = [(m.start, m.end) for m in person_mentions_in(doc, sent.start_char, sent.end_char)]
     actors = [(a.start, a.end) for a in doc._.actors or () if sent.start_char <= a.start < sent.end_char]
     places = [(p.start, p.end) for p in doc._.places or () if sent.start_char <= p.start < sent.end_char]
@@ -259,7 +304,11 @@ def _missed_names(doc: Doc, sent: Span, known: dict[str, Person]) -> list[Person
             tokens = tokens[last_actor + 1:]
         while tokens and not tokens[-1].text.istitle():
             tokens.pop()
+        following = doc[tokens[-1].i + 1] if tokens and tokens[-1].i + 1 < sent.end else None
+        if following is not None and following.text.istitle():
+            continue  # the words go on into a title ("National Security | Advisor Jacob Sullivan")
         if (len(tokens) < 2 or not tokens[0].text.istitle() or tokens[-1].lower_ in stop
+                or any(t.lower_ in title_words for t in tokens)
                 or any(not (t.text.istitle() or t.lower_ in particles) for t in tokens)
                 or any(a <= t.idx < b for t in tokens for a, b in taken + actors + places)):
             continue
@@ -290,15 +339,29 @@ def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
 
 
 def _first_person(sent: Span, cue: re.Match[str]) -> bool:
-    """The cue's verb has "I" or "we" for subject, outside quotations ("I spoke with ...")."""
+    """The author reports the meeting: "I" or "we" is the subject of the cue's verb ("I spoke with",
+    "I held talks with"), outside quotations (there "I" is whoever is quoted). "I am grateful for
+    her visit" reports no meeting of the author's."""
     start = sent.start_char + cue.start()
+    if any(q.start <= start < q.end for q in _quotes(sent.doc)):
+        return False
+    cue_token = next((t for t in sent if t.idx <= start < t.idx + len(t.text)), None)
+    if cue_token is None:
+        return False
     pronoun = _pattern("first_person")
     for token in sent:
         if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
-            head = token.head
-            if head.left_edge.idx <= start < head.right_edge.idx + len(head.right_edge.text):
+            if cue_token.i == token.head.i or (cue_token.head.i == token.head.i and cue_token.dep_ in ("dobj", "obj")):
                 return True
     return False
+
+
+def _quotes(doc: Doc) -> list[QuotedSpan]:
+    """The document's quotations, found once per Doc."""
+    found = doc.user_data.get("aidtrace_meeting_quotes")
+    if found is None:
+        found = doc.user_data["aidtrace_meeting_quotes"] = quoted_spans(doc_text(doc))
+    return found
 
 
 def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
@@ -315,7 +378,7 @@ def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
             if mention.how == "pronoun":
                 continue
             tokens = [t for t in sent if t.idx >= mention.end][:4]
-            before = sent.text[: mention.start - sent.start_char].lower()
+            before = _sentence_text(sent)[: mention.start - sent.start_char].lower()
             if any(t.lower_ in speech for t in tokens) or before.rstrip().endswith("according to"):
                 if all(mention.person is not p for p in people):
                     people.append(mention.person)
@@ -338,14 +401,14 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                 if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
     for sent in sentences:
-        if _pattern("visit_ukraine").search(sent.text):
+        if _pattern("visit_ukraine").search(_sentence_text(sent)):
             return None, None, "UKR"
     return None, None, None
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
     for sent in sentences:
-        if _pattern("vague_time").search(sent.text):
+        if _pattern("vague_time").search(_sentence_text(sent)):
             return None
         for mention in doc._.dates or ():
             if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
@@ -355,7 +418,7 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
 
 def _mode(sentences: list[Span]) -> str:
     """The mode the meeting's first report states; later sentences may be about something else."""
-    text = sentences[0].text
+    text = _sentence_text(sentences[0])
     if _pattern("video").search(text):
         return "video"
     in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
@@ -381,7 +444,7 @@ def participant_actors(people: list[Person]) -> list[str]:
 def topics_of(sentences: list[Span]) -> list[str]:
     """The topic codes (MEETING_TOPICS order) whose cue words the given sentences use."""
     # One spelling for the cue list: American "defense" is read as "defence".
-    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(sent.text for sent in sentences))
+    text = re.sub(r"(?i)\bdefense\b", "defence", " ".join(_sentence_text(sent) for sent in sentences))
     return [code for code, pattern in _topic_patterns() if pattern.search(text)]
 
 
@@ -399,7 +462,7 @@ def _follow_ups(doc: Doc, sentences: list[Span], index: int, own: list[Person], 
         # In an address, "I thanked her" goes on about the call just reported, whoever the
         # annotator took "her" for.
         mentioned = mentioned or (first_person and any(_pattern("third_person").match(t.text) for t in sent))
-        if not (mentioned or _pattern("continuation").match(sent.text.strip())):
+        if not (mentioned or _pattern("continuation").match(_sentence_text(sent).strip())):
             break
         found.append(next_index)
     return found
@@ -428,22 +491,42 @@ def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> l
     return result
 
 
+def _name_words(person: Person) -> set[str]:
+    return {key for key in (surname_key(word) for word in person.name.split()) if key}
+
+
+def _fold_same_people(drafts: list[_Draft]) -> list[_Draft]:
+    """One meeting for drafts whose people are all the same people, written more or less fully
+    ("President XI" and "XI Jinping"): each person of the one shares a name word with a person of the
+    other. A doubled meeting is worse than a missing one."""
+    kept: list[_Draft] = []
+    for draft in drafts:
+        same = next((k for k in kept if len(k.people) == len(draft.people) and all(
+            any(_name_words(p) & _name_words(q) for q in k.people) for p in draft.people)), None)
+        if same is None:
+            kept.append(draft)
+        else:
+            same.sentences.extend(s for s in draft.sentences if all(s.start != t.start for t in same.sentences))
+    return kept
+
+
 def extract_meetings(doc: Doc) -> list[Meeting]:
     """Meetings between named people found in an annotated Doc."""
     drafts: list[_Draft] = []
     sentences = list(doc.sents)
     made: dict[str, Person] = {}  # people this extractor names itself: the author, "Mr. Modi"
     author = _author(doc, made)
+    current: _Draft | None = None  # the meeting a sentence that refers back ("During the talks") joins
     for index, sent in enumerate(sentences):
         cue = _cue(sent)
         if cue is None:
-            if drafts and _pattern("attended").search(sent.text):
+            if drafts and _pattern("attended").search(_sentence_text(sent)):
                 drafts[-1].add(_named_people(doc, sent))
             continue
         if _planned(doc, sent):
             continue
         aside = _side_clauses(sent, cue)
-        people = _subject_people(doc, sent, cue) + [p for p in _named_people(doc, sent, aside)]
+        people = _subject_people(doc, sent, cue) + _named_people(doc, sent, aside)
         people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
@@ -451,18 +534,20 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         first_person = author is not None and _first_person(sent, cue)
         if first_person and all(p is not author for p in people):
             people.insert(0, author)
-        event = bool(_pattern("event").search(sent.text))
+        event = bool(_pattern("event").search(_sentence_text(sent)))
         if first_person and _mode([sent]) == "phone" and len(people) > 2:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
                 drafts.append(_Draft([author, counterpart], [sent], first_person=True))
+            current = drafts[-1]
             continue
         if first_person and len(people) < 2:
-            continue  # the author with no named counterpart ("we talked with students")
+            current = None  # the author with no named counterpart ("we talked with students"): what
+            continue        # follows about "the meeting" is about that one
         target = next((d for d in drafts if d.holds(people)), None)
-        if target is None and len(people) < 2 and drafts and (
-                _refers_to(doc, sent, drafts[-1]) or _pattern("same_meeting").search(sent.text)):
-            target = drafts[-1]
+        if target is None and len(people) < 2 and current is not None and (
+                _refers_to(doc, sent, current) or _pattern("same_meeting").search(_sentence_text(sent))):
+            target = current
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
             target = next((d for d in drafts if d.event and d.shares(people)), None)
@@ -473,10 +558,11 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             drafts.append(target)
         target.add(people)
         target.sentences.append(sent)
+        current = target
         target.event = target.event or event
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
-    drafts = [d for d in drafts if len(d.people) >= 2]
+    drafts = _fold_same_people([d for d in drafts if len(d.people) >= 2])
     meetings = []
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)

@@ -264,8 +264,9 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
 def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start and child.is_alpha:
-            if child.dep_ == "nsubjpass":
-                # "This was stated by Yermak": the agent is the speaker.
+            if child.dep_ == "nsubjpass" and verb.lower_ in speech_verbs():
+                # "This was stated by Yermak": the agent is the speaker (of a passive speech verb only:
+                # in "X was joined by Y and joked" X jokes).
                 for agent in verb.children:
                     if agent.dep_ == "agent":
                         objs = [c for c in agent.children if c.dep_ == "pobj"]
@@ -281,6 +282,9 @@ def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | Non
     # A conjoined or participial verb shares its head's subject ("Kallas smiled and said").
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return _subject_of_verb(doc, verb.head, region_start) if verb.head.i < verb.i else None
+    # "X drew boos upon saying": the verb the preposition hangs on has the subject.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i < verb.i:
+        return _subject_of_verb(doc, verb.head.head, region_start)
     return None
 
 
@@ -397,6 +401,11 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
     return cue
 
 
+# Words that may join two quoted pieces of one sentence by one speaker.
+_CONJUNCTIONS = frozenset({"and", "or", "but", "so"})
+_JOINERS = _CONJUNCTIONS | {"then", "also", "as", "well", "a", "an"}
+
+
 class Attributed(NamedTuple):
     """A quoted span with its attribution, before the registry keeps only named people's words."""
 
@@ -442,10 +451,11 @@ def attributed_quotes(doc: Doc, named_only: bool = False) -> list[Attributed]:
             # An unattributed quote right after another (next paragraph, nothing between) goes on with its speaker.
             continued = not gap.strip(" \t\n\u00a0”\"")
             after_attribution = previous[1].how == "after" and len(gap) < 200 and len(re.findall(r"[.!?]\s", gap)) <= 1
-            # `tells supporters to "A" and then "B"`: still the same sentence, still the same speaker.
+            # `tells supporters to "A" and then "B"`, `told me "A" so "B"`, `needed "A" by Israel, and "B"`:
+            # still the same sentence, still the same speaker.
             joint = re.findall(r"\w+", gap.lower())
-            same_sentence = len(joint) <= 4 and set(joint) <= {"and", "then", "or", "but", "also", "as", "well", "a", "an"} \
-                and not re.search(r"[.!?:]\s|\n", gap)
+            same_sentence = not re.search(r"[.!?:]\s|\n", gap) and bool(joint) and (
+                len(joint) <= 4 and set(joint) <= _JOINERS or len(joint) <= 6 and joint[-1] in _CONJUNCTIONS)
             after_attribution = after_attribution or same_sentence
             if continued or after_attribution:
                 cue = replace(previous[1], how="inherited")

@@ -30,9 +30,16 @@ def _run_options(function):
 
 @contextmanager
 def _extractor(cluster: str | None, jobs: int, model: str) -> Iterator[Callable | None]:
-    """The Dask cluster's extractor with ``--cluster``, else None (local ``--jobs`` processes)."""
+    """The Dask cluster's extractor with ``--cluster``, else None (local ``--jobs`` processes);
+    either way a pipeline that cannot be loaded is a one-line error. With a cluster this process
+    only stores, so it never imports spaCy (workers report a missing pipeline as a ClusterError)."""
     if not cluster:
-        yield None
+        from ..pipeline import ModelNotFound
+
+        try:
+            yield None
+        except ModelNotFound as error:
+            raise click.ClickException(str(error)) from error
         return
     if jobs:
         raise click.UsageError("--jobs is for this host's processes; with --cluster use local:N or more workers")
@@ -55,15 +62,11 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
     """Store documents and their merged facts: files, directories, JSONL corpora, - (stdin),
     article URLs and RSS/Atom feed URLs (every entry is fetched)."""
     from ..ingest.run import ingest as run_ingest
-    from ..pipeline import ModelNotFound
 
     engine = open_registry(db_url)
-    try:
-        with _extractor(cluster, jobs, model) as extract:
-            report = run_ingest(sources, engine, jobs=jobs, model=model, reextract=reextract,
-                                on_error=report_error, progress=progress, extract=extract)
-    except ModelNotFound as error:
-        raise click.ClickException(str(error)) from error
+    with _extractor(cluster, jobs, model) as extract:
+        report = run_ingest(sources, engine, jobs=jobs, model=model, reextract=reextract,
+                            on_error=report_error, progress=progress, extract=extract)
     click.echo(f"aidtrace: {report.summary()}", err=True)
     if report.failed:
         sys.exit(1)
@@ -75,15 +78,11 @@ def ingest(sources: tuple[str, ...], db_url: str | None, jobs: int, model: str, 
 def reextract(db_url: str | None, jobs: int, model: str, progress: bool | None, cluster: str | None) -> None:
     """Extract every stored document again; reviewed facts keep their values, rejected ones stay rejected."""
     from ..ingest.run import reextract_all
-    from ..pipeline import ModelNotFound
 
     engine = open_registry(db_url)
-    try:
-        with _extractor(cluster, jobs, model) as extract:
-            report = reextract_all(engine, jobs=jobs, model=model, on_error=report_error, progress=progress,
-                                   extract=extract)
-    except ModelNotFound as error:
-        raise click.ClickException(str(error)) from error
+    with _extractor(cluster, jobs, model) as extract:
+        report = reextract_all(engine, jobs=jobs, model=model, on_error=report_error, progress=progress,
+                               extract=extract)
     click.echo(f"aidtrace: {report.summary()}", err=True)
     if report.failed:
         sys.exit(1)
