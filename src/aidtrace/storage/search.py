@@ -435,10 +435,12 @@ def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
 def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, query: SearchQuery,
                    dialect: str) -> Select:
     """A SELECT of a kind's rows (``id_column`` their id) narrowed to the query's matches, newest
-    (highest id) first. On SQLite it joins the index and follows its rowid order, so a page
-    reads its fifty matches only; PostgreSQL's GIN index has no order, it sorts the matches."""
+    (highest id) first, joined to the index and in its order: SQLite follows the FTS5 rowids, so
+    a page reads its fifty matches only; PostgreSQL may walk the (kind, ref_id) key backwards
+    testing each entry's tsvector, or take the GIN index and sort, as its planner sees fit."""
     if dialect != "sqlite":
-        return statement.where(matches(id_column, kind, query)).order_by(id_column.desc())
+        return (statement.join(PG_INDEX, (PG_INDEX.c.kind == kind) & (PG_INDEX.c.ref_id == id_column))
+                .where(PG_INDEX.c.tsv.op("@@")(_tsquery(query))).order_by(PG_INDEX.c.ref_id.desc()))
     return (statement.join(FTS, id_column == FTS.c.rowid.op(">>")(CODE_BITS))
             .where(literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
                    FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])
