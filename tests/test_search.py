@@ -83,6 +83,8 @@ def test_queries_normalise_spelling_and_keep_only_words():
     assert search.parse_query('kind : "x" AND body:(NEAR(a b))').fts5() == '"kind" AND "x" AND "body near a" AND "b"'
     assert search.parse_query("air NOT drones").fts5() == '("air") NOT "drones"'
     assert search.parse_query('"unbalanced phrase').fts5() == '"unbalanced phrase"'
+    with pytest.raises(search.SearchError, match="at least 3 letters"):
+        search.parse_query("air d*")
 
 
 @pytest.mark.parametrize("hostile", ["", "   ", '"', '""', "*", "OR", "AND NOT", "- -", "***", "!!", "(", ":", "^"])
@@ -124,6 +126,20 @@ def test_phrases_prefixes_or_and_exclusion(registry):
     assert _items(registry, "air -missiles") == ["air defence systems", "generators"]
     assert _items(registry, "howitzers") == []
     assert _documents(registry, "Canad*") == ["ca"]
+
+
+def test_search_results_come_newest_first_and_page_through_every_match(registry):
+    q = "air OR ambulances OR generators"
+    with registry.connect() as connection:
+        pages = [queries.list_facts(connection, "commitments", queries.make_filter(
+            "commitments", {"q": q, "per_page": 1, "page": page})) for page in (1, 2, 3, 4, 5)]
+        dated = queries.list_facts(connection, "commitments", queries.make_filter(
+            "commitments", {"q": q, "sort": "item"}))
+    assert [page["total"] for page in pages] == [4] * 5
+    ids = [item["id"] for page in pages for item in page["items"]]
+    assert len(ids) == 4 and ids == sorted(ids, reverse=True)
+    assert [item["item"] for item in dated["items"]] == sorted(item["item"] for item in dated["items"])
+    assert all(item["snippet"] for item in dated["items"])
 
 
 HOSTILE_QUERIES = [

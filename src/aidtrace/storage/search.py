@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,7 @@ MARKING_TABLE = "search_marks"  # a connection's own (temp) FTS5 table for highl
 START_MARK, END_MARK = "[", "]"  # never inside a normalised body, which holds words and spaces only
 OPERATORS = ("OR", "AND", "NOT")  # upper case only: "or" and "not" are words
 MAX_TERMS = 16  # a longer query is cut: the index answers a few words well, not a paragraph
+MIN_PREFIX = 3  # letters a prefix* needs
 SNIPPET_CHARS = 180
 REBUILD_BATCH = 2000
 _WORD = re.compile(r"[^\W_]+")
@@ -81,6 +83,7 @@ def _spellings() -> dict[str, str]:
     return word_table("spellings.tsv")
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: most of a text is words seen before
 def normal_word(word: str) -> str:
     """A folded word in its indexed spelling ("Defence" → "defense"), always one word: the
     n-th word of a text is the n-th word of its indexed body."""
@@ -175,6 +178,9 @@ def parse_query(raw: str | None) -> SearchQuery:
             found = words(bare)
             if not found:
                 continue
+            if prefix and len(found[-1]) < MIN_PREFIX:
+                # "a*" would read the doclists of every word starting with an a.
+                raise SearchError(f"a prefix needs at least {MIN_PREFIX} letters before the *, not {bare[:40]!r}")
             # "air-defence" is the phrase it writes; "defen*" a prefix of its last word.
             terms = [Term(tuple(found), prefix=False)] if len(found) > 1 and not prefix else [
                 Term((word,), prefix=prefix and index == len(found) - 1) for index, word in enumerate(found)]
@@ -424,6 +430,21 @@ def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
             literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
             FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])
     return select(PG_INDEX.c.ref_id).where(PG_INDEX.c.kind == kind, PG_INDEX.c.tsv.op("@@")(_tsquery(query)))
+
+
+def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, query: SearchQuery,
+                   dialect: str) -> Select:
+    """A SELECT of a kind's rows (``id_column`` their id) narrowed to the query's matches, newest
+    (highest id) first, joined to the index and in its order: SQLite follows the FTS5 rowids, so
+    a page reads its fifty matches only; PostgreSQL may walk the (kind, ref_id) key backwards
+    testing each entry's tsvector, or take the GIN index and sort, as its planner sees fit."""
+    if dialect != "sqlite":
+        return (statement.join(PG_INDEX, (PG_INDEX.c.kind == kind) & (PG_INDEX.c.ref_id == id_column))
+                .where(PG_INDEX.c.tsv.op("@@")(_tsquery(query))).order_by(PG_INDEX.c.ref_id.desc()))
+    return (statement.join(FTS, id_column == FTS.c.rowid.op(">>")(CODE_BITS))
+            .where(literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
+                   FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])
+            .order_by(FTS.c.rowid.desc()))
 
 
 def count(connection: Connection, kind: str, raw_query: str) -> int:

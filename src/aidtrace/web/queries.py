@@ -299,9 +299,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
 def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnElement[Any]]:
     listing = KINDS[kind].listing
     table = TABLES[kind]
-    # Search results come newest fact first unless sorted: the database reads one page of the
-    # matches in id order instead of sorting every match by date.
-    sort = flt.sort or ("-id" if flt.q else f"-{listing.date}")
+    sort = flt.sort or f"-{listing.date}"
     column = table.c[sort.lstrip("-")]
     # NULLs last either way, then newest id first so pages are stable. SQLite already puts
     # NULLs last when descending, and saying nothing more lets it walk an index in order.
@@ -315,8 +313,13 @@ def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnEl
 def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite") -> Select:
     """The SELECT of a filtered, sorted facts listing (no paging)."""
     table = TABLES[kind]
-    return select(*(table.c[name] for name in KINDS[kind].listing.columns)).where(*_conditions(kind, flt)).order_by(
-        *_order(kind, flt, dialect))
+    columns = [table.c[name] for name in KINDS[kind].listing.columns]
+    if flt.q and not flt.sort:
+        # A search without a sort lists its matches newest first, in the index's own order: the
+        # database reads one page of matches instead of sorting all of them by date.
+        return search.newest_matches(select(*columns).where(*_conditions(kind, replace(flt, q=None))), table.c.id,
+                                     kind, search_query(flt.q), dialect)
+    return select(*columns).where(*_conditions(kind, flt)).order_by(*_order(kind, flt, dialect))
 
 
 REJECTED_SUBTRACT_LIMIT = 5000
