@@ -637,5 +637,5 @@ class QuoteKind(FactKind):
 
 KIND = QuoteKind()
 
-__all__ = ["Quote", "KIND", "extract_quotes", "speaker_actor", "quoted_spans", "QuotedSpan", "speech_verbs",
-           "word_count", "looks_like_title", "quote_key"]
+__all__ = ["Quote", "KIND", "extract_quotes", "attributed_quotes", "Attributed", "speaker_actor", "quoted_spans",
+           "QuotedSpan", "speech_verbs", "word_count", "looks_like_title", "quote_key"]
