@@ -89,6 +89,16 @@ class _Cue:
         return self.speaker if named_only else self.speaker or self.phrase
 
 
+def _names_someone(doc: Doc, start: int, end: int) -> bool:
+    """Whether a subject phrase that names nobody still stands for a speaker ("the newspaper", "she"),
+    rather than being a misread date, verb or stray mark ("Saturday", "giving", ".")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.pos_ in ("NOUN", "PROPN", "PRON") and root.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
+
+
 def _person_cue(name: str, how: str) -> _Cue:
     return _Cue(name, how, name, True)
 
@@ -98,7 +108,7 @@ def _cue_of(doc: Doc, start: int, end: int, how: str) -> _Cue:
     phrase = doc_text(doc)[start:end].strip() or None
     named = _speaker_of(doc, start, end)
     if named is None:
-        return _Cue(None, how, phrase, False)
+        return _Cue(None, how, phrase if _names_someone(doc, start, end) else None, False)
     return _Cue(named[0], how, phrase, named[1])
 
 
@@ -627,5 +637,5 @@ class QuoteKind(FactKind):
 
 KIND = QuoteKind()
 
-__all__ = ["Quote", "KIND", "extract_quotes", "speaker_actor", "quoted_spans", "QuotedSpan", "speech_verbs",
-           "word_count", "looks_like_title", "quote_key"]
+__all__ = ["Quote", "KIND", "extract_quotes", "attributed_quotes", "Attributed", "speaker_actor", "quoted_spans",
+           "QuotedSpan", "speech_verbs", "word_count", "looks_like_title", "quote_key"]
