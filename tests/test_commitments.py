@@ -78,6 +78,7 @@ def test_a_vote_to_provide_is_a_pledge(annotate):
     "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
     "We will be grateful to Norway for air defence systems, the minister said.",
     "Norway sent the money to a logistics startup in Oslo.",
+    "Kyiv is waiting for the Norwegian parliament to approve the allocation of $2 billion to Ukraine.",
     "\"We thank Norway for every shell and every generator,\" the minister said.",
     "The Norwegian prime minister said he backed a proposal from the opposition to provide $2 billion to Ukraine.",
     "It is thanks to our partners that the front holds.",
