@@ -69,6 +69,14 @@ def test_one_sum_over_items_of_different_kinds_is_counted_once(annotate):
     assert [c.amount for c in found if c.amount is not None] == [2e9]
 
 
+def test_polite_thanks_report_a_delivery_and_a_place_in_the_subject_gives_nothing(annotate):
+    (c,) = commitments(annotate, "I would also like to thank Mr. Store for handing over two fire engines to Ukraine. "
+                                 "Norway is led by Jonas Gahr Store.")
+    assert (c.status, c.category) == ("delivered", "humanitarian")
+    (c,) = commitments(annotate, "EU ministers meeting in Luxembourg agreed to send 5,000 helmets to Ukraine.")
+    assert c.donor == "EU"
+
+
 def test_a_vote_to_provide_is_a_pledge(annotate):
     (c,) = commitments(annotate, "The US Senate voted to provide $40 billion to Ukraine.")
     assert (c.donor, c.status, c.amount) == ("USA", "pledged", 40e9)
@@ -78,6 +86,10 @@ def test_a_vote_to_provide_is_a_pledge(annotate):
     "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
     "We will be grateful to Norway for air defence systems, the minister said.",
     "Norway sent the money to a logistics startup in Oslo.",
+    "The wounded were taken to Dnipro, where they are being provided with medical aid.",
+    "Under the treaty, the guarantor countries would be obliged to provide military assistance to Ukraine.",
+    "EU leaders meeting in Brussels agreed to target Iran's partners over its drone deliveries to Russia.",
+    "Ministers meeting in Oslo condemned Iran and its missile deliveries.",
     "Kyiv is waiting for the Norwegian parliament to approve the allocation of $2 billion to Ukraine.",
     "\"We thank Norway for every shell and every generator,\" the minister said.",
     "The Norwegian prime minister said he backed a proposal from the opposition to provide $2 billion to Ukraine.",

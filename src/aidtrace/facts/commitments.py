@@ -863,11 +863,14 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
             predicate.dep_ == "ROOT" or any(c.dep_ == "auxpass" for c in predicate.children)):
         return "pledged"  # "Germany to send tanks", "another Patriot system to be sent to Ukraine"
     governor, clause = predicate.head, predicate
-    for _ in range(3):
+    # Above a thanks there is only politeness: "I would like to thank him for handing over".
+    for _ in range(3 if kind != "thanks" else 0):
         if clause.dep_ == "ccomp" or governor.i == clause.i:
             break
         if governor.pos_ == "ADP" or governor.dep_ == "aux":
             governor = governor.head
+        if _predicate_kind(governor) == "thanks":
+            break  # "would like to thank him for handing over two fire engines": a delivery thanked for
         # "decided/agreed/plans/ready to provide", "the decision (made by Japan) to allocate": under
         # a pledging word, directly or through the clause that carries the infinitive.
         if _predicate_kind(governor) == "pledged" or lex.predicates.get(governor.lower_, ("",))[0] == "pledged":
@@ -962,6 +965,14 @@ def _allies(doc: Doc, tokens: list[Token]) -> list[str]:
     return found
 
 
+def _without_places(subject: Token) -> list[Token]:
+    """A subject's words without where it is ("EU leaders meeting in Brussels"): a city or country
+    named as a place does not give."""
+    skipped = {t.i for c in subject.subtree if c.dep_ == "prep" and c.lower_ in _closed("place_preposition")
+               for t in c.subtree}
+    return [t for t in subject.subtree if t.i not in skipped]
+
+
 def _is_anaphor(subject: Token) -> bool:
     phrase = " ".join(t.lower_ for t in subject.subtree if t.pos_ != "PUNCT")
     return phrase in _lexicon().anaphors
@@ -1003,6 +1014,12 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
     doc = context.doc
     children = list(token.children)
     for child in children:
+        if child.dep_ == "poss" and child.lower_ in _closed("owner_pronoun"):
+            # "sanctions on Iran to target its drone deliveries": "its" is the actor named last
+            # before it, who gives; an adversary there leaves the item with no donor at all.
+            before = actors_in(doc, token.sent.start_char, child.idx, people=False)
+            if before:
+                return [before[-1][1]]
         if child.dep_ == "poss" or (child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from")):
             found = _referent(list(child.subtree), context)
             if found and found != STOP:
@@ -1035,6 +1052,12 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
     for child in children:
         if child.dep_ not in ("nsubj", "nsubjpass", "csubj") or anchor in child.subtree:
             continue
+        if child.dep_ == "nsubjpass":
+            # "they are being provided with medical aid": a passive subject receives; with no "by"
+            # the giver is not said, and the sentences before do not say it either.
+            if own_subject:
+                return STOP
+            continue
         if child.lower_ in words("company_words.txt"):
             return STOP  # "Chinese state-owned military contractors supplied drones": trade, not a state
         if child.lower_ in _closed("member") and _allies(doc, list(child.subtree)) \
@@ -1047,7 +1070,7 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             return found or (STOP if own_subject else None)  # "the show surrounding who is going to send tanks"
         if _is_anaphor(child) and not _allies(doc, list(child.subtree)):
             return "anaphor" if own_subject else None
-        found = _referent(list(child.subtree), context)
+        found = _referent(_without_places(child), context)
         if found is not None and (found != STOP or own_subject):
             return found
         if own_subject and child.pos_ in ("NOUN", "PROPN", "PRON") and child.lower_ not in ("he", "she"):
