@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from .. import gazetteer
 from ..text import fold, surname_key
-from ..wordlists import lines, words as words_of
+from ..wordlists import lines, rows as rows_of, table, words as words_of
 from .schema import FACT_TABLES, PersonLink
 
 LINK_ACTIONS = ("merge", "split")
@@ -95,7 +95,16 @@ def _first_name(words: list[str]) -> str | None:
     particle ("von der Leyen")."""
     if len(words) < 2 or words[0] in words_of("name_particles.txt"):
         return None
-    return words[0]
+    return table("first_name_forms.tsv").get(words[0], words[0])
+
+
+def transliteration_key(surname: str) -> str:
+    """One key for the romanisations of one Slavic surname ending: Zelenskyy, Zelensky, Zelenskiy
+    and Zelenskii are one surname (``data/surname_endings.tsv``)."""
+    for ending, common in rows_of("surname_endings.tsv"):
+        if surname.endswith(ending) and len(surname) > len(ending) + 2:
+            return surname[: -len(ending)] + common
+    return surname
 
 
 def _leader_first_name(surname: str) -> str | None:
@@ -117,7 +126,7 @@ def _automatic(names: Iterable[str]) -> dict[str, str]:
         words = core_words(key)
         if not words:
             continue
-        surname = surname_key(" ".join(words))
+        surname = transliteration_key(surname_key(" ".join(words)))
         first = _first_name(words) or ""
         buckets.setdefault(surname, {}).setdefault(first, []).append(key)
     group: dict[str, str] = {}
