@@ -171,3 +171,18 @@ def test_helpers_follow_the_facts_contract():
     assert item_words("Ukraine's military hospitals") == {"hospital"}
     assert merge.content_hash("a  b\n") == merge.content_hash("a b")
     assert merge.content_hash("a b") != merge.content_hash("a c")
+
+
+def test_one_sum_in_dollars_and_in_the_donors_dollars_is_one_commitment_in_the_donors(engine):
+    # "$120 million" in one release, "120 million dollars" (Canadian, by the donor) in the next.
+    store(engine, "usd", "2022-01-24", "Canada lends $120 million.",
+          commitments=[Commitment("CAN", "financial", "loan", "pledged", amount=120e6, currency="USD")])
+    store(engine, "cad", "2022-02-12", "Canada has provided 120 million dollars.",
+          commitments=[Commitment("CAN", "financial", "loan", "delivered", amount=120e6, currency="CAD")])
+    store(engine, "us", "2022-02-13", "The US has provided $120 million.",
+          commitments=[Commitment("USA", "financial", "loan", "delivered", amount=120e6, currency="USD")])
+    with session_scope(engine) as session:
+        facts = session.scalars(select(FACT_TABLES["commitments"]).order_by(FACT_TABLES["commitments"].donor)).all()
+        assert [(f.donor, f.mention_count, f.currency, f.status) for f in facts] == [
+            ("CAN", 2, "CAD", "delivered"), ("USA", 1, "USD", "delivered")]
+        assert facts[0].amount_eur < 0.9 * facts[1].amount_eur  # converted as Canadian dollars

@@ -1761,8 +1761,12 @@ def same_amount(fact: Any, fields: Mapping[str, Any], seen: str | None) -> bool 
     if amount is None or fact.amount is None:
         return None
     currency = (fields.get("currency") or "").upper()
+    same_figure = abs(amount - fact.amount) <= AMOUNT_TOLERANCE * max(abs(amount), abs(fact.amount))
     if currency == (fact.currency or "").upper():
-        return abs(amount - fact.amount) <= AMOUNT_TOLERANCE * max(abs(amount), abs(fact.amount))
+        return same_figure
+    local = table("donor_dollars.tsv").get((fact.donor or "").lower())
+    if same_figure and local and {currency, (fact.currency or "").upper()} == {"USD", local}:
+        return True  # Canada's "$120 million" and its "120 million dollars": one sum, told in one dollar or the other
     mine = exchange.convert(amount, currency, seen).amount_eur
     theirs = exchange.convert(fact.amount, fact.currency, fact.first_seen).amount_eur
     if mine is None or theirs is None:
@@ -1896,6 +1900,11 @@ class CommitmentKind(FactKind):
                 fact.status = "delivered"
             if fact.amount is None and fields.get("amount") is not None:
                 fact.amount, fact.currency = fields.get("amount"), fields.get("currency")
+            elif fact.currency == "USD" and fields.get("currency") == table("donor_dollars.tsv").get(
+                    (fact.donor or "").lower()) and same_amount(fact, fields, seen):
+                # One sum told as "$" and as the donor's own "dollars": the donor's dollar, as
+                # FACTS.md's annotators read it, whichever report came first.
+                fact.currency, fact.amount_eur = fields.get("currency"), None
         status = fields.get("status")
         if status == "pledged":
             fact.pledged_date = earliest(fact.pledged_date, seen)
