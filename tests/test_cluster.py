@@ -32,6 +32,12 @@ from test_kill import _count_documents, _second_pg_database, snapshot, write_cor
 CLI = [sys.executable, "-c", "from aidtrace.cli import main; main()"]
 
 
+# Kill tests need work left when the kill comes: several times the client's window of batches in
+# flight (3 batches of 16 documents per worker thread), and a kill after only a few are stored.
+KILL_CORPUS = 320
+KILL_AFTER = 8
+
+
 def _corpus(path: Path, count: int, seed: int = 5) -> Path:
     """The synthetic corpus, then a broken line and the first document again under a new id."""
     write_corpus(path, count, seed=seed)
@@ -177,7 +183,7 @@ def _worker_pids(client) -> dict[str, int]:
 
 
 def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 96, seed=9)
+    corpus = _corpus(tmp_path / "corpus.jsonl", KILL_CORPUS, seed=9)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     pids = _worker_pids(client)
@@ -186,7 +192,7 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
     thread = threading.Thread(target=lambda: outcome.append(_cluster_ingest(corpus, cluster_url, client)))
     thread.start()
     deadline = time.monotonic() + 300
-    while _count_documents(cluster_url) < 15:
+    while _count_documents(cluster_url) < KILL_AFTER:
         assert thread.is_alive(), "the ingest ended before a worker could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.05)
@@ -195,8 +201,8 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
     thread.join(timeout=300)
     assert not thread.is_alive()
     report = outcome[0]
-    assert stored_at_kill < 96  # the worker died mid-run
-    assert (report.added, report.failed) == (96, 1)  # only the broken line failed
+    assert stored_at_kill < KILL_CORPUS  # the worker died mid-run
+    assert (report.added, report.failed) == (KILL_CORPUS, 1)  # only the broken line failed
     assert victim not in _worker_pids(client).values()
     assert snapshot(cluster_url) == snapshot(plain_url)
 
@@ -208,20 +214,20 @@ def _run_cli(corpus: Path, url: str, cluster: str) -> subprocess.Popen:
 
 def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run(tmp_path):
     """SIGKILL to the process group of `ingest --cluster local:2`: client, scheduler and workers."""
-    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=13)
+    corpus = _corpus(tmp_path / "corpus.jsonl", KILL_CORPUS, seed=13)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, "local:2")
     deadline = time.monotonic() + 300
     try:
-        while _count_documents(cluster_url) < 20:
+        while _count_documents(cluster_url) < KILL_AFTER:
             assert process.poll() is None, process.stderr.read()[-2000:]
             assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    assert 0 < _count_documents(cluster_url) < 80
+    assert 0 < _count_documents(cluster_url) < KILL_CORPUS
     rerun = _run_cli(corpus, cluster_url, "local:2")
     _, errors = rerun.communicate(timeout=300)
     assert rerun.returncode == 1, errors[-2000:]  # the broken line, reported again
@@ -230,20 +236,20 @@ def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run
 
 
 def test_a_client_killed_mid_run_leaves_the_cluster_usable(tmp_path, cluster, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=17)
+    corpus = _corpus(tmp_path / "corpus.jsonl", KILL_CORPUS, seed=17)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, cluster.scheduler_address)
     deadline = time.monotonic() + 300
     try:
-        while _count_documents(cluster_url) < 20:
+        while _count_documents(cluster_url) < KILL_AFTER:
             assert process.poll() is None, process.stderr.read()[-2000:]
             assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    assert 0 < _count_documents(cluster_url) < 80
+    assert 0 < _count_documents(cluster_url) < KILL_CORPUS
     _cluster_ingest(corpus, cluster_url, client)
     assert snapshot(cluster_url) == snapshot(plain_url)
 
@@ -267,7 +273,7 @@ def _start_scheduler_and_workers(tmp_path: Path) -> tuple[str, list[subprocess.P
 
 
 def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, client):
-    corpus = _corpus(tmp_path / "corpus.jsonl", 80, seed=19)
+    corpus = _corpus(tmp_path / "corpus.jsonl", KILL_CORPUS, seed=19)
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     address, processes = _start_scheduler_and_workers(tmp_path)
@@ -275,7 +281,7 @@ def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, 
     try:
         ingesting = _run_cli(corpus, cluster_url, address)
         deadline = time.monotonic() + 300
-        while _count_documents(cluster_url) < 20:
+        while _count_documents(cluster_url) < KILL_AFTER:
             assert ingesting.poll() is None, ingesting.stderr.read()[-2000:]
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -289,7 +295,7 @@ def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, 
     assert ingesting.returncode == 1
     assert "Traceback" not in errors
     assert errors.strip().splitlines()[-1].startswith("Error: lost the Dask cluster")
-    assert 0 < _count_documents(cluster_url) < 80
+    assert 0 < _count_documents(cluster_url) < KILL_CORPUS
     _cluster_ingest(corpus, cluster_url, client)  # run again, on another cluster: the registry does not mind
     assert snapshot(cluster_url) == snapshot(plain_url)
 
