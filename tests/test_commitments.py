@@ -86,6 +86,7 @@ def test_a_vote_to_provide_is_a_pledge(annotate):
     "He welcomed the address of the US president to the Congress to provide Ukraine with $33 billion.",
     "We will be grateful to Norway for air defence systems, the minister said.",
     "Norway sent the money to a logistics startup in Oslo.",
+    "Russia still supplies a third of the EU's gas.",
     "The wounded were taken to Dnipro, where they are being provided with medical aid.",
     "Under the treaty, the guarantor countries would be obliged to provide military assistance to Ukraine.",
     "EU leaders meeting in Brussels agreed to target Iran's partners over its drone deliveries to Russia.",

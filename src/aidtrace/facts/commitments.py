@@ -1100,6 +1100,11 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
     reduced = _reduced_relative(token)
     if reduced is not None and reduced[0].i == predicate.i:
         return reduced[1]
+    if kind in ("delivered", "pledged"):
+        subjects = [c for c in predicate.children if c.dep_ == "nsubj" and token not in c.subtree]
+        named = [code for s in subjects for _, code in actors_in(doc, *subtree_span(s))]
+        if named and all(code in NOT_ALLIES for code in named):
+            return []  # "Russia supplies 40 % of the EU's gas": the subject gives, whoever owns the item
     anaphor = False
     path = [token, *token.ancestors]
     if predicate not in path:
