@@ -186,3 +186,17 @@ def test_one_sum_in_dollars_and_in_the_donors_dollars_is_one_commitment_in_the_d
         assert [(f.donor, f.mention_count, f.currency, f.status) for f in facts] == [
             ("CAN", 2, "CAD", "delivered"), ("USA", 1, "USD", "delivered")]
         assert facts[0].amount_eur < 0.9 * facts[1].amount_eur  # converted as Canadian dollars
+
+
+def test_undated_reports_of_an_event_are_one_event_only_when_close_in_time(engine):
+    from aidtrace.facts.events import Event
+
+    def talks() -> Event:
+        return Event(name="negotiations with the gas companies", organiser=None, place=None, country=None, date=None)
+
+    store(engine, "dec", "2021-12-24", "Negotiations with the gas companies will follow.", events=[talks()])
+    store(engine, "jan", "2022-01-10", "Negotiations with the gas companies will follow soon.", events=[talks()])
+    store(engine, "jun", "2022-06-06", "Negotiations with the gas companies will follow again.", events=[talks()])
+    with session_scope(engine) as session:
+        facts = session.scalars(select(FACT_TABLES["events"]).order_by(FACT_TABLES["events"].first_seen)).all()
+        assert [(f.first_seen, f.mention_count) for f in facts] == [("2021-12-24", 2), ("2022-06-06", 1)]

@@ -761,6 +761,17 @@ def name_words(name: str | None) -> set[str]:
     return content_words(name) - _generic_event_words()
 
 
+# Forthcoming events are announced and reported again within weeks of each other.
+UNDATED_WINDOW_DAYS = 45
+
+
+def _days_between(a: str | None, b: str | None) -> int | None:
+    try:
+        return abs((Date.fromisoformat(a[:10]) - Date.fromisoformat(b[:10])).days) if a and b else None
+    except ValueError:
+        return None
+
+
 def dates_agree(a: str | None, b: str | None) -> bool:
     """Two event dates agree when either is unknown or one is a prefix of the other ("2023-07"
     and "2023-07-11")."""
@@ -805,6 +816,12 @@ class EventKind(FactKind):
     def rank(self, fact: Any, fields: Mapping[str, Any], seen: str | None) -> tuple | None:
         if not dates_agree(fields.get("date"), fact.date):
             return None
+        if not fields.get("date") or not fact.date:
+            # An undated report agrees with any date, so only reports close in time are one event:
+            # "negotiations with gas companies" in December and in June are two.
+            gap = _days_between(seen, getattr(fact, "last_seen", None) or getattr(fact, "first_seen", None))
+            if gap is None or gap > UNDATED_WINDOW_DAYS:
+                return None
         mine, theirs = name_words(fields.get("name")), name_words(fact.name)
         if mine & theirs:
             return (len(mine & theirs) / len(mine | theirs),)
