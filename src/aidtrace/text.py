@@ -46,3 +46,21 @@ def content_words(text: str | None, stop_words: frozenset[str] = STOP_WORDS) -> 
             word = word[:-1]
         words.add(word)
     return words
+
+
+# English inflection endings and the bases they may replace: "agreed" → "agree", "relies" →
+# "rely", "tried" → "try", "prepared" → "prepare"; what the ending leaves keeps two letters or more.
+_INFLECTIONS = (("ies", ("y",)), ("ied", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")),
+                ("d", ("",)), ("ing", ("", "e")))
+
+
+def word_forms(word: str) -> set[str]:
+    """A word in lower case and the bases its endings may hide, so that a word list names a verb
+    or noun once ("supported", "supports", "supporting" → "support"): the pipeline has no
+    lemmatizer."""
+    word = word.lower()
+    forms = {word}
+    for suffix, replacements in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            forms.update(word[: -len(suffix)] + r for r in replacements)
+    return forms

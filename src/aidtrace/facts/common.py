@@ -113,19 +113,3 @@ def subtree_span(token: Token) -> tuple[int, int]:
     """Character span of a token's subtree."""
     left, right = token.left_edge, token.right_edge
     return left.idx, right.idx + len(right.text)
-
-
-# English inflection endings and what they may replace: "agreed" → "agree", "relies" → "rely".
-_INFLECTIONS = (("ies", ("y",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")), ("d", ("",)),
-                ("ing", ("", "e")))
-
-
-def word_forms(token: Token) -> set[str]:
-    """A token's lower-case word and its likely stems, so that a word list names a verb or noun
-    once ("supported", "supports", "supporting" → "support"): the pipeline has no lemmatizer."""
-    word = token.lower_
-    forms = {word}
-    for suffix, replacements in _INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            forms.update(word[: -len(suffix)] + r for r in replacements)
-    return forms

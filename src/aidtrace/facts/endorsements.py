@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import checks
 from ..gazetteer import actor_name
 from ..model import Evidence, Fact
+from ..text import word_forms
 from ..wordlists import table, words
-from .common import NOT_ALLIES, actors_in, evidence_of, main_partner, word_forms
+from .common import NOT_ALLIES, actors_in, evidence_of, main_partner
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -82,7 +83,7 @@ def _blocked(token: Token) -> bool:
     """A word on the path that makes the goal opposed, only discussed, wished for by another,
     negated or hypothetical ("could introduce", "likely to impose", "impose ... if it invades")."""
     blockers = words("endorsement_blockers.txt")
-    if word_forms(token) & blockers:
+    if word_forms(token.lower_) & blockers:
         return True
     for child in token.children:
         if child.dep_ == "neg":
@@ -98,14 +99,14 @@ def _thanks(token: Token) -> bool:
     """ "thanked", "praised", or a copula with "grateful": its object or "to" is the thanked one."""
     roles = _roles()
     return any(roles.get(f) == "thanks" for t in (token, *(c for c in token.children if c.dep_ == "acomp"))
-               for f in word_forms(t))
+               for f in word_forms(t.lower_))
 
 
 def _is_stance(token: Token) -> bool:
     """A word of support or decision, thanks for what was done ("grateful ... for initiatives"),
     or a verb whose auxiliary is one ("should be involved")."""
     stance = words("endorsement_verbs.txt")
-    if word_forms(token) & stance or _thanks(token):
+    if word_forms(token.lower_) & stance or _thanks(token):
         return True
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
@@ -190,8 +191,8 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
-        if any(roles.get(f) == "collective" for f in word_forms(holder)) or (
-                holder.lower_ == "we" and "agree" in word_forms(token)):
+        if any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
+                holder.lower_ == "we" and "agree" in word_forms(token.lower_)):
             found.append((child.dep_, _named_partner(doc, cue, token) or _partners(doc)))
             continue
         codes = _phrase_actors(doc, holder, cue)
@@ -283,7 +284,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
     its own ("Sanctions that will stop ..."), a topic heading ("As for sanctions."), or before
     any thanks."""
     roles = _roles()
-    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in word_forms(sent.root)):
+    if sent.root.pos_ in ("VERB", "AUX") or any(roles.get(f) == "topic" for f in word_forms(sent.root.lower_)):
         return []
     if any(c.dep_ in ("relcl", "acl") for c in cue.root.children):
         return []
@@ -294,7 +295,7 @@ def _thanked_partner(doc: Doc, sent: Span, cue: Span) -> list[str]:
         if earlier.start >= sent.start:
             break
         for token in earlier:
-            if any(roles.get(f) == "thanks" for f in word_forms(token)):
+            if any(roles.get(f) == "thanks" for f in word_forms(token.lower_)):
                 named = {code for _, code in actors_in(doc, earlier.start_char, earlier.end_char)}
                 if partner in named or any(_addressee(t) for t in earlier):
                     return [partner]

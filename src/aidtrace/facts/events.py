@@ -26,7 +26,7 @@ from ..gazetteer import actor_name, is_organisation
 from ..dates import MONTHS, WEEKDAYS
 from ..mentions import DateMention, Person, doc_text
 from ..model import Evidence, Fact
-from ..text import content_words
+from ..text import content_words, word_forms
 from ..wordlists import rows, table, words
 from .common import NOT_ALLIES, evidence_of
 from .kind import Column, FactKind, Listing, first_filled
@@ -76,27 +76,16 @@ def _cues() -> dict[str, frozenset[str]]:
     return {cue: frozenset(found) for cue, found in groups.items()}
 
 
-def _forms(word: str) -> Iterator[str]:
-    """The word and the bases its English endings may hide: the pipeline has no lemmatizer, and
-    the word lists hold bases ("looks", "prepared", "preparing" → "look", "prepare")."""
-    word = word.lower()
-    yield word
-    for ending, base in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
-                         ("ing", "e")):
-        if word.endswith(ending) and len(word) - len(ending) >= 2:
-            yield word[: len(word) - len(ending)] + base
-
-
 def _cue(word: str, cue: str) -> bool:
     group = _cues().get(cue, frozenset())
-    return any(form in group for form in _forms(word))
+    return any(form in group for form in word_forms(word))
 
 
 def _noun_class(token: Token) -> str | None:
     if token.pos_ not in ("NOUN", "PROPN"):
         return None
     nouns = _nouns()
-    return next((nouns[form] for form in _forms(token.text) if form in nouns), None)
+    return next((nouns[form] for form in word_forms(token.text) if form in nouns), None)
 
 
 def _first_verb(token: Token) -> Token | None:
@@ -530,7 +519,7 @@ def _organiser(doc: Doc, token: Token, verb: Token | None, name_tokens: list[Tok
     for verb_ in _verb_chain(verb):
         # "to hold a conference" with no one holding it: who it is held by is named elsewhere.
         hosted = hosted or _cue(verb_.text, "host_verb") and token.dep_ == "dobj" and token.head.i == verb_.i
-        if _cue(verb_.text, "host_verb") or "prepare" in set(_forms(verb_.text)):
+        if _cue(verb_.text, "host_verb") or "prepare" in word_forms(verb_.text):
             for child in verb_.children:
                 if child.dep_ == "nsubj":
                     codes = _actors_between(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import checks
 from ..gazetteer import actor_name, region_name
 from ..model import Evidence, Fact
+from ..text import word_forms
 from ..wordlists import table, words
-from .common import NOT_ALLIES, actors_in, evidence_of, word_forms
+from .common import NOT_ALLIES, actors_in, evidence_of
 from .kind import Column, FactKind, Listing
 
 if TYPE_CHECKING:  # spaCy only for the annotations: importing a kind must not load spaCy
@@ -51,16 +52,16 @@ class Patronage(Fact):
 
 
 def _is_cue(token: Token) -> bool:
-    return bool(word_forms(token) & words("patronage_cues.txt"))
+    return bool(word_forms(token.lower_) & words("patronage_cues.txt"))
 
 
 def _proposal(token: Token) -> bool:
-    return bool(word_forms(token) & words("patronage_proposals.txt"))
+    return bool(word_forms(token.lower_) & words("patronage_proposals.txt"))
 
 
 def _blocked(token: Token) -> bool:
     blockers = words("patronage_blockers.txt")
-    if word_forms(token) & blockers:
+    if word_forms(token.lower_) & blockers:
         return True
     return any(c.dep_ == "neg" or (c.dep_ in ("aux", "mark") and c.lower_ in blockers) for c in token.children)
 
@@ -97,7 +98,7 @@ def _holders_at(token: Token, came_from: Token | None) -> list[Token]:
     """Phrases that may hold a path word: its subject, the agent of it or of a participle on it
     ("the patronage ... undertaken by Great Britain"), its owner ("the readiness of the Danish
     side"), and its object or addressee when it is thanks."""
-    thanks = any(table("endorsement_roles.tsv").get(f) == "thanks" for f in word_forms(token))
+    thanks = any(table("endorsement_roles.tsv").get(f) == "thanks" for f in word_forms(token.lower_))
     found: list[Token] = []
     if _proposal(token):
         found.extend(c for c in token.children if c.dep_ in ("dobj", "dative"))
@@ -134,7 +135,7 @@ def _patron(doc: Doc, cue: Token, places: list[Token]) -> str | None:
         for holder in holders:
             if any(t.i in objects for t in _phrase(holder)):
                 continue  # "the restoration of Kyiv": the region rebuilt, not its patron
-            if word_forms(holder) & words("patronage_local_holders.txt"):
+            if word_forms(holder.lower_) & words("patronage_local_holders.txt"):
                 return None  # a town or a mayor, not a state
             codes = _named(doc, holder)
             allies = [c for c in codes if c not in NOT_ALLIES]
