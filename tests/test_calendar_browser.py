@@ -2,33 +2,21 @@
 summit (the real extractor finds the event), ``aidtrace serve`` on 127.0.0.1, the calendar page in
 a real headless Chromium driven by Playwright, and the iCalendar feed read back by ``icalendar``.
 
-Chromium is launched by path (``$AIDTRACE_TEST_CHROMIUM``, else ``chromium`` on the PATH);
-nothing is downloaded. Without chromium or the playwright package the tests skip and say why.
+Chromium comes from ``browser_fixtures`` (launched by path, nothing downloaded);
+without chromium or the playwright package the tests skip and say why.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from icalendar import Calendar
 from aidtrace.gazetteer import actor_name
+from browser_fixtures import browser, page  # noqa: F401 (pytest fixtures; skips without chromium)
 from web_fixtures import Server, _stop, aidtrace, start_server
-
-CHROMIUM = (os.environ.get("AIDTRACE_TEST_CHROMIUM") or os.environ.get("AIDTRACE_CHROMIUM")
-            or shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium, or set AIDTRACE_TEST_CHROMIUM)",
-                allow_module_level=True)
 
 ANNOUNCEMENT = ("The two ministers also discussed the upcoming OSCE summit in Vienna this October, "
                 "where the security of the Black Sea will be on the agenda.")
@@ -54,26 +42,6 @@ def calendar_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     _stop(running)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser) -> Iterator:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.errors = []
-    opened.dialogs = []
-    opened.on("pageerror", lambda error: opened.errors.append(str(error)))
-    opened.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
-    yield opened
-    context.close()
-
-
 def test_the_forthcoming_summit_is_on_the_calendar_with_its_sentence(calendar_server, page):
     response = page.goto(calendar_server.url + "/calendar?as_of=2031-06-01")
     assert response is not None and response.status == 200
@@ -88,7 +56,7 @@ def test_the_forthcoming_summit_is_on_the_calendar_with_its_sentence(calendar_se
     row.locator(".event-name").click()
     page.wait_for_load_state()
     assert "/facts/events/" in page.url and ANNOUNCEMENT[:60] in page.content()
-    assert page.dialogs == [] and page.errors == []
+    assert page.dialogs == [] and page.console_errors == []
 
 
 def test_before_it_was_reported_and_after_it_is_past(calendar_server, page):
@@ -102,7 +70,7 @@ def test_before_it_was_reported_and_after_it_is_past(calendar_server, page):
     page.wait_for_load_state()
     assert "view=past" in page.url
     assert page.locator("#calendar-events .event-name").all_inner_texts() == ["OSCE summit"]
-    assert page.dialogs == [] and page.errors == []
+    assert page.dialogs == [] and page.console_errors == []
 
 
 def test_the_ics_feed_over_http_holds_the_summit(calendar_server, page):
