@@ -178,6 +178,17 @@ def test_workers_load_the_pipeline_once_each(client):
 # ---------------------------------------------------------------------------- kill -9
 
 
+def _wait_until_stored(url: str, running) -> None:
+    """Wait until KILL_AFTER documents are stored; ``running()`` is True while the ingest runs,
+    else the reason to fail (it ended before the kill could come)."""
+    deadline = time.monotonic() + 300
+    while _count_documents(url) < KILL_AFTER:
+        state = running()
+        assert state is True, state
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def _worker_pids(client) -> dict[str, int]:
     return client.run(os.getpid)
 
@@ -191,11 +202,7 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path, client):
     outcome: list[object] = []
     thread = threading.Thread(target=lambda: outcome.append(_cluster_ingest(corpus, cluster_url, client)))
     thread.start()
-    deadline = time.monotonic() + 300
-    while _count_documents(cluster_url) < KILL_AFTER:
-        assert thread.is_alive(), "the ingest ended before a worker could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    _wait_until_stored(cluster_url, lambda: thread.is_alive() or "the ingest ended before a worker could be killed")
     os.kill(victim, signal.SIGKILL)
     stored_at_kill = _count_documents(cluster_url)
     thread.join(timeout=300)
@@ -218,12 +225,8 @@ def test_a_whole_local_cluster_killed_then_run_again_equals_an_uninterrupted_run
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, "local:2")
-    deadline = time.monotonic() + 300
     try:
-        while _count_documents(cluster_url) < KILL_AFTER:
-            assert process.poll() is None, process.stderr.read()[-2000:]
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_until_stored(cluster_url, lambda: process.poll() is None or process.stderr.read()[-2000:])
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -240,12 +243,8 @@ def test_a_client_killed_mid_run_leaves_the_cluster_usable(tmp_path, cluster, cl
     plain_url, cluster_url = _pair("sqlite", tmp_path, None)
     _plain_ingest(corpus, plain_url)
     process = _run_cli(corpus, cluster_url, cluster.scheduler_address)
-    deadline = time.monotonic() + 300
     try:
-        while _count_documents(cluster_url) < KILL_AFTER:
-            assert process.poll() is None, process.stderr.read()[-2000:]
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_until_stored(cluster_url, lambda: process.poll() is None or process.stderr.read()[-2000:])
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -280,11 +279,7 @@ def test_a_scheduler_killed_mid_run_is_one_line_and_a_rerun_completes(tmp_path, 
     scheduler = processes[0]
     try:
         ingesting = _run_cli(corpus, cluster_url, address)
-        deadline = time.monotonic() + 300
-        while _count_documents(cluster_url) < KILL_AFTER:
-            assert ingesting.poll() is None, ingesting.stderr.read()[-2000:]
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_until_stored(cluster_url, lambda: ingesting.poll() is None or ingesting.stderr.read()[-2000:])
         os.kill(scheduler.pid, signal.SIGKILL)
         _, errors = ingesting.communicate(timeout=300)
     finally:
