@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from .. import gazetteer
 from ..text import fold, surname_key
-from ..wordlists import lines, rows as rows_of, table, words as words_of
+from ..wordlists import lines, table, words as words_of
 from .schema import FACT_TABLES, PersonLink
 
 LINK_ACTIONS = ("merge", "split")
@@ -101,7 +101,7 @@ def _first_name(words: list[str]) -> str | None:
 def transliteration_key(surname: str) -> str:
     """One key for the romanisations of one Slavic surname ending: Zelenskyy, Zelensky, Zelenskiy
     and Zelenskii are one surname (``data/surname_endings.tsv``)."""
-    for ending, common in rows_of("surname_endings.tsv"):
+    for ending, common in table("surname_endings.tsv").items():
         if surname.endswith(ending) and len(surname) > len(ending) + 2:
             return surname[: -len(ending)] + common
     return surname
