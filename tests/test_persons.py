@@ -75,13 +75,15 @@ def _store(engine, doc_id: str, text: str, **facts) -> None:
 
 @pytest.fixture
 def people(engine):
-    """Quotes and meetings naming one president three ways, and thirty other people."""
+    """Quotes and meetings naming one president three ways, the First Lady, and thirty other people."""
     _store(engine, "a", "Zelensky said: we will win.", quotes=[Quote(speaker="Zelensky", text="We will win.")])
     _store(engine, "b", "President Zelensky said: thank you.",
            quotes=[Quote(speaker="President Zelensky", text="Thank you, partners.")])
     _store(engine, "c", "Volodymyr Zelenskyy met Anna Tamm in Kyiv.",
            meetings=[Meeting(participants=["Volodymyr Zelenskyy", "Anna Tamm"], mode="in_person", place="Kyiv",
                                    date="2024-01-30")])
+    _store(engine, "d", "Olena Zelenska opened a school.",
+           quotes=[Quote(speaker="Olena Zelenska", text="Every child must be able to learn.")])
     for number in range(30):
         surname = "".join(chr(ord("a") + int(digit)) for digit in str(number)).capitalize() + "son"  # Ason, Bson...
         _store(engine, f"p{number}", f"Speaker {number} said something.",
@@ -92,11 +94,11 @@ def people(engine):
 def test_persons_are_paged_and_searchable(people):
     with people.connect() as connection:
         first = queries.persons(connection, page=1, per_page=10)
-        assert (first["total"], first["pages"], len(first["items"])) == (32, 4, 10)
+        assert (first["total"], first["pages"], len(first["items"])) == (33, 4, 10)
         last = queries.persons(connection, page=4, per_page=10)
-        assert len(last["items"]) == 2
+        assert len(last["items"]) == 3
         every = [p["name"] for page in range(1, 5) for p in queries.persons(connection, page=page, per_page=10)["items"]]
-        assert len(set(every)) == 32, "pages neither repeat nor skip anyone"
+        assert len(set(every)) == 33, "pages neither repeat nor skip anyone"
         assert queries.persons(connection, page=9, per_page=10)["items"] == []
         found = queries.persons(connection, q="Zelensk")
         assert found["total"] == 1
@@ -104,7 +106,19 @@ def test_persons_are_paged_and_searchable(people):
         assert president["name"] == "Volodymyr Zelenskyy"
         assert set(president["aliases"]) == {"Zelensky", "President Zelensky", "Volodymyr Zelenskyy"}
         assert (president["quotes"], president["meetings"]) == (2, 1)
+        # A surname in another romanisation names the same one person; Zelenska is another surname.
+        assert [p["name"] for p in queries.persons(connection, q="Zelenskiy")["items"]] == ["Volodymyr Zelenskyy"]
+        assert [p["name"] for p in queries.persons(connection, q="zelenska")["items"]] == ["Olena Zelenska"]
+        # Part of a name that is nobody's whole surname finds everyone whose names hold it.
+        assert {p["name"] for p in queries.persons(connection, q="Zelen")["items"]} == {
+            "Volodymyr Zelenskyy", "Olena Zelenska"}
+        assert [p["name"] for p in queries.persons(connection, q="olena")["items"]] == ["Olena Zelenska"]
         assert queries.persons(connection, q="nobody like this")["total"] == 0
+        # The facts table's person filter lists the facts of every writing of the person's name.
+        spoken = queries.list_facts(connection, "quotes", queries.FactFilter(person="Zelensky"))
+        assert {q["speaker"] for q in spoken["items"]} == {"Zelensky", "President Zelensky"}
+        met = queries.list_facts(connection, "meetings", queries.FactFilter(person="President Zelensky"))
+        assert met["total"] == 1
         detail = queries.person_detail(connection, "president zelensky")
         assert len(detail["quotes"]) == 2 and len(detail["meetings"]) == 1
         assert queries.person_detail(connection, "Anna Tamm")["quotes"] == []
@@ -126,7 +140,7 @@ def test_recorded_merge_and_split(people):
         persons.record(session, "split", "Anna Tamm", "Volodymyr Zelenskyy", "tester")
     with people.connect() as connection:
         assert "Anna Tamm" not in queries.find_person(connection, "Zelensky")["aliases"]
-        assert queries.persons(connection)["total"] == 32
+        assert queries.persons(connection)["total"] == 33
 
 
 # ---------------------------------------------------------------------------- commands and API

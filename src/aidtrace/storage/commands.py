@@ -287,17 +287,18 @@ def persons() -> None:
 
 
 @persons.command(name="list")
-@click.option("--q", "name", default=None, help="Only persons with a name containing this.")
+@click.option("--q", "name", default=None,
+              help="Only the persons this names: a surname in any romanisation, or part of any name.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @db_option
 def persons_list(name: str | None, limit: int, db_url: str | None) -> None:
     """Persons, busiest first, with every name the registry writes for them."""
-    from .persons import name_key, persons as all_persons
+    from .persons import matching, persons as all_persons
 
     with open_registry(db_url).connect() as connection:
         found = all_persons(connection)
     if name:
-        found = [p for p in found if any(name_key(name) in name_key(alias) for alias in p.aliases)]
+        found = matching(name, found, lambda person: person.aliases)
     for person in found[:limit]:
         others = sorted(alias for alias in person.aliases if alias != person.name)
         click.echo(f"{person.name}: {person.quotes} quotes, {person.meetings} meetings"

@@ -23,10 +23,10 @@ them per registry version and links version).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from .schema import FACT_TABLES, PersonLink
 LINK_ACTIONS = ("merge", "split")
 REJECTED = "rejected"  # the review state of facts that count nowhere
 NAME_MAX = 256
+P = TypeVar("P")  # a person as a Person or as the web's dict
 
 
 class PersonError(ValueError):
@@ -105,6 +106,35 @@ def transliteration_key(surname: str) -> str:
         if surname.endswith(ending) and len(surname) > len(ending) + 2:
             return surname[: -len(ending)] + common
     return surname
+
+
+def surname_stem(name: str) -> str:
+    """A surname without the vowel its romanisations write differently: Zelenskyy, Zelensky,
+    Zelenskiy and the bare "Zelensk" all give "zelensk" (the common forms of
+    ``data/surname_endings.tsv`` end in that vowel); Zelenska keeps her "a", a surname of its own."""
+    key = transliteration_key(surname_key(name))
+    if any(key.endswith(common) for common in set(table("surname_endings.tsv").values())):
+        return key[:-1]
+    return key
+
+
+def _named_by(query: str, aliases: Iterable[str]) -> bool:
+    """Whether a one-word query is one of these names' surname in any romanisation ("Zelensk",
+    "Zelenskiy" → Volodymyr Zelenskyy), not merely a part of it."""
+    words = re.findall(r"[a-z]+", fold(query))
+    return len(words) == 1 and any(surname_stem(alias) == surname_stem(words[0]) for alias in aliases)
+
+
+def matching(query: str, people: Sequence[P], aliases_of: Callable[[P], Iterable[str]]) -> list[P]:
+    """The persons a query names, in their order. A one-word query that is a person's surname in
+    some romanisation finds those persons only ("Zelensk", "Zelenskiy": Volodymyr Zelenskyy, not
+    also Olena Zelenska); any other query finds everyone with a name containing it, folded
+    ("olena zel", "Zelen")."""
+    named = [person for person in people if _named_by(query, aliases_of(person))]
+    if named:
+        return named
+    wanted = name_key(query)
+    return [person for person in people if any(wanted in name_key(alias) for alias in aliases_of(person))]
 
 
 def _leader_first_name(surname: str) -> str | None:

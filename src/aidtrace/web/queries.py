@@ -105,6 +105,9 @@ class FactFilter:
     partner: str | None = None
     region: str | None = None
     person: str | None = None
+    # Every name of the filtered person (``with_person_names``): "Zelensky" also lists the facts
+    # written "Volodymyr Zelenskyy". Resolved from the registry, so not a query parameter.
+    person_names: tuple[str, ...] = field(default=(), metadata={"query": False})
     state: str | None = None  # a review state, "all", or None (everything but rejected)
     date_from: str | None = None
     date_to: str | None = None
@@ -122,7 +125,8 @@ class FactFilter:
     def as_query(self, **changes: Any) -> dict[str, str]:
         """The non-empty parameters as a query-string dict, with ``changes`` applied."""
         values: dict[str, Any] = dict(self.choices)
-        values.update({name: getattr(self, name) for name in self.__dataclass_fields__ if name != "choices"})
+        values.update({name: getattr(self, name) for name, spec in self.__dataclass_fields__.items()
+                       if name != "choices" and spec.metadata.get("query", True)})
         values.update(changes)
         defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE}
         return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
@@ -284,7 +288,7 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
     if flt.region is not None:
         where.append(table.c[listing.region] == flt.region)
     if flt.person:
-        where.append(of_person(kind, flt.person))
+        where.append(or_(*(of_person(kind, name) for name in flt.person_names or (flt.person,))))
     date_column = table.c[listing.date]
     if flt.date_from:
         where.append(date_column >= flt.date_from)
@@ -354,8 +358,18 @@ def count_facts(connection: Connection, kind: str, flt: FactFilter) -> int:
     return every - number(*_conditions(kind, replace(flt, state="all")), table.c.id.in_(rejected))
 
 
+def with_person_names(connection: Connection, flt: FactFilter) -> FactFilter:
+    """The filter with every name of its person (``find_person``), so a person filter finds the
+    facts whichever way a document wrote the name; a name of nobody stays as given."""
+    if not flt.person:
+        return flt
+    person = find_person(connection, flt.person)
+    return replace(flt, person_names=tuple(person["aliases"]) if person else (flt.person,))
+
+
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
     """One page of a facts listing with the total number of matches."""
+    flt = with_person_names(connection, flt)
     # The same filter is counted again for every page and every sort: count it once.
     total = cached(connection, ("count", kind, flt.cache_key()), lambda: count_facts(connection, kind, flt))
     statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
@@ -384,6 +398,7 @@ def _add_snippets(connection: Connection, kind: str, items: list[dict[str, Any]]
 
 def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
     """Every fact the filter matches, in the listing's order (for downloads)."""
+    flt = with_person_names(connection, flt)
     result = connection.execution_options(stream_results=True, yield_per=1000).execute(
         fact_select(kind, flt, connection.dialect.name))
     for row in result.mappings():
@@ -844,12 +859,10 @@ def all_persons(connection: Connection) -> list[dict[str, Any]]:
 
 def persons(connection: Connection, q: str | None = None, page: int = 1,
             per_page: int = DEFAULT_PER_PAGE) -> dict[str, Any]:
-    """One page of the persons, those with a name containing ``q`` (folded: "zelensk" finds
-    Zelenskyy) when given, with the total."""
+    """One page of the persons a query names (``storage.persons.matching``), with the total."""
     everyone = all_persons(connection)
     if q:
-        wanted = person_store.name_key(q)
-        everyone = [p for p in everyone if any(wanted in person_store.name_key(alias) for alias in p["aliases"])]
+        everyone = person_store.matching(q, everyone, lambda person: person["aliases"])
     total = len(everyone)
     start = (page - 1) * per_page
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),

@@ -42,7 +42,7 @@ def person_page(request: Request, name: str, db: Connection = Depends(connection
 
 
 @router.get("/api/persons", response_model=PersonList, tags=["persons"])
-def persons_api(q: str | None = Query(None, max_length=200, description="part of any of a person's names"),
+def persons_api(q: str | None = Query(None, max_length=200, description="a surname in any romanisation (Zelensk, Zelenskiy), or part of any of a person's names"),
                 page: int = Query(1, ge=1, le=100_000), per_page: int = Query(PER_PAGE, ge=1, le=500),
                 db: Connection = Depends(connection)) -> dict[str, Any]:
     """People quoted or met, busiest first: one page, the total, each person's names and counts."""
