@@ -59,6 +59,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 
 from .. import checks, exchange
@@ -105,6 +106,7 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
 AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
 REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
+SIDE_CLAUSES = ("advcl", "conj", "relcl", "acl", "parataxis")  # clauses beside the one that gives
 STOP = "stop"  # a donor search that found a subject naming no ally: nobody named gives
 
 
@@ -538,7 +540,8 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
             continue
         elaborated = max(before, key=lambda a: a.token.i)
         unspecified = _unspecified_container(elaborated)
-        if not unspecified and (elaborated.token.lower_ not in generic or elaborated.item_text is not None):
+        if not unspecified and (elaborated.token.lower_ not in generic or elaborated.item_text is not None) \
+                and not _parts_of(elaborated, marker, examples):
             continue
         if unspecified:
             example = min(examples, key=lambda a: a.token.i)
@@ -549,6 +552,13 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
                                             key=lambda t: t.i)
         dropped.update(id(o) for o in examples)
     return [a for a in anchors if id(a) not in dropped]
+
+
+def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool:
+    """"certain weapons, including Javelin and Stinger missiles", "400 vehicles, including 160
+    armoured vehicles": examples of the item they hang from, of its kind, are that item's parts and
+    no items of their own."""
+    return marker in umbrella.token.subtree and all(e.category == umbrella.category for e in examples)
 
 
 def _introduces_examples(token: Token) -> bool:
@@ -763,6 +773,8 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         return True
     if any(c.dep_ in ("amod", "compound") and c.lower_ in words("undecided_modifiers.txt") for c in anchor.children):
         return True  # "thanked the US for the proposed new funding": not decided yet
+    if any(c.dep_ == "amod" and c.lower_ in words("manner_modifiers.txt") for c in anchor.children):
+        return True  # "Portugal's warm treatment of refugees": a manner of treating people, no aid
     # A participle or relative clause on the item asserts the giving by itself: "Aircraft supplied
     # by Poland ... will be critical" judges the aircraft, and "chose not to make public the weapons
     # it had sent" denies the telling, not the sending. Hopes and requests above still count.
@@ -778,6 +790,8 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     for token in [predicate, *predicate.ancestors]:
         if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
+        if _obliged(token) and not judged:
+            return True
         own = token.i == predicate.i or not judged
         for child in token.children:
             if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp", "advmod") and (
@@ -790,6 +804,13 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     if predicate.pos_ == "NOUN" and predicate.dep_ == "dobj" and predicate.head.lower_ in words("endorsing_verbs.txt"):
         return True  # "I firmly support the delivery of tanks": a position, not a delivery
     return False
+
+
+def _obliged(token: Token) -> bool:
+    """"Decisions have to be taken to send air defence", "Europe has to deliver more shells": an
+    obligation in the present ("have to" + infinitive) is a need, not a giving."""
+    return token.lower_ in _closed("obligation") and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in token.children)
 
 
 def _thanks_to_come(predicate: Token, anchor: Token) -> bool:
@@ -1335,7 +1356,8 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
     """Whether the clause that gives the item calls its figure a running total ("since February",
     "in total", "so far")."""
     scope = predicate if predicate is not None and anchor.token in predicate.subtree else anchor.token
-    tokens = [t for t in scope.subtree if sent.start <= t.i < sent.end]
+    other_totals = {t.i for clause in _clauses_with_other_figures(doc, scope, anchor.token) for t in clause.subtree}
+    tokens = [t for t in scope.subtree if sent.start <= t.i < sent.end and t.i not in other_totals]
     lowered = [t.lower_ for t in tokens]
     for phrase in _lexicon().cumulative:
         size = len(phrase)
@@ -1352,6 +1374,20 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
             if any(d.start <= nxt.idx < d.end for d in dates) or re.fullmatch(r"(19|20)\d\d", nxt.text):
                 return True
     return False
+
+
+def _clauses_with_other_figures(doc: Doc, scope: Token, item: Token) -> list[Token]:
+    """"$800 million in aid, bringing the total to $3.4 billion provided since February": a side
+    clause with a money figure of its own is that figure's running total, not the item's."""
+    money = [(m.start, m.end) for m in doc._.money or ()]
+    clauses = []
+    for token in scope.subtree:
+        if (token.i != scope.i and token.pos_ in ("VERB", "AUX") and token.dep_ in SIDE_CLAUSES
+                and item not in token.subtree):
+            start, end = subtree_span(token)
+            if any(start <= a and b <= end for a, b in money):
+                clauses.append(token)
+    return clauses
 
 
 def _item_text(doc: Doc, tokens: list[Token]) -> str:
@@ -1545,7 +1581,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     found = []
     for region, place in _regions(doc, sent, head):
         for donor in donors:
-            currency_here = _local_dollars(currency, money_text, donor)
+            currency_here = _local_dollars(doc, currency, money_text, donor)
             found.append(Commitment(
                 donor=donor,
                 category=head.category,
@@ -1586,11 +1622,26 @@ def _shared_in_sentence(sent: Span) -> bool:
     return False
 
 
-def _local_dollars(currency: str | None, money_text: str | None, donor: str) -> str | None:
-    """"120 million dollars" from Canada are Canadian dollars; "$120 million" or "US dollars" stay American."""
-    if currency != "USD" or money_text is None or "$" in money_text or AMERICAN.search(money_text):
+def _local_dollars(doc: Doc, currency: str | None, money_text: str | None, donor: str) -> str | None:
+    """"120 million dollars" or "$120 million" from Canada are Canadian dollars; "US$120 million" or
+    "US dollars" stay American, and so does a bare "$" in an outlet that writes it for the US dollar
+    (dollar_outlets.txt) or in a text that writes the donor's own dollar with its sign ("C$")."""
+    if currency != "USD" or money_text is None or AMERICAN.search(money_text):
         return currency
-    return table("donor_dollars.tsv").get(donor.lower(), currency)
+    local = table("donor_dollars.tsv").get(donor.lower())
+    if local is None:
+        return currency
+    if "$" in money_text and (_dollar_outlet(doc) or any(m.currency == local for m in doc._.money or ())):
+        return currency
+    return local
+
+
+def _dollar_outlet(doc: Doc) -> bool:
+    """Whether the document's outlet writes "$" for the US dollar (data/dollar_outlets.txt)."""
+    source = (getattr(doc._, "source", None) or "").lower()
+    host = (urlsplit(getattr(doc._, "url", None) or "").hostname or "").lower()
+    keys = {source, source.rpartition(":")[2], host.removeprefix("www."), host.rpartition(".")[2]} - {""}
+    return bool(keys & words("dollar_outlets.txt"))
 
 
 def _partitive(token: Token) -> bool:
