@@ -605,3 +605,14 @@ def test_examples_of_a_specific_item_are_its_parts_not_items_of_their_own(annota
 ])
 def test_obligations_and_manners_of_treating_people_are_not_commitments(annotate, text):
     assert commitments(annotate, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    'A contract between the "Kharkiv Engineering and Training Centre for Safety" and a Turkish agency was signed by Turkey.',
+    "The President addressed the leaders of the G7 at a meeting chaired by Boris Johnson. "
+    "I am grateful to each of you for the weapons, sanctions and support.",
+    "The largest share of the funds came from philanthropists from Canada (about 40%) and Sweden (21%).",
+    "A Danish foundation donated 20 ambulances to Ukraine.",
+])
+def test_names_audiences_and_private_givers_give_no_state_commitment(annotate, text):
+    assert commitments(annotate, text) == []

@@ -384,6 +384,8 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
     if not found:
         return None
     category, countable = found
+    if _shared_modifier(token) and _category_of(token.head.head) is None and token.head.head.lower_ not in lex.heads:
+        return None  # "the Research and Training Center", "the food and energy crisis": a modifier, no item
     while token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
         # "air defense system", "Artillery Rocket System": the head noun is the item;
         # but "food crisis", "arms dealer": the aid word describes something else.
@@ -410,6 +412,13 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
                 category = lex.modifiers[_modifier_word(child)]
                 break
     return token, category, countable, kind_before
+
+
+def _shared_modifier(token: Token) -> bool:
+    """A conjunct of a modifier modifies the same noun: "Training" in "Research and Training Center"."""
+    first = token.head
+    return token.dep_ == "conj" and first.dep_ in ("compound", "amod", "nmod") \
+        and first.head.pos_ in ("NOUN", "PROPN") and first.head.i > token.i
 
 
 def _candidates(doc: Doc) -> list[int]:
@@ -1017,7 +1026,7 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
     for token in tokens:
         lower = token.lower_
         if lower in _closed("you"):
-            return ["@partner"]
+            return STOP if _audience(token) else ["@partner"]
         if lower in _closed("person"):
             actor = _person_actor(token)
             if actor:
@@ -1026,6 +1035,13 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
             actor = context.speaker_actor(token)
             return [actor] if actor and actor not in NOT_ALLIES else STOP
     return None
+
+
+def _audience(you: Token) -> bool:
+    """"each of you", "all of you", "you all": many partners addressed at once, none of them the donor."""
+    head = you.head
+    quantified = head.lower_ == "of" and head.head.lower_ in _closed("audience")
+    return quantified or any(c.lower_ in _closed("audience") for c in you.children)
 
 
 def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool = False) -> list[str] | str | None:
@@ -1042,6 +1058,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             if before:
                 return [before[-1][1]]
         if child.dep_ == "poss" or (child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from")):
+            if any(c.dep_ == "pobj" and c.lower_ in words("company_words.txt") for c in child.children):
+                return STOP  # "funds came from philanthropists from the UK": private givers, no state
             found = _referent(list(child.subtree), context)
             if found and found != STOP:
                 return found
