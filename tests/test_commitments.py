@@ -616,3 +616,18 @@ def test_obligations_and_manners_of_treating_people_are_not_commitments(annotate
 ])
 def test_names_audiences_and_private_givers_give_no_state_commitment(annotate, text):
     assert commitments(annotate, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Ireland has allocated 10 million euros to house Ukrainian refugees in Ireland.",
+    "The Czech Republic provides assistance to Ukrainian citizens temporarily staying in the Czech Republic.",
+    '"You have hosted 40,000 Ukrainian refugees, you have provided them with housing, with funding and with '
+    'schooling," Zelensky told the Taoiseach of Ireland.',
+])
+def test_help_for_refugees_abroad_is_no_aid_to_ukraine_beyond_their_shelter(annotate, text):
+    assert all(c.item.startswith("shelter for") for c in commitments(annotate, text))
+
+
+def test_help_for_displaced_people_in_ukraine_stays(annotate):
+    (c,) = commitments(annotate, "The EU allocated 50 million euros for displaced people in Ukraine.")
+    assert (c.donor, c.amount) == ("EU", 50_000_000)

@@ -1573,7 +1573,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     else:
         predicate, kind = located
         if _blocked(predicate, head.token) or _part_of_a_package(predicate) or _thanks_to_come(predicate, head.token) \
-                or _asked_of_a_legislature(predicate):
+                or _asked_of_a_legislature(predicate) or (head.given_by is None and _for_people_abroad(predicate)):
             return []
         donors = _donors(head, predicate, kind, context)
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
@@ -1614,6 +1614,29 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 cumulative=cumulative,
             ))
     return found
+
+
+def _for_people_abroad(predicate: Token) -> bool:
+    """"allocated 10 million euros to house Ukrainian refugees in Ireland", "assistance to Ukrainians
+    staying in Portugal": help for displaced people in another country is that country's care for
+    them, not aid given to Ukraine (sheltering them is its own item, "shelter for ...")."""
+    doc = predicate.doc
+    lex = _lexicon()
+    if any(c.dep_ in ("dobj", "dative") and c.lower_ == "them" for c in predicate.children) and any(
+            t.lower_ in lex.displaced and t.head.lower_ in lex.shelter_verbs and t.i < predicate.i
+            for t in predicate.sent):
+        return True  # "you've hosted 86,000 Ukrainians, you've provided them with funding"
+    for token in predicate.subtree:
+        if token.lower_ not in lex.displaced:
+            continue
+        # "refugees in Ireland", or "to house refugees in Ireland" with the place on the verb
+        beside = [c for c in token.head.children if c.i > token.i] if token.head.pos_ == "VERB" else []
+        for prep in [*token.subtree, *beside]:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                start, end = subtree_span(prep)
+                if any(code != "UKR" for _, code in actors_in(doc, start, end, people=False)):
+                    return True
+    return False
 
 
 def _part_of_a_package(predicate: Token) -> bool:
