@@ -631,3 +631,20 @@ def test_help_for_refugees_abroad_is_no_aid_to_ukraine_beyond_their_shelter(anno
 def test_help_for_displaced_people_in_ukraine_stays(annotate):
     (c,) = commitments(annotate, "The EU allocated 50 million euros for displaced people in Ukraine.")
     assert (c.donor, c.amount) == ("EU", 50_000_000)
+
+
+def test_a_container_announced_before_a_list_on_the_verb_gives_way_to_the_counted_items(annotate):
+    text = ("The UK plans to give vital equipment to Kyiv including 300 trucks, more than 900 drones, "
+            "2m rounds of ammunition, 40 boats.")
+    assert {c.item: c.quantity for c in commitments(annotate, text)} == {
+        "trucks": 300, "drones": 900, "rounds of ammunition": 2_000_000, "boats": 40}
+
+
+def test_a_scaled_count_is_the_quantity_and_a_recipient_is_no_part_of_the_item(annotate):
+    (c,) = commitments(annotate, "Sweden sent 2m rounds of ammunition to Ukraine.")
+    assert (c.item, c.quantity) == ("rounds of ammunition", 2_000_000)
+
+
+def test_an_apposition_placing_the_item_in_something_larger_is_no_part_of_it(annotate):
+    (c,) = commitments(annotate, "Poland has delivered more tanks, part of a wave of European support for the offensive.")
+    assert (c.donor, c.item) == ("POL", "more tanks")

@@ -337,14 +337,21 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     apposition ("three fire trucks, an ambulance and ...")."""
     keep = [token]
     for child in token.lefts:
-        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") and child.pos_ not in ("NUM", "SYM"):
+        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") and child.pos_ not in ("NUM", "SYM") \
+                and _scale_of_a_count(child) is None:
             keep.extend(t for t in child.subtree if t.pos_ not in ("DET", "NUM", "SYM", "PUNCT") or t.text == "-")
     for child in token.rights:
         if (child.dep_ == "prep" and child.lower_ in ("of", "in")) or child.dep_ == "dobj" \
                 or (child.dep_ == "prep" and child.lower_ == "for" and not _beneficiary(child)) \
-                or (child.dep_ == "appos" and not _list_apposition(child, other_items)):
+                or (child.dep_ == "appos" and not _list_apposition(child, other_items)
+                    and child.lower_ not in _closed("portion")):
             keep.extend(_phrase(child))
-    keep = sorted(set(keep), key=lambda t: t.i)
+    # "rounds of ammunition to Ukraine": a recipient the parser hung inside the item is none of it.
+    doc = token.doc
+    to_actors = [p for p in keep if p.dep_ == "prep" and p.lower_ == "to" and p.i > token.i
+                 and actors_in(doc, *subtree_span(p), people=False)]
+    recipients = {t.i for p in to_actors for t in p.subtree}
+    keep = sorted({t for t in keep if t.i not in recipients}, key=lambda t: t.i)
     # Drop leading function words and trailing punctuation.
     while keep and keep[0].pos_ in ("DET", "ADP", "PUNCT", "CCONJ", "PRON"):
         keep.pop(0)
@@ -364,8 +371,10 @@ def _beneficiary(prep: Token) -> bool:
 
 
 def _phrase(token: Token) -> list[Token]:
-    """A token's subtree without the clauses in it ("for the SES, which will help Ukraine cope")."""
-    clauses = [t for t in token.subtree if t.dep_ in ("relcl", "acl", "advcl") and t.i != token.i]
+    """A token's subtree without the clauses in it ("for the SES, which will help Ukraine cope") or
+    the next counted items of a list ("of ammunition, 40 boats")."""
+    clauses = [t for t in token.subtree if t.i != token.i and (
+        t.dep_ in ("relcl", "acl", "advcl") or (t.dep_ == "appos" and any(c.dep_ == "nummod" for c in t.children)))]
     inside = {t.i for clause in clauses for t in clause.subtree}
     return [t for t in token.subtree if t.i not in inside]
 
@@ -373,7 +382,8 @@ def _phrase(token: Token) -> list[Token]:
 def _list_apposition(appos: Token, other_items: set[int]) -> bool:
     """An apposition that goes on a list of items ("three fire trucks, an ambulance and a garbage
     truck"), not one that names the item again ("the High-Mobility Artillery Rocket System (HIMARS)")."""
-    return bool(appos.conjuncts) and any(t.i in other_items for t in appos.subtree)
+    counted = any(c.dep_ == "nummod" for c in appos.children)  # "400 vehicles, more than 1,600 missiles"
+    return (bool(appos.conjuncts) or counted) and any(t.i in other_items for t in appos.subtree)
 
 
 def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
@@ -555,6 +565,12 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
         if unspecified:
             example = min(examples, key=lambda a: a.token.i)
             elaborated.category = example.category
+            doc = elaborated.token.doc
+            if any(t.pos_ != "PUNCT" for t in doc[elaborated.token.right_edge.i + 1: marker.i]):
+                # "to give vital equipment to Kyiv including 400 vehicles, 60 boats": the examples hang
+                # from the verb, past other words, and are the items the container only announces.
+                dropped.add(id(elaborated))
+                continue
             doc = elaborated.token.doc
             last = max(t.i for t in [example.token, *example.item_tokens])
             elaborated.item_tokens = sorted({*elaborated.item_tokens, *doc[elaborated.token.i: last + 1]},
@@ -1259,6 +1275,11 @@ def _quantity(anchor: _Anchor) -> int | None:
     if anchor.money_item or anchor.given_by is not None:
         return None
     token = anchor.token
+    first = min([token, *anchor.item_tokens], key=lambda t: t.i)
+    scale = token.doc[first.i - 1] if first.i > 0 else None
+    scaled = _scale_of_a_count(scale) if scale is not None and not _in_money(scale) else None
+    if scaled is not None:
+        return scaled  # "4m rounds of ammunition", whatever the parser made of the "m"
     for child in token.children:
         if child.dep_ == "nummod" and not _in_money(child):
             number = " ".join(t.text for t in child.subtree if t.pos_ == "NUM" or t.like_num)
@@ -1268,6 +1289,17 @@ def _quantity(anchor: _Anchor) -> int | None:
         # money, not one thing.
         return 1
     return None
+
+
+def _scale_of_a_count(token: Token) -> int | None:
+    """"4m rounds": the parser reads the scale word after the number as a modifier of its own; the
+    count it scales (4,000,000), or None for any other word."""
+    factor = table("multipliers.tsv").get(token.lower_)
+    number = token.doc[token.i - 1] if token.i > 0 else None
+    if factor is None or number is None or not number.like_num:
+        return None
+    count = parse_quantity(number.text)
+    return None if count is None else count * int(factor)
 
 
 def _in_money(token: Token) -> bool:
