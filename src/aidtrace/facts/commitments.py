@@ -59,6 +59,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 
 from .. import checks, exchange
@@ -105,6 +106,7 @@ DESIGNATION = re.compile(r"^(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]
 DESIGNATION_IN_TEXT = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,3}[A-Za-z]?|M\d{2,3}[A-Z]?\d?)s?(?![\w-])")
 AMERICAN = re.compile(r"\b(?:US|U\.S\.|USD|American)\b")
 REFERENT_WINDOW = 6  # sentences back that "it" / "the country" may reach
+SIDE_CLAUSES = ("advcl", "conj", "relcl", "acl", "parataxis")  # clauses beside the one that gives
 STOP = "stop"  # a donor search that found a subject naming no ally: nobody named gives
 
 
@@ -335,14 +337,21 @@ def _item_tokens(token: Token, other_items: set[int]) -> list[Token]:
     apposition ("three fire trucks, an ambulance and ...")."""
     keep = [token]
     for child in token.lefts:
-        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") and child.pos_ not in ("NUM", "SYM"):
+        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") and child.pos_ not in ("NUM", "SYM") \
+                and _scale_of_a_count(child) is None:
             keep.extend(t for t in child.subtree if t.pos_ not in ("DET", "NUM", "SYM", "PUNCT") or t.text == "-")
     for child in token.rights:
         if (child.dep_ == "prep" and child.lower_ in ("of", "in")) or child.dep_ == "dobj" \
                 or (child.dep_ == "prep" and child.lower_ == "for" and not _beneficiary(child)) \
-                or (child.dep_ == "appos" and not _list_apposition(child, other_items)):
+                or (child.dep_ == "appos" and not _list_apposition(child, other_items)
+                    and child.lower_ not in _closed("portion")):
             keep.extend(_phrase(child))
-    keep = sorted(set(keep), key=lambda t: t.i)
+    # "rounds of ammunition to Ukraine": a recipient the parser hung inside the item is none of it.
+    doc = token.doc
+    to_actors = [p for p in keep if p.dep_ == "prep" and p.lower_ == "to" and p.i > token.i
+                 and actors_in(doc, *subtree_span(p), people=False)]
+    recipients = {t.i for p in to_actors for t in p.subtree}
+    keep = sorted({t for t in keep if t.i not in recipients}, key=lambda t: t.i)
     # Drop leading function words and trailing punctuation.
     while keep and keep[0].pos_ in ("DET", "ADP", "PUNCT", "CCONJ", "PRON"):
         keep.pop(0)
@@ -362,8 +371,10 @@ def _beneficiary(prep: Token) -> bool:
 
 
 def _phrase(token: Token) -> list[Token]:
-    """A token's subtree without the clauses in it ("for the SES, which will help Ukraine cope")."""
-    clauses = [t for t in token.subtree if t.dep_ in ("relcl", "acl", "advcl") and t.i != token.i]
+    """A token's subtree without the clauses in it ("for the SES, which will help Ukraine cope") or
+    the next counted items of a list ("of ammunition, 40 boats")."""
+    clauses = [t for t in token.subtree if t.i != token.i and (
+        t.dep_ in ("relcl", "acl", "advcl") or (t.dep_ == "appos" and any(c.dep_ == "nummod" for c in t.children)))]
     inside = {t.i for clause in clauses for t in clause.subtree}
     return [t for t in token.subtree if t.i not in inside]
 
@@ -371,7 +382,8 @@ def _phrase(token: Token) -> list[Token]:
 def _list_apposition(appos: Token, other_items: set[int]) -> bool:
     """An apposition that goes on a list of items ("three fire trucks, an ambulance and a garbage
     truck"), not one that names the item again ("the High-Mobility Artillery Rocket System (HIMARS)")."""
-    return bool(appos.conjuncts) and any(t.i in other_items for t in appos.subtree)
+    counted = any(c.dep_ == "nummod" for c in appos.children)  # "400 vehicles, more than 1,600 missiles"
+    return (bool(appos.conjuncts) or counted) and any(t.i in other_items for t in appos.subtree)
 
 
 def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
@@ -382,6 +394,8 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
     if not found:
         return None
     category, countable = found
+    if _shared_modifier(token) and _category_of(token.head.head) is None and token.head.head.lower_ not in lex.heads:
+        return None  # "the Research and Training Center", "the food and energy crisis": a modifier, no item
     while token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
         # "air defense system", "Artillery Rocket System": the head noun is the item;
         # but "food crisis", "arms dealer": the aid word describes something else.
@@ -408,6 +422,13 @@ def _noun_anchor(token: Token) -> tuple[Token, str, bool, Token | None] | None:
                 category = lex.modifiers[_modifier_word(child)]
                 break
     return token, category, countable, kind_before
+
+
+def _shared_modifier(token: Token) -> bool:
+    """A conjunct of a modifier modifies the same noun: "Training" in "Research and Training Center"."""
+    first = token.head
+    return token.dep_ == "conj" and first.dep_ in ("compound", "amod", "nmod") \
+        and first.head.pos_ in ("NOUN", "PROPN") and first.head.i > token.i
 
 
 def _candidates(doc: Doc) -> list[int]:
@@ -538,17 +559,31 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
             continue
         elaborated = max(before, key=lambda a: a.token.i)
         unspecified = _unspecified_container(elaborated)
-        if not unspecified and (elaborated.token.lower_ not in generic or elaborated.item_text is not None):
+        if not unspecified and (elaborated.token.lower_ not in generic or elaborated.item_text is not None) \
+                and not _parts_of(elaborated, marker, examples):
             continue
         if unspecified:
             example = min(examples, key=lambda a: a.token.i)
             elaborated.category = example.category
+            doc = elaborated.token.doc
+            if any(t.pos_ != "PUNCT" for t in doc[elaborated.token.right_edge.i + 1: marker.i]):
+                # "to give vital equipment to Kyiv including 400 vehicles, 60 boats": the examples hang
+                # from the verb, past other words, and are the items the container only announces.
+                dropped.add(id(elaborated))
+                continue
             doc = elaborated.token.doc
             last = max(t.i for t in [example.token, *example.item_tokens])
             elaborated.item_tokens = sorted({*elaborated.item_tokens, *doc[elaborated.token.i: last + 1]},
                                             key=lambda t: t.i)
         dropped.update(id(o) for o in examples)
     return [a for a in anchors if id(a) not in dropped]
+
+
+def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool:
+    """"certain weapons, including Javelin and Stinger missiles", "400 vehicles, including 160
+    armoured vehicles": examples of the item they hang from, of its kind, are that item's parts and
+    no items of their own."""
+    return marker in umbrella.token.subtree and all(e.category == umbrella.category for e in examples)
 
 
 def _introduces_examples(token: Token) -> bool:
@@ -763,6 +798,8 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         return True
     if any(c.dep_ in ("amod", "compound") and c.lower_ in words("undecided_modifiers.txt") for c in anchor.children):
         return True  # "thanked the US for the proposed new funding": not decided yet
+    if any(c.dep_ == "amod" and c.lower_ in words("manner_modifiers.txt") for c in anchor.children):
+        return True  # "Portugal's warm treatment of refugees": a manner of treating people, no aid
     # A participle or relative clause on the item asserts the giving by itself: "Aircraft supplied
     # by Poland ... will be critical" judges the aircraft, and "chose not to make public the weapons
     # it had sent" denies the telling, not the sending. Hopes and requests above still count.
@@ -778,6 +815,8 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     for token in [predicate, *predicate.ancestors]:
         if token.i != anchor.i and token.lower_ in blockers and not (judged and token.dep_ == "acomp"):
             return True
+        if _obliged(token) and not judged:
+            return True
         own = token.i == predicate.i or not judged
         for child in token.children:
             if own and child.dep_ in ("aux", "auxpass", "mark", "neg", "acomp", "advmod") and (
@@ -790,6 +829,13 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
     if predicate.pos_ == "NOUN" and predicate.dep_ == "dobj" and predicate.head.lower_ in words("endorsing_verbs.txt"):
         return True  # "I firmly support the delivery of tanks": a position, not a delivery
     return False
+
+
+def _obliged(token: Token) -> bool:
+    """"Decisions have to be taken to send air defence", "Europe has to deliver more shells": an
+    obligation in the present ("have to" + infinitive) is a need, not a giving."""
+    return token.lower_ in _closed("obligation") and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in token.children)
 
 
 def _thanks_to_come(predicate: Token, anchor: Token) -> bool:
@@ -996,7 +1042,7 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
     for token in tokens:
         lower = token.lower_
         if lower in _closed("you"):
-            return ["@partner"]
+            return STOP if _audience(token) else ["@partner"]
         if lower in _closed("person"):
             actor = _person_actor(token)
             if actor:
@@ -1005,6 +1051,13 @@ def _referent(tokens: list[Token], context: _Context) -> list[str] | str | None:
             actor = context.speaker_actor(token)
             return [actor] if actor and actor not in NOT_ALLIES else STOP
     return None
+
+
+def _audience(you: Token) -> bool:
+    """"each of you", "all of you", "you all": many partners addressed at once, none of them the donor."""
+    head = you.head
+    quantified = head.lower_ == "of" and head.head.lower_ in _closed("audience")
+    return quantified or any(c.lower_ in _closed("audience") for c in you.children)
 
 
 def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool = False) -> list[str] | str | None:
@@ -1021,6 +1074,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             if before:
                 return [before[-1][1]]
         if child.dep_ == "poss" or (child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from")):
+            if any(c.dep_ == "pobj" and c.lower_ in words("company_words.txt") for c in child.children):
+                return STOP  # "funds came from philanthropists from the UK": private givers, no state
             found = _referent(list(child.subtree), context)
             if found and found != STOP:
                 return found
@@ -1220,6 +1275,11 @@ def _quantity(anchor: _Anchor) -> int | None:
     if anchor.money_item or anchor.given_by is not None:
         return None
     token = anchor.token
+    first = min([token, *anchor.item_tokens], key=lambda t: t.i)
+    scale = token.doc[first.i - 1] if first.i > 0 else None
+    scaled = _scale_of_a_count(scale) if scale is not None and not _in_money(scale) else None
+    if scaled is not None:
+        return scaled  # "4m rounds of ammunition", whatever the parser made of the "m"
     for child in token.children:
         if child.dep_ == "nummod" and not _in_money(child):
             number = " ".join(t.text for t in child.subtree if t.pos_ == "NUM" or t.like_num)
@@ -1229,6 +1289,17 @@ def _quantity(anchor: _Anchor) -> int | None:
         # money, not one thing.
         return 1
     return None
+
+
+def _scale_of_a_count(token: Token) -> int | None:
+    """"4m rounds": the parser reads the scale word after the number as a modifier of its own; the
+    count it scales (4,000,000), or None for any other word."""
+    factor = table("multipliers.tsv").get(token.lower_)
+    number = token.doc[token.i - 1] if token.i > 0 else None
+    if factor is None or number is None or not number.like_num:
+        return None
+    count = parse_quantity(number.text)
+    return None if count is None else count * int(factor)
 
 
 def _in_money(token: Token) -> bool:
@@ -1335,7 +1406,8 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
     """Whether the clause that gives the item calls its figure a running total ("since February",
     "in total", "so far")."""
     scope = predicate if predicate is not None and anchor.token in predicate.subtree else anchor.token
-    tokens = [t for t in scope.subtree if sent.start <= t.i < sent.end]
+    other_totals = {t.i for clause in _clauses_with_other_figures(doc, scope, anchor.token) for t in clause.subtree}
+    tokens = [t for t in scope.subtree if sent.start <= t.i < sent.end and t.i not in other_totals]
     lowered = [t.lower_ for t in tokens]
     for phrase in _lexicon().cumulative:
         size = len(phrase)
@@ -1352,6 +1424,20 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
             if any(d.start <= nxt.idx < d.end for d in dates) or re.fullmatch(r"(19|20)\d\d", nxt.text):
                 return True
     return False
+
+
+def _clauses_with_other_figures(doc: Doc, scope: Token, item: Token) -> list[Token]:
+    """"$800 million in aid, bringing the total to $3.4 billion provided since February": a side
+    clause with a money figure of its own is that figure's running total, not the item's."""
+    money = [(m.start, m.end) for m in doc._.money or ()]
+    clauses = []
+    for token in scope.subtree:
+        if (token.i != scope.i and token.pos_ in ("VERB", "AUX") and token.dep_ in SIDE_CLAUSES
+                and item not in token.subtree):
+            start, end = subtree_span(token)
+            if any(start <= a and b <= end for a, b in money):
+                clauses.append(token)
+    return clauses
 
 
 def _item_text(doc: Doc, tokens: list[Token]) -> str:
@@ -1519,7 +1605,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     else:
         predicate, kind = located
         if _blocked(predicate, head.token) or _part_of_a_package(predicate) or _thanks_to_come(predicate, head.token) \
-                or _asked_of_a_legislature(predicate):
+                or _asked_of_a_legislature(predicate) or (head.given_by is None and _for_people_abroad(predicate)):
             return []
         donors = _donors(head, predicate, kind, context)
         if kind in ("received", "arrival") and not _has_source(head.token, predicate):
@@ -1545,7 +1631,7 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
     found = []
     for region, place in _regions(doc, sent, head):
         for donor in donors:
-            currency_here = _local_dollars(currency, money_text, donor)
+            currency_here = _local_dollars(doc, currency, money_text, donor)
             found.append(Commitment(
                 donor=donor,
                 category=head.category,
@@ -1560,6 +1646,29 @@ def _commitments_of(group: list[_Anchor], sent: Span, context: _Context,
                 cumulative=cumulative,
             ))
     return found
+
+
+def _for_people_abroad(predicate: Token) -> bool:
+    """"allocated 10 million euros to house Ukrainian refugees in Ireland", "assistance to Ukrainians
+    staying in Portugal": help for displaced people in another country is that country's care for
+    them, not aid given to Ukraine (sheltering them is its own item, "shelter for ...")."""
+    doc = predicate.doc
+    lex = _lexicon()
+    if any(c.dep_ in ("dobj", "dative") and c.lower_ == "them" for c in predicate.children) and any(
+            t.lower_ in lex.displaced and t.head.lower_ in lex.shelter_verbs and t.i < predicate.i
+            for t in predicate.sent):
+        return True  # "you've hosted 86,000 Ukrainians, you've provided them with funding"
+    for token in predicate.subtree:
+        if token.lower_ not in lex.displaced:
+            continue
+        # "refugees in Ireland", or "to house refugees in Ireland" with the place on the verb
+        beside = [c for c in token.head.children if c.i > token.i] if token.head.pos_ == "VERB" else []
+        for prep in [*token.subtree, *beside]:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                start, end = subtree_span(prep)
+                if any(code != "UKR" for _, code in actors_in(doc, start, end, people=False)):
+                    return True
+    return False
 
 
 def _part_of_a_package(predicate: Token) -> bool:
@@ -1586,11 +1695,26 @@ def _shared_in_sentence(sent: Span) -> bool:
     return False
 
 
-def _local_dollars(currency: str | None, money_text: str | None, donor: str) -> str | None:
-    """"120 million dollars" from Canada are Canadian dollars; "$120 million" or "US dollars" stay American."""
-    if currency != "USD" or money_text is None or "$" in money_text or AMERICAN.search(money_text):
+def _local_dollars(doc: Doc, currency: str | None, money_text: str | None, donor: str) -> str | None:
+    """"120 million dollars" or "$120 million" from Canada are Canadian dollars; "US$120 million" or
+    "US dollars" stay American, and so does a bare "$" in an outlet that writes it for the US dollar
+    (dollar_outlets.txt) or in a text that writes the donor's own dollar with its sign ("C$")."""
+    if currency != "USD" or money_text is None or AMERICAN.search(money_text):
         return currency
-    return table("donor_dollars.tsv").get(donor.lower(), currency)
+    local = table("donor_dollars.tsv").get(donor.lower())
+    if local is None:
+        return currency
+    if "$" in money_text and (_dollar_outlet(doc) or any(m.currency == local for m in doc._.money or ())):
+        return currency
+    return local
+
+
+def _dollar_outlet(doc: Doc) -> bool:
+    """Whether the document's outlet writes "$" for the US dollar (data/dollar_outlets.txt)."""
+    source = (getattr(doc._, "source", None) or "").lower()
+    host = (urlsplit(getattr(doc._, "url", None) or "").hostname or "").lower()
+    keys = {source, source.rpartition(":")[2], host.removeprefix("www."), host.rpartition(".")[2]} - {""}
+    return bool(keys & words("dollar_outlets.txt"))
 
 
 def _partitive(token: Token) -> bool:
