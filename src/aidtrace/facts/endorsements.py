@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import checks
 from ..gazetteer import actor_name
+from ..mentions import doc_text
 from ..model import Evidence, Fact
 from ..text import word_forms
 from ..wordlists import table, words
@@ -124,14 +125,28 @@ def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
     """Actor codes a holder phrase names outside the goal phrase itself, pronouns resolved
     through the people annotator."""
     tokens = _phrase_tokens(token)
-    codes = [code for start, code in actors_in(doc, min(t.idx for t in tokens),
-                                               max(t.idx + len(t.text) for t in tokens))
-             if not cue.start_char <= start < cue.end_char]
+    start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+    named = actors_in(doc, start, end) + _group_members(doc_text(doc), start, end)
+    codes = [code for offset, code in sorted(named) if not cue.start_char <= offset < cue.end_char]
     spans = {(t.idx, t.idx + len(t.text)) for t in tokens if t.pos_ == "PRON"}
     for mention in doc._.person_mentions or ():
         if mention.how == "pronoun" and (mention.start, mention.end) in spans and mention.person.actor:
             codes.append(mention.person.actor)
     return list(dict.fromkeys(codes))
+
+
+@lru_cache(maxsize=1)
+def _group_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    groups = {phrase: tuple(codes.split()) for phrase, codes in table("country_groups.tsv").items()}
+    names = sorted(groups, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE), groups
+
+
+def _group_members(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, actor code) of each member of a group of countries named in text[start:end]:
+    "the Baltic states" back sanctions is Estonia, Latvia and Lithuania each."""
+    pattern, groups = _group_pattern()
+    return [(start + m.start(), code) for m in pattern.finditer(text[start:end]) for code in groups[m.group(1).lower()]]
 
 
 def _addressee(token: Token) -> bool:
@@ -191,11 +206,12 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
-        if any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
+        codes = _phrase_actors(doc, holder, cue)
+        if not codes and any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
                 holder.lower_ == "we" and "agree" in word_forms(token.lower_)):
+            # "the leaders" are the partners; "EU leaders", "NATO ministers" name their own
             found.append((child.dep_, _named_partner(doc, cue, token) or _partners(doc)))
             continue
-        codes = _phrase_actors(doc, holder, cue)
         pronoun = holder.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in holder.children)
         if codes or (not pronoun and child.dep_ in ("nsubj", "agent")):
             found.append((child.dep_, codes))
@@ -241,6 +257,16 @@ def _issuers(doc: Doc, cue: Span) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _target(codes: list[str], dep: str, subject: str, token: Token) -> bool:
+    """The aggressor as the one the goal is aimed at, not a holder of it: "Russia must be held
+    accountable", "Russia was hit with sanctions", "Russia must pay reparations" (said by an ally),
+    but not "Russia committed war crimes"."""
+    if not codes or any(c not in NOT_ALLIES or c == "UKR" for c in codes):
+        return False
+    obliged = any(c.dep_ == "aux" and c.lower_ in words("endorsement_obligations.txt") for c in token.children)
+    return dep == "nsubjpass" or (subject == "accountability" and dep == "nsubj" and obliged)
+
+
 def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
     """The allies that hold the position a goal phrase names, found up its dependency path.
 
@@ -266,6 +292,8 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
             stance = True
         for dep, codes in _candidates(doc, cue, token, came_from):
             allies = [c for c in codes if c not in NOT_ALLIES]
+            if _target(codes, dep, subject, token):
+                continue
             met = met or bool(allies) or dep in ("nsubj", "agent")
             if allies and stance:
                 return list(dict.fromkeys(found + allies))
