@@ -88,6 +88,10 @@ def test_stated_support_for_a_goal(annotate, text, expected):
     # the aggressor's own acts, reported by an ally
     "The Czech minister said that Russia committed war crimes near Kharkiv.",
     "Estonia's Prime Minister said that Russia is committing war crimes every day.",
+    # Ukraine's conviction about another's stance, a country's own application, a condition
+    "The President voiced his conviction that Madrid backs the candidate status for Ukraine.",
+    "Georgia applied for EU membership a week later.",
+    "She warned that in the case of an attack, British sanctions against Moscow would be harsh.",
 ])
 def test_requests_topics_and_ukraines_own_views_are_not_endorsements(annotate, text):
     assert endorsements(annotate, text) == set()

@@ -93,6 +93,9 @@ def _blocked(token: Token) -> bool:
             return True
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in blockers for c in child.children):
             return True  # "... impose on Russia if it invades"
+        if child.dep_ == "prep" and child.lower_ == "in" and any(
+                c.dep_ == "pobj" and c.lower_ in blockers for c in child.children):
+            return True  # "in the case of an invasion, sanctions will ..."
     return False
 
 
@@ -295,6 +298,9 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
             if _target(codes, dep, subject, token):
                 continue
             met = met or bool(allies) or dep in ("nsubj", "agent")
+            if allies and subject in MEMBERSHIP_SUBJECTS and dep in SUBJECT_DEPS and any(
+                    _roles().get(f) == "applicant" for f in word_forms(token.lower_)):
+                return []  # "Moldova applied for EU membership": its own
             if allies and stance:
                 return list(dict.fromkeys(found + allies))
             if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token.i == cue.root.head.i):
