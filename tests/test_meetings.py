@@ -220,3 +220,9 @@ def test_the_same_two_people_written_differently_are_one_meeting(nlp):
             '"I asked President Xi to press Moscow," Scholz wrote after the meeting with Xi.')
     (m,) = release(nlp, text, published="2024-04-17", source="news report")
     assert "Scholz" in surnames_of(m)
+
+
+def test_a_conversation_with_the_media_after_talks_does_not_make_them_a_call(annotate):
+    (m,) = meetings(annotate, "President Volodymyr Zelenskyy said so during a conversation with journalists following the negotiations "
+                              "with Prime Minister of Norway Jonas Gahr Store in Odesa.")
+    assert (m.mode, m.place, m.region, m.country) == ("in_person", "Odesa", "UA-51", "UKR")

@@ -422,9 +422,16 @@ def _mode(sentences: list[Span]) -> str:
     if _pattern("video").search(text):
         return "video"
     in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
-    if _pattern("phone").search(text) and not in_person:
+    phone = [m for m in _pattern("phone").finditer(text) if not _with_media(text, m)]
+    if phone and not in_person:
         return "phone"
     return "in_person"
+
+
+def _with_media(text: str, match: re.Match[str]) -> bool:
+    """The talk is with the media ("during a conversation with media representatives following
+    talks with X in Kyiv"): it says nothing of how the talks themselves were held."""
+    return bool(_pattern("with_media").match(text, match.end()))
 
 
 def _future_near(text: str, match: re.Match[str]) -> bool:
