@@ -92,6 +92,14 @@ def test_stated_support_for_a_goal(annotate, text, expected):
     "The President voiced his conviction that Madrid backs the candidate status for Ukraine.",
     "Georgia applied for EU membership a week later.",
     "She warned that in the case of an attack, British sanctions against Moscow would be harsh.",
+    # a call laid on an ally ("must", "should") is no stance of its own
+    "The European Union must tighten the sanctions pressure on Moscow.",
+    "Austria should continue to back sanctions against the aggressor.",
+    # the public of a country is not its government
+    "A clear majority of Italians support tougher sanctions against Russia.",
+    "Seventy percent of Swedes back an oil embargo on Russia.",
+    # sanctions that hit another country than Russia
+    "Belarus was hit by new sanctions from Canada.",
 ])
 def test_requests_topics_and_ukraines_own_views_are_not_endorsements(annotate, text):
     assert endorsements(annotate, text) == set()

@@ -115,6 +115,13 @@ def _is_stance(token: Token) -> bool:
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
 
+def _obliged(token: Token) -> bool:
+    """The word carries an auxiliary of obligation ("must maximize", "should support"): laid on
+    its subject, it is a call on that subject by whoever speaks."""
+    return not _thanks(token) and any(
+        c.dep_ == "aux" and c.lower_ in words("endorsement_calls.txt") for c in token.children)
+
+
 def _phrase_tokens(token: Token) -> list[Token]:
     """The tokens of a holder's phrase: its subtree without the clauses inside it."""
     out = [token]
@@ -209,6 +216,8 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
+        if word_forms(holder.lower_) & words("endorsement_public.txt"):
+            continue  # "a majority of Americans", "60 percent of Germans": the public, not the state
         codes = _phrase_actors(doc, holder, cue)
         if not codes and any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
                 holder.lower_ == "we" and "agree" in word_forms(token.lower_)):
@@ -221,10 +230,17 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
     return found
 
 
-def _sanctions_target_is_russia(tokens: list[Token]) -> bool:
-    """False when the sanctions named are aimed "on"/"against" someone other than Russia."""
+def _sanctions_target_is_russia(doc: Doc, tokens: list[Token]) -> bool:
+    """False when the sanctions named are aimed "on"/"against" someone other than Russia, or hit a
+    named country other than Russia ("Belarus was hit by sanctions", "Iran was targeted with ...")."""
     russia = words("russia_words.txt")
     for token in tokens:
+        for child in token.children:
+            if child.dep_ == "nsubjpass" and token.pos_ == "VERB":
+                lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+                codes = {code for _, code in actors_in(doc, lo, hi, people=False)}
+                if codes and "RUS" not in codes:
+                    return False
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("on", "against"):
                 if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
@@ -284,14 +300,16 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
         return []
     found: list[str] = []
     if subject == "sanctions":
-        if not _sanctions_target_is_russia(path):
+        if not _sanctions_target_is_russia(doc, path):
             return []
         found.extend(_issuers(doc, cue))
     stance = False
     met = bool(found)  # whether the path names anyone who could hold the position
     came_from: Token | None = None
     for token in path:
+        called = False  # an obligation laid on the word's own subject ("The EU must maximize sanctions")
         if token.i not in in_cue and _is_stance(token):
+            called = _obliged(token)
             stance = True
         for dep, codes in _candidates(doc, cue, token, came_from):
             allies = [c for c in codes if c not in NOT_ALLIES]
@@ -301,6 +319,8 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
             if allies and subject in MEMBERSHIP_SUBJECTS and dep in SUBJECT_DEPS and any(
                     _roles().get(f) == "applicant" for f in word_forms(token.lower_)):
                 return []  # "Moldova applied for EU membership": its own
+            if allies and called and dep in SUBJECT_DEPS:
+                return found  # a call on the ally, by whoever speaks, not its own stated position
             if allies and stance:
                 return list(dict.fromkeys(found + allies))
             if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token.i == cue.root.head.i):
