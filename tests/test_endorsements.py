@@ -54,6 +54,13 @@ def endorsements(annotate, text):
     ("Portugal firmly stands for Ukraine's sovereignty and territorial integrity.", {("PRT", "territorial_integrity")}),
     ("Latvia will propose a new package of sanctions against Moscow.", {("LVA", "sanctions")}),
     ("Croatia is ready to impose further sanctions on Russia.", {("HRV", "sanctions")}),
+    # "his support" after thanks is the thanked one's; "thanked him" is the partner, not the thanker
+    ("Zelenskyy spoke with Prime Minister of Japan Fumio Kishida. "
+     "The President of Ukraine thanked Fumio Kishida for his steady support for Ukraine's territorial integrity.",
+     {("JPN", "territorial_integrity")}),
+    ("Chancellor of Austria Karl Nehammer came to Kyiv. "
+     "Volodymyr Zelenskyy thanked him for the firm support for the territorial integrity of Ukraine.",
+     {("AUT", "territorial_integrity")}),
 ])
 def test_stated_support_for_a_goal(annotate, text, expected):
     assert endorsements(annotate, text) == expected

@@ -197,7 +197,9 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
         if thanks and (child.dep_ in THANKED_DEPS or (child.dep_ == "prep" and child.lower_ == "to")):
             target = next((c for c in child.children if c.dep_ == "pobj"), child)
             codes = _phrase_actors(doc, target, cue)
-            if not codes and _addressee(target):
+            if (not codes and _addressee(target)) or (
+                    target.pos_ == "PRON" and codes and all(c in NOT_ALLIES for c in codes)):
+                # "you"; or "thanked him", which the people annotator may take for the thanker
                 codes = _partners(doc)[:1]
             if codes:
                 found.insert(0, ("thanked", codes))
@@ -211,6 +213,8 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             holder = next((c for c in child.children if c.dep_ == "pobj"), None)
         if holder is None:
             continue
+        if child.dep_ == "poss" and holder.pos_ == "PRON" and any(_thanks(a) for a in token.ancestors):
+            continue  # "thanked Biden for his support": "his" is the thanked one's, named above
         if holder.lower_ in RELATIVE_PRONOUNS and child.dep_ == "nsubj":
             # "the President of the Commission who spoke out": the antecedent holds it, even
             # when the parser hung the clause elsewhere.
