@@ -39,6 +39,28 @@ def endorsements(annotate, text):
     # a verbless list item of a speech belongs to the partner it thanked
     ("I want to thank Finland for everything. Weapons for our army. Sanctions against Russia and an embargo on its oil.",
      {("FIN", "sanctions")}),
+    # a list of supporters, a group of countries among them: one endorsement per member
+    ("Norway, the Nordic countries and Poland back a tougher embargo on Russian oil.",
+     {(c, "sanctions") for c in ("NOR", "DNK", "FIN", "ISL", "SWE", "POL")}),
+    # leaders or ministers of a named body speak for it, not for the document's partner
+    ("NATO ministers agreed to reaffirm the territorial integrity of Ukraine.", {("NATO", "territorial_integrity")}),
+    # an EU official speaks for the EU; the aggressor held accountable holds nothing
+    ("Josep Borrell, the EU High Representative, said that Moscow must be held accountable for its crimes.",
+     {("EU", "accountability")}),
+    ("The Belgian minister stated that Russia should pay compensation for every destroyed school.",
+     {("BEL", "accountability")}),
+    # a commitment or stand held
+    ("Ireland is committed to the creation of a special tribunal.", {("IRL", "accountability")}),
+    ("Portugal firmly stands for Ukraine's sovereignty and territorial integrity.", {("PRT", "territorial_integrity")}),
+    ("Latvia will propose a new package of sanctions against Moscow.", {("LVA", "sanctions")}),
+    ("Croatia is ready to impose further sanctions on Russia.", {("HRV", "sanctions")}),
+    # "his support" after thanks is the thanked one's; "thanked him" is the partner, not the thanker
+    ("Zelenskyy spoke with Prime Minister of Japan Fumio Kishida. "
+     "The President of Ukraine thanked Fumio Kishida for his steady support for Ukraine's territorial integrity.",
+     {("JPN", "territorial_integrity")}),
+    ("Chancellor of Austria Karl Nehammer came to Kyiv. "
+     "Volodymyr Zelenskyy thanked him for the firm support for the territorial integrity of Ukraine.",
+     {("AUT", "territorial_integrity")}),
 ])
 def test_stated_support_for_a_goal(annotate, text, expected):
     assert endorsements(annotate, text) == expected
@@ -70,6 +92,21 @@ def test_stated_support_for_a_goal(annotate, text, expected):
     # a clause of its own after thanks, and a topic heading, are no thanked items
     "I want to thank Finland for everything. Sanctions that will stop the money for the war.",
     "I want to thank Finland for everything. As for sanctions.",
+    # the aggressor's own acts, reported by an ally
+    "The Czech minister said that Russia committed war crimes near Kharkiv.",
+    "Estonia's Prime Minister said that Russia is committing war crimes every day.",
+    # Ukraine's conviction about another's stance, a country's own application, a condition
+    "The President voiced his conviction that Madrid backs the candidate status for Ukraine.",
+    "Georgia applied for EU membership a week later.",
+    "She warned that in the case of an attack, British sanctions against Moscow would be harsh.",
+    # a call laid on an ally ("must", "should") is no stance of its own
+    "The European Union must tighten the sanctions pressure on Moscow.",
+    "Austria should continue to back sanctions against the aggressor.",
+    # the public of a country is not its government
+    "A clear majority of Italians support tougher sanctions against Russia.",
+    "Seventy percent of Swedes back an oil embargo on Russia.",
+    # sanctions that hit another country than Russia
+    "Belarus was hit by new sanctions from Canada.",
 ])
 def test_requests_topics_and_ukraines_own_views_are_not_endorsements(annotate, text):
     assert endorsements(annotate, text) == set()

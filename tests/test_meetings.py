@@ -220,3 +220,17 @@ def test_the_same_two_people_written_differently_are_one_meeting(nlp):
             '"I asked President Xi to press Moscow," Scholz wrote after the meeting with Xi.')
     (m,) = release(nlp, text, published="2024-04-17", source="news report")
     assert "Scholz" in surnames_of(m)
+
+
+def test_a_conversation_with_the_media_after_talks_does_not_make_them_a_call(annotate):
+    (m,) = meetings(annotate, "President Volodymyr Zelenskyy said so during a conversation with journalists following the negotiations "
+                              "with Prime Minister of Norway Jonas Gahr Store in Odesa.")
+    assert (m.mode, m.place, m.region, m.country) == ("in_person", "Odesa", "UA-51", "UKR")
+
+
+def test_the_place_a_visitor_is_greeted_in_beats_where_she_went_alone(annotate):
+    text = ("President Volodymyr Zelenskyy met with Prime Minister of Denmark Mette Frederiksen, who is on a visit to Ukraine. "
+            "Welcoming Mette Frederiksen in Lviv, he thanked Denmark for its help. "
+            "During the meeting, Mette Frederiksen said that she had visited Irpin earlier in the day.")
+    (m,) = meetings(annotate, text)
+    assert (m.place, m.region, m.country) == ("Lviv", "UA-46", "UKR")

@@ -213,3 +213,13 @@ def test_honorifics_from_the_data_file_make_a_surname_a_name(nlp):
     assert "Hartmann" in found
     _, found = people(nlp, "The convoy reached Rzeszow on Monday and the reporters were briefed.")
     assert found == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Prime Minister of Finland Sanna Marin came to Kyiv. Greeting Sanna Marin at the station, he spoke of the war.",
+    "Prime Minister of Finland Sanna Marin came to Kyiv. Welcoming Sanna Marin, the President recalled her last visit.",
+])
+def test_a_verb_opening_the_sentence_is_not_part_of_the_name(nlp, text):
+    _, found = people(nlp, text)
+    assert "Sanna Marin" in found
+    assert not any(name.split()[0] in ("Greeting", "Welcoming") for name in found)

@@ -165,7 +165,8 @@ def _is_name_token(token: Token) -> bool:
 def _not_name_starts() -> frozenset[str]:
     """Words that lead a name entity without being part of the name."""
     v = vocab()
-    return frozenset(v.honorifics | v.role_glue | speech_verbs() | v.name_stop | v.title_words | _NAME_PARTICLES)
+    return frozenset(v.honorifics | v.role_glue | speech_verbs() | v.name_stop | v.title_words | _NAME_PARTICLES
+                     | words("name_lead_verbs.txt"))
 
 
 def _joins_a_double_name(token: Token) -> bool:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import checks
 from ..gazetteer import actor_name
+from ..mentions import doc_text
 from ..model import Evidence, Fact
 from ..text import word_forms
 from ..wordlists import table, words
@@ -92,6 +93,9 @@ def _blocked(token: Token) -> bool:
             return True
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in blockers for c in child.children):
             return True  # "... impose on Russia if it invades"
+        if child.dep_ == "prep" and child.lower_ == "in" and any(
+                c.dep_ == "pobj" and c.lower_ in blockers for c in child.children):
+            return True  # "in the case of an invasion, sanctions will ..."
     return False
 
 
@@ -111,6 +115,13 @@ def _is_stance(token: Token) -> bool:
     return any(c.dep_ in ("aux", "acomp") and c.lower_ in stance for c in token.children)
 
 
+def _obliged(token: Token) -> bool:
+    """The word carries an auxiliary of obligation ("must maximize", "should support"): laid on
+    its subject, it is a call on that subject by whoever speaks."""
+    return not _thanks(token) and any(
+        c.dep_ == "aux" and c.lower_ in words("endorsement_calls.txt") for c in token.children)
+
+
 def _phrase_tokens(token: Token) -> list[Token]:
     """The tokens of a holder's phrase: its subtree without the clauses inside it."""
     out = [token]
@@ -124,14 +135,28 @@ def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
     """Actor codes a holder phrase names outside the goal phrase itself, pronouns resolved
     through the people annotator."""
     tokens = _phrase_tokens(token)
-    codes = [code for start, code in actors_in(doc, min(t.idx for t in tokens),
-                                               max(t.idx + len(t.text) for t in tokens))
-             if not cue.start_char <= start < cue.end_char]
+    start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+    named = actors_in(doc, start, end) + _group_members(doc_text(doc), start, end)
+    codes = [code for offset, code in sorted(named) if not cue.start_char <= offset < cue.end_char]
     spans = {(t.idx, t.idx + len(t.text)) for t in tokens if t.pos_ == "PRON"}
     for mention in doc._.person_mentions or ():
         if mention.how == "pronoun" and (mention.start, mention.end) in spans and mention.person.actor:
             codes.append(mention.person.actor)
     return list(dict.fromkeys(codes))
+
+
+@lru_cache(maxsize=1)
+def _group_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    groups = {phrase: tuple(codes.split()) for phrase, codes in table("country_groups.tsv").items()}
+    names = sorted(groups, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE), groups
+
+
+def _group_members(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, actor code) of each member of a group of countries named in text[start:end]:
+    "the Baltic states" back sanctions is Estonia, Latvia and Lithuania each."""
+    pattern, groups = _group_pattern()
+    return [(start + m.start(), code) for m in pattern.finditer(text[start:end]) for code in groups[m.group(1).lower()]]
 
 
 def _addressee(token: Token) -> bool:
@@ -172,7 +197,9 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
         if thanks and (child.dep_ in THANKED_DEPS or (child.dep_ == "prep" and child.lower_ == "to")):
             target = next((c for c in child.children if c.dep_ == "pobj"), child)
             codes = _phrase_actors(doc, target, cue)
-            if not codes and _addressee(target):
+            if (not codes and _addressee(target)) or (
+                    target.pos_ == "PRON" and codes and all(c in NOT_ALLIES for c in codes)):
+                # "you"; or "thanked him", which the people annotator may take for the thanker
                 codes = _partners(doc)[:1]
             if codes:
                 found.insert(0, ("thanked", codes))
@@ -186,26 +213,38 @@ def _candidates(doc: Doc, cue: Span, token: Token, came_from: Token | None) -> l
             holder = next((c for c in child.children if c.dep_ == "pobj"), None)
         if holder is None:
             continue
+        if child.dep_ == "poss" and holder.pos_ == "PRON" and any(_thanks(a) for a in token.ancestors):
+            continue  # "thanked Biden for his support": "his" is the thanked one's, named above
         if holder.lower_ in RELATIVE_PRONOUNS and child.dep_ == "nsubj":
             # "the President of the Commission who spoke out": the antecedent holds it, even
             # when the parser hung the clause elsewhere.
             before = holder.doc[holder.i - 1] if holder.i > 0 else holder
             holder = token.head if token.dep_ == "relcl" else (before if before.pos_ in ("NOUN", "PROPN") else holder)
-        if any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
+        if word_forms(holder.lower_) & words("endorsement_public.txt"):
+            continue  # "a majority of Americans", "60 percent of Germans": the public, not the state
+        codes = _phrase_actors(doc, holder, cue)
+        if not codes and any(roles.get(f) == "collective" for f in word_forms(holder.lower_)) or (
                 holder.lower_ == "we" and "agree" in word_forms(token.lower_)):
+            # "the leaders" are the partners; "EU leaders", "NATO ministers" name their own
             found.append((child.dep_, _named_partner(doc, cue, token) or _partners(doc)))
             continue
-        codes = _phrase_actors(doc, holder, cue)
         pronoun = holder.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in holder.children)
         if codes or (not pronoun and child.dep_ in ("nsubj", "agent")):
             found.append((child.dep_, codes))
     return found
 
 
-def _sanctions_target_is_russia(tokens: list[Token]) -> bool:
-    """False when the sanctions named are aimed "on"/"against" someone other than Russia."""
+def _sanctions_target_is_russia(doc: Doc, tokens: list[Token]) -> bool:
+    """False when the sanctions named are aimed "on"/"against" someone other than Russia, or hit a
+    named country other than Russia ("Belarus was hit by sanctions", "Iran was targeted with ...")."""
     russia = words("russia_words.txt")
     for token in tokens:
+        for child in token.children:
+            if child.dep_ == "nsubjpass" and token.pos_ == "VERB":
+                lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+                codes = {code for _, code in actors_in(doc, lo, hi, people=False)}
+                if codes and "RUS" not in codes:
+                    return False
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("on", "against"):
                 if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
@@ -241,6 +280,16 @@ def _issuers(doc: Doc, cue: Span) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _target(codes: list[str], dep: str, subject: str, token: Token) -> bool:
+    """The aggressor as the one the goal is aimed at, not a holder of it: "Russia must be held
+    accountable", "Russia was hit with sanctions", "Russia must pay reparations" (said by an ally),
+    but not "Russia committed war crimes"."""
+    if not codes or any(c not in NOT_ALLIES or c == "UKR" for c in codes):
+        return False
+    obliged = any(c.dep_ == "aux" and c.lower_ in words("endorsement_obligations.txt") for c in token.children)
+    return dep == "nsubjpass" or (subject == "accountability" and dep == "nsubj" and obliged)
+
+
 def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
     """The allies that hold the position a goal phrase names, found up its dependency path.
 
@@ -255,18 +304,27 @@ def _holders(doc: Doc, cue: Span, subject: str) -> list[str] | None:
         return []
     found: list[str] = []
     if subject == "sanctions":
-        if not _sanctions_target_is_russia(path):
+        if not _sanctions_target_is_russia(doc, path):
             return []
         found.extend(_issuers(doc, cue))
     stance = False
     met = bool(found)  # whether the path names anyone who could hold the position
     came_from: Token | None = None
     for token in path:
+        called = False  # an obligation laid on the word's own subject ("The EU must maximize sanctions")
         if token.i not in in_cue and _is_stance(token):
+            called = _obliged(token)
             stance = True
         for dep, codes in _candidates(doc, cue, token, came_from):
             allies = [c for c in codes if c not in NOT_ALLIES]
+            if _target(codes, dep, subject, token):
+                continue
             met = met or bool(allies) or dep in ("nsubj", "agent")
+            if allies and subject in MEMBERSHIP_SUBJECTS and dep in SUBJECT_DEPS and any(
+                    _roles().get(f) == "applicant" for f in word_forms(token.lower_)):
+                return []  # "Moldova applied for EU membership": its own
+            if allies and called and dep in SUBJECT_DEPS:
+                return found  # a call on the ally, by whoever speaks, not its own stated position
             if allies and stance:
                 return list(dict.fromkeys(found + allies))
             if allies and subject in MEMBERSHIP_SUBJECTS and (token.i in in_cue or token.i == cue.root.head.i):

@@ -385,6 +385,21 @@ def _speakers(doc: Doc, sentences: list[Span]) -> list[Person]:
     return people
 
 
+def _place_sentences(doc: Doc, draft: _Draft, sentences: list[Span]) -> list[Span]:
+    """The sentences to read the meeting's place from, surest first: its first report and those
+    naming two of its people; then any sentence of the document where one of them arrives, is
+    greeted or visits ("Greeting X in Kyiv, he ...", "during the visit of X to Kyiv"); then its
+    other reports, where one person may go somewhere alone ("she had visited Borodyanka")."""
+    def named(sent: Span) -> int:
+        return len({id(m.person) for m in person_mentions_in(doc, sent.start_char, sent.end_char)
+                    if any(m.person is p for p in draft.people)})
+    first = [s for i, s in enumerate(draft.sentences) if i == 0 or named(s) >= 2]
+    hosted = [s for s in sentences if named(s) >= 1 and _pattern("hosted").search(_sentence_text(s))
+              and all(s.start != f.start for f in first)]
+    rest = [s for s in draft.sentences if all(s.start != t.start for t in first + hosted)]
+    return first + hosted + rest
+
+
 def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str | None]:
     """(place as written, region, country) of where the meeting happened."""
     for sent in sentences:
@@ -422,9 +437,16 @@ def _mode(sentences: list[Span]) -> str:
     if _pattern("video").search(text):
         return "video"
     in_person = [m for m in _pattern("in_person").finditer(text) if not _future_near(text, m)]
-    if _pattern("phone").search(text) and not in_person:
+    phone = [m for m in _pattern("phone").finditer(text) if not _with_media(text, m)]
+    if phone and not in_person:
         return "phone"
     return "in_person"
+
+
+def _with_media(text: str, match: re.Match[str]) -> bool:
+    """The talk is with the media ("during a conversation with media representatives following
+    talks with X in Kyiv"): it says nothing of how the talks themselves were held."""
+    return bool(_pattern("with_media").match(text, match.end()))
 
 
 def _future_near(text: str, match: re.Match[str]) -> bool:
@@ -566,7 +588,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
     meetings = []
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
-        place, region, country = (None, None, None) if mode == "phone" else _place(doc, draft.sentences)
+        place, region, country = (None, None, None) if mode == "phone" else _place(
+            doc, _place_sentences(doc, draft, sentences))
         meetings.append(Meeting(
             participants=[p.name for p in draft.people],
             mode=mode,
