@@ -433,7 +433,7 @@ def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
 
 
 def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, query: SearchQuery,
-                   dialect: str) -> Select:
+                   dialect: str, page: bool = True) -> Select:
     """A SELECT of a kind's rows (``id_column`` their id) narrowed to the query's matches, newest
     (highest id) first, for a query that matches many rows (a few are best listed by id, as
     ``aidtrace.web.queries`` does): the database walks the rows in that order and stops after
@@ -442,7 +442,9 @@ def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, 
     index answers) while it walks the fact table's key backwards, or a selective filter's index:
     given ``@@`` its planner takes the GIN index, reads every match and sorts them all, because
     it guesses a conjunction of common words ("air defence") to match a few hundred rows, not
-    tens of thousands."""
+    tens of thousands. Every match at once (``page=False``, a download) is the GIN index's job."""
+    if dialect != "sqlite" and not page:
+        return (statement.where(matches(id_column, kind, query)).order_by(id_column.desc()))
     if dialect != "sqlite":
         return (statement.join(PG_INDEX, (PG_INDEX.c.kind == kind) & (PG_INDEX.c.ref_id == id_column))
                 .where(func.ts_match_vq(PG_INDEX.c.tsv, _tsquery(query))).order_by(id_column.desc()))

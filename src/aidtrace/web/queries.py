@@ -310,15 +310,16 @@ def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnEl
     return [ordered, table.c.id.desc()]
 
 
-def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite") -> Select:
-    """The SELECT of a filtered, sorted facts listing (no paging)."""
+def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite", page: bool = True) -> Select:
+    """The SELECT of a filtered, sorted facts listing (no paging): for one page of it, or for all
+    of it (``page=False``, which lets PostgreSQL find a search's matches by its GIN index)."""
     table = TABLES[kind]
     columns = [table.c[name] for name in KINDS[kind].listing.columns]
     if flt.q and not flt.sort:
         # A search without a sort lists its matches newest first, in the index's own order: the
         # database reads one page of matches instead of sorting all of them by date.
         return search.newest_matches(select(*columns).where(*_conditions(kind, replace(flt, q=None))), table.c.id,
-                                     kind, search_query(flt.q), dialect)
+                                     kind, search_query(flt.q), dialect, page)
     return select(*columns).where(*_conditions(kind, flt)).order_by(*_order(kind, flt, dialect))
 
 
@@ -424,7 +425,7 @@ def _add_snippets(connection: Connection, kind: str, items: list[dict[str, Any]]
 def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[dict[str, Any]]:
     """Every fact the filter matches, in the listing's order (for downloads)."""
     result = connection.execution_options(stream_results=True, yield_per=1000).execute(
-        fact_select(kind, flt, connection.dialect.name))
+        fact_select(kind, flt, connection.dialect.name, page=False))
     for row in result.mappings():
         yield fact_row(kind, row)
 
