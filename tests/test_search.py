@@ -142,6 +142,40 @@ def test_search_results_come_newest_first_and_page_through_every_match(registry)
     assert all(item["snippet"] for item in dated["items"])
 
 
+def test_a_search_lists_the_same_pages_by_id_as_by_walking_the_index(engine, monkeypatch):
+    # Few results are listed by id (found once), many by walking the index in id order
+    # (PostgreSQL: ts_match_vq row by row). Both must give the same rows, pages and order.
+    partners = ["DNK", "FIN", "DNK", "SWE", "DNK", "FIN", "SWE", "DNK"]
+    for number, donor in enumerate(partners):
+        item = ("diesel generators" if number % 3 else "mobile generators and heaters") + f" for site {number}"
+        sentence = f"Report {number}: the partner {donor} sent {number + 2} {item} to Kharkiv."
+        fact = Commitment(donor=donor, category="energy", item=item, status="delivered", quantity=number + 2,
+                          evidence=_evidence(sentence))  # one quantity each: no two facts merge
+        _store(engine, f"g{number}", sentence, commitments=[fact])
+    searches = [{"q": "generators"}, {"q": "generators", "partner": "DNK"}, {"q": "generator heaters"},
+                {"q": "generators", "sort": "item"}, {"q": "generators -heaters", "partner": "FIN"},
+                {"q": '"diesel generators"', "per_page": 3, "page": 2}, {"q": "diese*", "per_page": 2}]
+
+    def pages() -> list[tuple]:
+        with engine.connect() as connection:
+            found = []
+            for params in searches:
+                result = queries.list_facts(connection, "commitments", queries.make_filter("commitments", params))
+                found.append((result["total"], [item["id"] for item in result["items"]],
+                              [bool(item["snippet"]) for item in result["items"]]))
+            return found
+
+    by_id = pages()
+    monkeypatch.setattr(queries, "LISTED_BY_ID", 0)
+    assert pages() == by_id
+    totals = [total for total, _, _ in by_id]
+    assert totals == [8, 4, 3, 8, 2, 5, 5]
+    for (_, ids, snippets), params in zip(by_id, searches):
+        assert all(snippets) and ids
+        if "sort" not in params:
+            assert ids == sorted(ids, reverse=True)  # newest first
+
+
 HOSTILE_QUERIES = [
     "'; DROP TABLE documents; --", 'air" OR 1=1 --', "air) OR (defense", "NEAR(air defense, 2)",
     "kind : documents", "body : air", "{kind body} : air", "air AND AND OR NOT", "air*defence*",

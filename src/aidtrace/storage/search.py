@@ -433,14 +433,21 @@ def matching_ids(dialect: str, kind: str, query: SearchQuery) -> Select:
 
 
 def newest_matches(statement: Select, id_column: ColumnElement[Any], kind: str, query: SearchQuery,
-                   dialect: str) -> Select:
+                   dialect: str, page: bool = True) -> Select:
     """A SELECT of a kind's rows (``id_column`` their id) narrowed to the query's matches, newest
-    (highest id) first, joined to the index and in its order: SQLite follows the FTS5 rowids, so
-    a page reads its fifty matches only; PostgreSQL may walk the (kind, ref_id) key backwards
-    testing each entry's tsvector, or take the GIN index and sort, as its planner sees fit."""
+    (highest id) first, for a query that matches many rows (a few are best listed by id, as
+    ``aidtrace.web.queries`` does): the database walks the rows in that order and stops after
+    one page. SQLite follows the FTS5 rowids, so a page reads its fifty matches only.
+    PostgreSQL tests each row's tsvector with ``ts_match_vq`` (``@@`` as a function, which no
+    index answers) while it walks the fact table's key backwards, or a selective filter's index:
+    given ``@@`` its planner takes the GIN index, reads every match and sorts them all, because
+    it guesses a conjunction of common words ("air defence") to match a few hundred rows, not
+    tens of thousands. Every match at once (``page=False``, a download) is the GIN index's job."""
+    if dialect != "sqlite" and not page:
+        return (statement.where(matches(id_column, kind, query)).order_by(id_column.desc()))
     if dialect != "sqlite":
         return (statement.join(PG_INDEX, (PG_INDEX.c.kind == kind) & (PG_INDEX.c.ref_id == id_column))
-                .where(PG_INDEX.c.tsv.op("@@")(_tsquery(query))).order_by(PG_INDEX.c.ref_id.desc()))
+                .where(func.ts_match_vq(PG_INDEX.c.tsv, _tsquery(query))).order_by(id_column.desc()))
     return (statement.join(FTS, id_column == FTS.c.rowid.op(">>")(CODE_BITS))
             .where(literal_column(SQLITE_TABLE).op("MATCH")(bindparam(None, query.fts5())),
                    FTS.c.rowid.op("&")(CODE_MASK) == KIND_CODES[kind])

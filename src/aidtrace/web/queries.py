@@ -314,15 +314,16 @@ def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnEl
     return [ordered, table.c.id.desc()]
 
 
-def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite") -> Select:
-    """The SELECT of a filtered, sorted facts listing (no paging)."""
+def fact_select(kind: str, flt: FactFilter, dialect: str = "sqlite", page: bool = True) -> Select:
+    """The SELECT of a filtered, sorted facts listing (no paging): for one page of it, or for all
+    of it (``page=False``, which lets PostgreSQL find a search's matches by its GIN index)."""
     table = TABLES[kind]
     columns = [table.c[name] for name in KINDS[kind].listing.columns]
     if flt.q and not flt.sort:
         # A search without a sort lists its matches newest first, in the index's own order: the
         # database reads one page of matches instead of sorting all of them by date.
         return search.newest_matches(select(*columns).where(*_conditions(kind, replace(flt, q=None))), table.c.id,
-                                     kind, search_query(flt.q), dialect)
+                                     kind, search_query(flt.q), dialect, page)
     return select(*columns).where(*_conditions(kind, flt)).order_by(*_order(kind, flt, dialect))
 
 
@@ -367,19 +368,58 @@ def with_person_names(connection: Connection, flt: FactFilter) -> FactFilter:
     return replace(flt, person_names=tuple(person["aliases"]) if person else (flt.person,))
 
 
+# A search with at most this many results lists them by id: the ids are found once (cached with
+# its count) and each page reads its rows by primary key.
+LISTED_BY_ID = 2000
+
+
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
     """One page of a facts listing with the total number of matches."""
     flt = with_person_names(connection, flt)
     # The same filter is counted again for every page and every sort: count it once.
     total = cached(connection, ("count", kind, flt.cache_key()), lambda: count_facts(connection, kind, flt))
-    statement = fact_select(kind, flt, connection.dialect.name).limit(flt.per_page).offset(
-        (flt.page - 1) * flt.per_page)
-    items = [fact_row(kind, row) for row in connection.execute(statement).mappings()]
+    start = (flt.page - 1) * flt.per_page
+    if flt.q and total <= LISTED_BY_ID:
+        rows = _rows_by_id(connection, kind, flt)
+    else:
+        rows = connection.execute(fact_select(kind, flt, connection.dialect.name).limit(flt.per_page)
+                                  .offset(start)).mappings().all()
+    items = [fact_row(kind, row) for row in rows]
     if flt.q:
         _add_snippets(connection, kind, items, flt.q)
     pages = max(1, -(-total // flt.per_page))
     return {"kind": kind, "total": total, "page": flt.page, "per_page": flt.per_page, "pages": pages,
             "items": items}
+
+
+def _rows_by_id(connection: Connection, kind: str, flt: FactFilter) -> list[Mapping[str, Any]]:
+    """Every row of a search with few results, in the listing's order, its ids found once.
+
+    Finding a handful of matches in a listing's order costs the database a walk over many of
+    them: a small partner's matches of a common word lie far apart in the index's order, and
+    a rare word beside a common one ("ambulances lot 17") makes the index read the common
+    word's whole list before the rare one narrows it. Listing all matching ids (the same as
+    counting them) and then reading one page of rows by primary key costs that walk once for
+    every page and sort of the search, while the registry does not change.
+    """
+    table = TABLES[kind]
+
+    def ordered_ids() -> list[int]:
+        order = [table.c.id.desc()] if not flt.sort else _order(kind, flt, connection.dialect.name)
+        return list(connection.execute(select(table.c.id).where(*_conditions(kind, flt)).order_by(*order)
+                                       .limit(LISTED_BY_ID + 1)).scalars())
+
+    ids = cached(connection, ("ids", kind, flt.cache_key(), flt.sort), ordered_ids)
+    return _ids_in_order(connection, kind, ids[(flt.page - 1) * flt.per_page: flt.page * flt.per_page])
+
+
+def _ids_in_order(connection: Connection, kind: str, ids: list[int]) -> list[Mapping[str, Any]]:
+    table = TABLES[kind]
+    if not ids:
+        return []
+    columns = [table.c[name] for name in KINDS[kind].listing.columns]
+    found = {row["id"]: row for row in connection.execute(select(*columns).where(table.c.id.in_(ids))).mappings()}
+    return [found[ref_id] for ref_id in ids if ref_id in found]
 
 
 def _only_searched(flt: FactFilter) -> bool:
@@ -400,7 +440,7 @@ def iter_facts(connection: Connection, kind: str, flt: FactFilter) -> Iterator[d
     """Every fact the filter matches, in the listing's order (for downloads)."""
     flt = with_person_names(connection, flt)
     result = connection.execution_options(stream_results=True, yield_per=1000).execute(
-        fact_select(kind, flt, connection.dialect.name))
+        fact_select(kind, flt, connection.dialect.name, page=False))
     for row in result.mappings():
         yield fact_row(kind, row)
 
