@@ -17,13 +17,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import distributed
 import pytest
 from click.testing import CliRunner
 
 from aidtrace.cli import main
-from aidtrace.ingest.cluster import (ClusterError, ClusterSpec, cluster_extractor, connect, extract_on_cluster,
-                                     parse_cluster)
+from aidtrace.ingest.cluster import (DASK_SETTINGS, WORKER_CALLBACK_MS, ClusterError, ClusterSpec, cluster_extractor,
+                                     connect, extract_on_cluster, parse_cluster)
 from aidtrace.ingest.run import ingest, reextract_all
 from aidtrace.model import Document
 from aidtrace.storage.database import get_engine
@@ -315,3 +316,24 @@ def test_workers_stop_the_statistical_profiler(client):
 
     assert set(map(tuple, client.run(profiling).values())) == {()}
     assert "heartbeat" in next(iter(client.run(lambda dask_worker: list(dask_worker.periodic_callbacks)).values()))
+
+
+def test_workers_check_their_event_loop_and_the_host_less_often(client):
+    """Housekeeping slowed on workers started without aidtrace's Dask settings (this module's
+    cluster): every callback still runs, at the plugin's intervals, not every 20 ms / 500 ms."""
+    def intervals(dask_worker) -> dict[str, float]:  # noqa: ANN001 (distributed passes its Worker)
+        return {name: dask_worker.periodic_callbacks[name].callback_time for name in WORKER_CALLBACK_MS}
+
+    assert list(client.run(intervals).values()) == [WORKER_CALLBACK_MS] * 2
+
+
+def test_a_local_cluster_runs_with_the_slower_housekeeping():
+    """local:N starts its scheduler and workers with DASK_SETTINGS; the caller's config is left as it was."""
+    tick = dask.config.get("distributed.admin.tick.interval")
+    with connect("local:1") as connected:
+        worker_tick = connected.run(lambda dask_worker: dask_worker._tick_interval)
+        scheduler_tick = connected.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)
+        memory = connected.run(lambda: dask.config.get("distributed.worker.memory.monitor-interval"))
+    assert list(worker_tick.values()) == [1.0] and scheduler_tick == 1.0
+    assert list(memory.values()) == [DASK_SETTINGS["distributed.worker.memory.monitor-interval"]]
+    assert dask.config.get("distributed.admin.tick.interval") == tick

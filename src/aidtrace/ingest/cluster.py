@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
+import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 
 from .. import DEFAULT_MODEL
@@ -56,6 +57,22 @@ WORKER_WAIT_SECONDS = 120
 SCHEMES = ("tcp://", "tls://", "ws://", "wss://", "inproc://", "ucx://")
 PLUGIN_NAME = "aidtrace-pipeline"
 PROFILER_CALLBACKS = ("profile", "profile-cycle")  # names of the profiler's periodic callbacks on a Worker
+# Dask's housekeeping, slowed for processes that share a few cores with extraction. By default
+# every scheduler, nanny and worker checks its event loop every 20 ms and samples the host
+# every 500 ms: measured on 2 cores, an idle LocalCluster of 2 workers then burns 0.07 CPU s
+# per second (0.024 with these), which the extracting workers lose. Every callback still runs,
+# only less often: the memory limits are checked every second instead of ten times a second,
+# a blocked event loop is still reported (after tick.limit, 3 s). Applied to this process and
+# to the local:N cluster it starts; a team's scheduler and workers read the same settings
+# from the environment (docs/scaling.md).
+DASK_SETTINGS = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+# The same intervals (ms) for the periodic callbacks of a worker started without the settings:
+# the event-loop check and the system monitor (which only feeds the dashboard).
+WORKER_CALLBACK_MS = {"tick": 1000.0, "monitor": 5000.0}
 
 
 class ClusterError(RuntimeError):
@@ -104,6 +121,12 @@ class PipelinePlugin(WorkerPlugin):
             callback = worker.periodic_callbacks.pop(name, None)
             if callback is not None:
                 callback.stop()
+        # A worker started without DASK_SETTINGS: slow its housekeeping the same way (a
+        # PeriodicCallback reads callback_time each time it schedules its next run).
+        for name, interval in WORKER_CALLBACK_MS.items():
+            callback = worker.periodic_callbacks.get(name)
+            if callback is not None and callback.callback_time < interval:
+                callback.callback_time = interval
 
 
 def _extract_batch(model: str, documents: list[Document]) -> list:
@@ -121,7 +144,7 @@ def connect(spec: str, model: str = DEFAULT_MODEL) -> Iterator[Client]:
     host; an address connects to a running scheduler and waits for its first worker.
     """
     parsed = parse_cluster(spec)
-    with _quiet_client_log():
+    with _quiet_client_log(), dask.config.set(DASK_SETTINGS):
         cluster = None
         try:
             if parsed.local_workers is not None:
