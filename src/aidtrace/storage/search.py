@@ -105,7 +105,8 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _WORD.finditer(text)]
 
 
-def prefix_variants(prefix: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a request parses its query several times; this reads every spelling
+def prefix_variants(prefix: str) -> tuple[str, ...]:
     """A normalised prefix and the American forms it stands for ("defenc" → defenc, defens):
     a prefix of a British spelling also finds the words the index stores in American."""
     variants = [prefix]
@@ -114,7 +115,7 @@ def prefix_variants(prefix: str) -> list[str]:
             variant = american[: len(prefix)]
             if variant not in variants:
                 variants.append(variant)
-    return variants
+    return tuple(variants)
 
 
 # ---------------------------------------------------------------------------- queries
@@ -154,6 +155,7 @@ class SearchQuery:
         return expression
 
 
+@lru_cache(maxsize=1024)  # parsed again by each query of a request (count, page, snippets)
 def parse_query(raw: str | None) -> SearchQuery:
     """Parse a user's query; :class:`SearchError` when it holds no word to search for.
 
