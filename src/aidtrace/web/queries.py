@@ -56,8 +56,9 @@ CACHE_SECONDS = float(os.environ.get("AIDTRACE_WEB_CACHE_SECONDS", "60"))
 def registry_version(connection: Connection) -> tuple:
     """A fingerprint that changes when documents, mentions or reviews are added (ingest,
     re-extraction, review): the newest id of each, which the primary keys give at once."""
-    values = [connection.execute(select(func.max(table.c.id))).scalar() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
-    return (connection.engine.url.render_as_string(), *values)
+    # One statement, not three: every cached count and list of a request asks for it.
+    newest = [select(func.max(table.c.id)).scalar_subquery() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
+    return (connection.engine.url.render_as_string(), *connection.execute(select(*newest)).one())
 
 
 def cached(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:
