@@ -105,7 +105,8 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _WORD.finditer(text)]
 
 
-def prefix_variants(prefix: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a request parses its query several times; this reads every spelling
+def prefix_variants(prefix: str) -> tuple[str, ...]:
     """A normalised prefix and the American forms it stands for ("defenc" → defenc, defens):
     a prefix of a British spelling also finds the words the index stores in American."""
     variants = [prefix]
@@ -114,7 +115,7 @@ def prefix_variants(prefix: str) -> list[str]:
             variant = american[: len(prefix)]
             if variant not in variants:
                 variants.append(variant)
-    return variants
+    return tuple(variants)
 
 
 # ---------------------------------------------------------------------------- queries
@@ -154,6 +155,7 @@ class SearchQuery:
         return expression
 
 
+@lru_cache(maxsize=1024)  # parsed again by each query of a request (count, page, snippets)
 def parse_query(raw: str | None) -> SearchQuery:
     """Parse a user's query; :class:`SearchError` when it holds no word to search for.
 
@@ -460,6 +462,12 @@ def count(connection: Connection, kind: str, raw_query: str) -> int:
     return connection.execute(select(func.count()).select_from(ids)).scalar_one()
 
 
+def many_matches(connection: Connection, kind: str, query: SearchQuery, more_than: int) -> bool:
+    """Whether a query matches more than ``more_than`` entries of a kind (a count that stops there)."""
+    ids = matching_ids(connection.dialect.name, kind, query).limit(more_than + 1).subquery()
+    return connection.execute(select(func.count()).select_from(ids)).scalar_one() > more_than
+
+
 class _Matches(ColumnElement[bool]):
     """``column IN (ids matching the query)``, in the SQL of the dialect it is compiled for."""
 
@@ -467,19 +475,29 @@ class _Matches(ColumnElement[bool]):
     # which hides the primary key lookup from the planner.
     inherit_cache = False  # the query is part of the SQL's shape only through bound values
 
-    def __init__(self, column: ColumnElement[Any], kind: str, query: SearchQuery) -> None:
-        self.column, self.kind, self.query = column, kind, query
+    def __init__(self, column: ColumnElement[Any], kind: str, query: SearchQuery, last: bool = False) -> None:
+        self.column, self.kind, self.query, self.last = column, kind, query, last
 
 
 @compiles(_Matches)
 def _compile_matches(element: _Matches, compiler: Any, **kw: Any) -> str:
     ids = matching_ids(compiler.dialect.name, element.kind, element.query)
+    if element.last and compiler.dialect.name == "sqlite":
+        # "id + 0" is no column SQLite can look up by: it reads the rows another condition's
+        # index finds and tests each against the matches (listed once), instead of looking up
+        # every match by primary key.
+        return compiler.process((element.column + 0).in_(ids), **kw)
     return compiler.process(element.column.in_(ids), **kw)
 
 
-def matches(column: ColumnElement[Any], kind: str, query: SearchQuery) -> ColumnElement[bool]:
-    """The rows of a kind (``column`` their id) that match a parsed query, on either database."""
-    return _Matches(column, kind, query)
+def matches(column: ColumnElement[Any], kind: str, query: SearchQuery, last: bool = False) -> ColumnElement[bool]:
+    """The rows of a kind (``column`` their id) that match a parsed query, on either database.
+
+    ``last``: the rows are found by another condition (a partner's index), then tested against
+    the matches; for a query matching many rows and a filter keeping few (SQLite, which
+    otherwise starts from the matches whatever their number; PostgreSQL chooses by its
+    statistics)."""
+    return _Matches(column, kind, query, last)
 
 
 def _marked_bodies(connection: Connection, kind: str, ids: list[int], query: SearchQuery) -> dict[int, str]:

@@ -56,8 +56,9 @@ CACHE_SECONDS = float(os.environ.get("AIDTRACE_WEB_CACHE_SECONDS", "60"))
 def registry_version(connection: Connection) -> tuple:
     """A fingerprint that changes when documents, mentions or reviews are added (ingest,
     re-extraction, review): the newest id of each, which the primary keys give at once."""
-    values = [connection.execute(select(func.max(table.c.id))).scalar() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
-    return (connection.engine.url.render_as_string(), *values)
+    # One statement, not three: every cached count and list of a request asks for it.
+    newest = [select(func.max(table.c.id)).scalar_subquery() for table in (DOCUMENTS, MENTIONS, REVIEWS)]
+    return (connection.engine.url.render_as_string(), *connection.execute(select(*newest)).one())
 
 
 def cached(connection: Connection, key: tuple, compute: Callable[[], Any]) -> Any:
@@ -269,7 +270,7 @@ def visible(table: Table) -> ColumnElement[bool]:
     return table.c.review_state != HIDDEN_STATE
 
 
-def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
+def _conditions(kind: str, flt: FactFilter, match_last: bool = False) -> list[ColumnElement[bool]]:
     listing = KINDS[kind].listing
     table = TABLES[kind]
     where: list[ColumnElement[bool]] = []
@@ -296,8 +297,31 @@ def _conditions(kind: str, flt: FactFilter) -> list[ColumnElement[bool]]:
         # "2023-04" as an upper bound includes every day of April.
         where.append(date_column <= flt.date_to + ("-99" if len(flt.date_to) < 10 else ""))
     if flt.q:
-        where.append(search.matches(table.c.id, kind, search_query(flt.q)))
+        where.append(search.matches(table.c.id, kind, search_query(flt.q), match_last))
     return where
+
+
+def _indexed_filter(kind: str, flt: FactFilter) -> bool:
+    """Whether the filter asks a column for one value that leads an index of the kind's table
+    (a commitment's donor, a meeting's region ...): the rows it keeps are found without reading
+    the others."""
+    listing = KINDS[kind].listing
+    table = TABLES[kind]
+    columns = [name for name, value in ((listing.partner, flt.partner and not listing.partner_list),
+                                        (listing.region, flt.region),
+                                        (listing.person, flt.person and not listing.person_list)) if name and value]
+    columns += [name for name in flt.choices if name in table.c and not isinstance(table.c[name].type, JSON)]
+    leading = {next(iter(index.columns)).name for index in table.indexes}
+    return any(name in leading for name in columns)
+
+
+def _match_last(connection: Connection, kind: str, flt: FactFilter) -> bool:
+    """Whether SQLite should read a search's rows through its filter's index and test each
+    against the matches (a small partner's "howitzer": 2,838 rows tested instead of 35,000
+    matches looked up): when an index serves the filter and the query matches many rows."""
+    if not flt.q or connection.dialect.name != "sqlite" or not _indexed_filter(kind, flt):
+        return False
+    return search.many_matches(connection, kind, search_query(flt.q), MATCH_LAST_ABOVE)
 
 
 def _order(kind: str, flt: FactFilter, dialect: str = "sqlite") -> list[ColumnElement[Any]]:
@@ -339,24 +363,25 @@ def count_facts(connection: Connection, kind: str, flt: FactFilter) -> int:
     Asking the database for "state is not rejected" instead makes it read every matching row.
     """
     table = TABLES[kind]
+    last = _match_last(connection, kind, flt)
 
     def number(*where: ColumnElement[bool]) -> int:
         return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
     if flt.state:
-        return number(*_conditions(kind, flt))
+        return number(*_conditions(kind, flt, last))
     if _only_searched(flt):
         every = search.count(connection, kind, flt.q)  # the index counts its matches faster than a join
     else:
-        every = number(*_conditions(kind, replace(flt, state="all")))
+        every = number(*_conditions(kind, replace(flt, state="all"), last))
     rejected = connection.execute(
         select(table.c.id).where(table.c.review_state == HIDDEN_STATE).limit(REJECTED_SUBTRACT_LIMIT + 1)
     ).scalars().all()
     if not rejected:
         return every
     if len(rejected) > REJECTED_SUBTRACT_LIMIT:
-        return number(*_conditions(kind, flt))
-    return every - number(*_conditions(kind, replace(flt, state="all")), table.c.id.in_(rejected))
+        return number(*_conditions(kind, flt, last))
+    return every - number(*_conditions(kind, replace(flt, state="all"), last), table.c.id.in_(rejected))
 
 
 def with_person_names(connection: Connection, flt: FactFilter) -> FactFilter:
@@ -371,6 +396,8 @@ def with_person_names(connection: Connection, flt: FactFilter) -> FactFilter:
 # A search with at most this many results lists them by id: the ids are found once (cached with
 # its count) and each page reads its rows by primary key.
 LISTED_BY_ID = 2000
+# A search with a filter an index serves tests its matches last (SQLite) above this many matches.
+MATCH_LAST_ABOVE = 2000
 
 
 def list_facts(connection: Connection, kind: str, flt: FactFilter) -> dict[str, Any]:
@@ -406,7 +433,8 @@ def _rows_by_id(connection: Connection, kind: str, flt: FactFilter) -> list[Mapp
 
     def ordered_ids() -> list[int]:
         order = [table.c.id.desc()] if not flt.sort else _order(kind, flt, connection.dialect.name)
-        return list(connection.execute(select(table.c.id).where(*_conditions(kind, flt)).order_by(*order)
+        where = _conditions(kind, flt, _match_last(connection, kind, flt))
+        return list(connection.execute(select(table.c.id).where(*where).order_by(*order)
                                        .limit(LISTED_BY_ID + 1)).scalars())
 
     ids = cached(connection, ("ids", kind, flt.cache_key(), flt.sort), ordered_ids)
