@@ -61,6 +61,9 @@ def endorsements(annotate, text):
     ("Chancellor of Austria Karl Nehammer came to Kyiv. "
      "Volodymyr Zelenskyy thanked him for the firm support for the territorial integrity of Ukraine.",
      {("AUT", "territorial_integrity")}),
+    # "European and Euro-Atlantic" names both memberships
+    ("Slovenia confirmed its support for Ukraine's European and Euro-Atlantic aspirations.",
+     {("SVN", "eu_membership"), ("SVN", "nato_membership")}),
 ])
 def test_stated_support_for_a_goal(annotate, text, expected):
     assert endorsements(annotate, text) == expected
