@@ -234,3 +234,15 @@ def test_the_place_a_visitor_is_greeted_in_beats_where_she_went_alone(annotate):
             "During the meeting, Mette Frederiksen said that she had visited Irpin earlier in the day.")
     (m,) = meetings(annotate, text)
     assert (m.place, m.region, m.country) == ("Lviv", "UA-46", "UKR")
+
+
+def test_talks_at_a_named_place_are_in_person_even_with_discussed(annotate):
+    (m,) = meetings(annotate, "During the talks in Lviv, President Volodymyr Zelenskyy and Prime Minister of Greece "
+                              "Kyriakos Mitsotakis discussed the export of grain.")
+    assert (m.mode, m.place, m.region, m.country) == ("in_person", "Lviv", "UA-46", "UKR")
+
+
+def test_the_first_person_subject_of_a_verb_before_and_is_the_author(nlp):
+    found = release(nlp, "We also worked and spoke with Prime Minister of Spain Pedro Sanchez, "
+                         "with President of Chile Gabriel Boric.")
+    assert sorted(tuple(sorted(surnames_of(m))) for m in found) == [("Boric", "Zelenskyy"), ("Sanchez", "Zelenskyy")]

@@ -353,6 +353,8 @@ def _first_person(sent: Span, cue: re.Match[str]) -> bool:
         if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
             if cue_token.i == token.head.i or (cue_token.head.i == token.head.i and cue_token.dep_ in ("dobj", "obj")):
                 return True
+            if cue_token.dep_ == "conj" and cue_token.head.i == token.head.i:
+                return True  # "We also worked and spoke with X": the subject of the first verb
     return False
 
 
