@@ -246,3 +246,13 @@ def test_the_first_person_subject_of_a_verb_before_and_is_the_author(nlp):
     found = release(nlp, "We also worked and spoke with Prime Minister of Spain Pedro Sanchez, "
                          "with President of Chile Gabriel Boric.")
     assert sorted(tuple(sorted(surnames_of(m))) for m in found) == [("Boric", "Zelenskyy"), ("Sanchez", "Zelenskyy")]
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Chancellor Olaf Scholz met President Emmanuel Macron in Paris earlier this month.", "2023-06"),
+    ("In May, Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen.", "2023-05"),
+    ("Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen on June 2.", "2023-06-02"),
+])
+def test_a_meeting_dated_only_by_its_month_gets_the_month(annotate, text, date):
+    (m,) = meetings(annotate, text)
+    assert m.date == date

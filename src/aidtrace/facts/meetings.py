@@ -424,13 +424,25 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
+    """The day of the meeting; a month when its reports name only the month ("in March",
+    "earlier this month"); the publication day when they name neither; None when they say it
+    happened at some unstated earlier time ("recently")."""
+    published = doc._.published
+    month = None
     for sent in sentences:
-        if _pattern("vague_time").search(_sentence_text(sent)):
+        text = _sentence_text(sent)
+        if published and _pattern("this_month").search(text):
+            month = month or published[:7]
+            text = _pattern("this_month").sub(" ", text)  # "earlier this month" is not vague
+        if _pattern("vague_time").search(text):
             return None
         for mention in doc._.dates or ():
-            if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
-                return mention.value
-    return doc._.published
+            if sent.start_char <= mention.start < sent.end_char:
+                if len(mention.value) == 10:
+                    return mention.value
+                if len(mention.value) == 7 and (published is None or mention.value <= published[:7]):
+                    month = month or mention.value
+    return month or published
 
 
 def _mode(sentences: list[Span]) -> str:
