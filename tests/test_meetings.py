@@ -252,6 +252,10 @@ def test_the_first_person_subject_of_a_verb_before_and_is_the_author(nlp):
     ("Chancellor Olaf Scholz met President Emmanuel Macron in Paris earlier this month.", "2023-06"),
     ("In May, Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen.", "2023-05"),
     ("Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen on June 2.", "2023-06-02"),
+    # a later sentence recalling another month does not date the meeting
+    ("Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen. "
+     "During the meeting, they recalled the agreements reached during the visit of Mark Rutte to Denmark in March.",
+     "2023-06-15"),
 ])
 def test_a_meeting_dated_only_by_its_month_gets_the_month(annotate, text, date):
     (m,) = meetings(annotate, text)

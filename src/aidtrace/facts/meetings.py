@@ -432,7 +432,7 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
     for sent in sentences:
         text = _sentence_text(sent)
         if published and _pattern("this_month").search(text):
-            month = month or published[:7]
+            month = month or (published[:7] if sent is sentences[0] else None)
             text = _pattern("this_month").sub(" ", text)  # "earlier this month" is not vague
         if _pattern("vague_time").search(text):
             return None
@@ -440,8 +440,9 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
             if sent.start_char <= mention.start < sent.end_char:
                 if len(mention.value) == 10:
                     return mention.value
-                if len(mention.value) == 7 and (published is None or mention.value <= published[:7]):
-                    month = month or mention.value
+                if len(mention.value) == 7 and sent is sentences[0] and (
+                        published is None or mention.value <= published[:7]):
+                    month = month or mention.value  # only the first report's: later ones recall other times
     return month or published
 
 
