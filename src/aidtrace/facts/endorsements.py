@@ -138,6 +138,9 @@ def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
     start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
     named = actors_in(doc, start, end) + _group_members(doc_text(doc), start, end)
     codes = [code for offset, code in sorted(named) if not cue.start_char <= offset < cue.end_char]
+    if not codes and token.lower_ in table("endorsement_anaphors.tsv") and not any(
+            c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" for c in token.children):
+        codes.append(table("endorsement_anaphors.tsv")[token.lower_])  # "the bloc", "the Alliance"
     spans = {(t.idx, t.idx + len(t.text)) for t in tokens if t.pos_ == "PRON"}
     for mention in doc._.person_mentions or ():
         if mention.how == "pronoun" and (mention.start, mention.end) in spans and mention.person.actor:
