@@ -64,6 +64,8 @@ def endorsements(annotate, text):
     # "European and Euro-Atlantic" names both memberships
     ("Slovenia confirmed its support for Ukraine's European and Euro-Atlantic aspirations.",
      {("SVN", "eu_membership"), ("SVN", "nato_membership")}),
+    # "In May" is a date, not the modal "may"
+    ("In May the Netherlands came out in support of a special tribunal.", {("NLD", "accountability")}),
     # "the bloc" and "the Alliance" of news stand for the EU and NATO
     ("The 27-member bloc adopted a further package of sanctions against Moscow.", {("EU", "sanctions")}),
     ("The Alliance confirmed its backing for Ukraine's territorial integrity.", {("NATO", "territorial_integrity")}),

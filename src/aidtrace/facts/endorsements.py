@@ -94,7 +94,7 @@ def _blocked(token: Token) -> bool:
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in blockers for c in child.children):
             return True  # "... impose on Russia if it invades"
         if child.dep_ == "prep" and child.lower_ == "in" and any(
-                c.dep_ == "pobj" and c.lower_ in blockers for c in child.children):
+                c.dep_ == "pobj" and c.lower_ in words("endorsement_conditions.txt") for c in child.children):
             return True  # "in the case of an invasion, sanctions will ..."
     return False
 
