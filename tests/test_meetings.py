@@ -260,3 +260,15 @@ def test_the_first_person_subject_of_a_verb_before_and_is_the_author(nlp):
 def test_a_meeting_dated_only_by_its_month_gets_the_month(annotate, text, date):
     (m,) = meetings(annotate, text)
     assert m.date == date
+
+
+def test_a_planned_visit_elsewhere_in_the_text_does_not_place_the_meeting(annotate):
+    text = ("On the sidelines of the summit, President Volodymyr Zelenskyy met with Prime Minister of Spain Pedro Sanchez. "
+            "Volodymyr Zelenskyy invited Pedro Sanchez to pay a visit to Kyiv next month.")
+    (m,) = meetings(annotate, text)
+    assert (m.place, m.region, m.country) == (None, None, None)
+
+
+def test_a_month_that_opens_a_span_does_not_date_the_meeting(annotate):
+    (m,) = meetings(annotate, "Prime Minister Mark Rutte has met Prime Minister Mette Frederiksen twice since March.")
+    assert m.date == "2023-06-15"

@@ -397,13 +397,14 @@ def _place_sentences(doc: Doc, draft: _Draft, sentences: list[Span]) -> list[Spa
                     if any(m.person is p for p in draft.people)})
     first = [s for i, s in enumerate(draft.sentences) if i == 0 or named(s) >= 2]
     hosted = [s for s in sentences if named(s) >= 1 and _pattern("hosted").search(_sentence_text(s))
-              and all(s.start != f.start for f in first)]
+              and not _pattern("future").search(_sentence_text(s)) and all(s.start != f.start for f in first)]
     rest = [s for s in draft.sentences if all(s.start != t.start for t in first + hosted)]
     return first + hosted + rest
 
 
-def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str | None]:
-    """(place as written, region, country) of where the meeting happened."""
+def _place(doc: Doc, sentences: list[Span], reports: list[Span]) -> tuple[str | None, str | None, str | None]:
+    """(place as written, region, country) of where the meeting happened: a place named in the
+    ``sentences``, else Ukraine when one of its own ``reports`` speaks of a visit to Ukraine."""
     for sent in sentences:
         for place in doc._.places or ():
             if sent.start_char <= place.start < sent.end_char:
@@ -417,7 +418,7 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                 before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()  # "in Riga", "to Beijing"
                 if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
-    for sent in sentences:
+    for sent in reports:
         if _pattern("visit_ukraine").search(_sentence_text(sent)):
             return None, None, "UKR"
     return None, None, None
@@ -441,7 +442,8 @@ def _date(doc: Doc, sentences: list[Span]) -> str | None:
                 if len(mention.value) == 10:
                     return mention.value
                 if len(mention.value) == 7 and sent is sentences[0] and (
-                        published is None or mention.value <= published[:7]):
+                        published is None or mention.value <= published[:7]) and not _pattern("span_start").search(
+                        doc_text(doc)[max(sent.start_char, mention.start - 12):mention.start]):
                     month = month or mention.value  # only the first report's: later ones recall other times
     return month or published
 
@@ -604,7 +606,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
         place, region, country = (None, None, None) if mode == "phone" else _place(
-            doc, _place_sentences(doc, draft, sentences))
+            doc, _place_sentences(doc, draft, sentences), draft.sentences)
         meetings.append(Meeting(
             participants=[p.name for p in draft.people],
             mode=mode,
