@@ -272,3 +272,18 @@ def test_a_planned_visit_elsewhere_in_the_text_does_not_place_the_meeting(annota
 def test_a_month_that_opens_a_span_does_not_date_the_meeting(annotate):
     (m,) = meetings(annotate, "Prime Minister Mark Rutte has met Prime Minister Mette Frederiksen twice since March.")
     assert m.date == "2023-06-15"
+
+
+def test_one_person_who_spoke_with_a_list_had_a_call_with_each(annotate):
+    text = ("President Volodymyr Zelenskyy also spoke with Prime Minister of Norway Jonas Gahr Store, "
+            "Prime Minister of Belgium Alexander De Croo and President of Finland Sauli Niinisto.")
+    found = meetings(annotate, text)
+    assert sorted(tuple(sorted(p.split()[-1] for p in m.participants)) for m in found) == [
+        ("Croo", "Zelenskyy"), ("Niinisto", "Zelenskyy"), ("Store", "Zelenskyy")]
+
+
+def test_a_joint_call_with_a_list_stays_one_meeting(annotate):
+    text = ("President Joe Biden spoke with President Emmanuel Macron, Chancellor Olaf Scholz and "
+            "Prime Minister Boris Johnson in a joint call.")
+    (m,) = meetings(annotate, text)
+    assert len(m.participants) == 4

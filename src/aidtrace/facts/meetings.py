@@ -338,6 +338,29 @@ def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
     return cache.setdefault(key, Person(name=name, surname=name.split()[-1], actor=actor))
 
 
+def _calls_each(doc: Doc, sent: Span, cue: re.Match[str], people: list[Person]) -> list[tuple[Person, Person]]:
+    """(caller, counterpart) for each of the people listed after "with" when one person is the
+    subject of a "spoke with"/"talked with" cue ("Zelenskyy also spoke with X, Y and Z"); nothing
+    for two callers ("Lavrov and Blinken spoke"), a joint call, fewer than two listed, or another cue."""
+    text = _sentence_text(sent)
+    if not _pattern("talked_with").match(text, cue.start()) or _pattern("joint").search(text):
+        return []
+    verb = next((t for t in sent if t.idx == sent.start_char + cue.start()), None)
+    if verb is None:
+        return []
+
+    def people_in(token: Token) -> list[Person]:
+        lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+        found = {id(m.person): m.person for m in person_mentions_in(doc, lo, hi) if any(m.person is p for p in people)}
+        return list(found.values())
+
+    callers = [p for c in verb.children if c.dep_ == "nsubj" for p in people_in(c)]
+    listed = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in people_in(c)]
+    if len(callers) != 1 or len(listed) < 2:
+        return []
+    return [(callers[0], p) for p in listed if p is not callers[0]]
+
+
 def _first_person(sent: Span, cue: re.Match[str]) -> bool:
     """The author reports the meeting: "I" or "we" is the subject of the cue's verb ("I spoke with",
     "I held talks with"), outside quotations (there "I" is whoever is quoted). "I am grateful for
@@ -578,6 +601,12 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
                 drafts.append(_Draft([author, counterpart], [sent], first_person=True))
+            current = drafts[-1]
+            continue
+        calls = None if first_person or len(people) < 3 or _mode([sent]) != "phone" else _calls_each(doc, sent, cue, people)
+        if calls:
+            # "Zelenskyy also spoke with X, Y and Z": as in a first-person report, a call each.
+            drafts.extend(_Draft(list(pair), [sent]) for pair in calls)
             current = drafts[-1]
             continue
         if first_person and len(people) < 2:
