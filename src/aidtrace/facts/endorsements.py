@@ -11,8 +11,12 @@ subject who is no actor ("the West"), met there means no ally holds it; a blocke
 hypothetical) means none. Sanctions named by their issuer ("EU sanctions", "the sanctions imposed
 by the European Union") are the issuer's; sanctions aimed at someone other than Russia are
 nobody's. "The parties", "the ministers", "a common vision" (data/endorsement_roles.tsv) stand
-for the document's partners; the verbless list items of a speech ("And assistance in the
-investigation of war crimes.") for the partner it thanked. One endorsement per actor and subject
+for the document's partners, but "EU leaders" for the EU; groups of countries ("the Baltic
+states") for each member; "the bloc" and "the Alliance" for the EU and NATO
+(data/endorsement_anaphors.tsv); the verbless list items of a speech ("And assistance in the
+investigation of war crimes.") for the partner it thanked. The aggressor held to account or hit
+by sanctions is their target, not a holder; an obligation laid on an ally ("The EU must ...") is a
+call on it, and a poll's majority of a people is not its government. One endorsement per actor and subject
 per document, with every sentence as evidence.
 """
 from __future__ import annotations

@@ -11,11 +11,14 @@
    (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
 3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
    person joins the meeting before when it refers back to it ("During the talks, ..."); any other
-   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" is one call each.
+   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" (or "Zelenskyy also
+   spoke with X, Y and Z") is one call each.
    The people listed as attending ("The event was attended by ...") and, for a meeting that is an
    event of its own (a council, a video conference), the people who speak at it take part too.
-4. Mode, place, region, country and date come from the trigger sentences; a press release that
-   gives no other date dates the meeting on its publication day.
+4. Mode, place, region, country and date come from the trigger sentences; the place is read first
+   from the first report and those naming two participants, then from where a participant is
+   greeted or arrives, then from the other reports. A press release that gives no other date dates
+   the meeting on its publication day; a first report naming only a month dates it by the month.
 5. Topics (data/meeting_topics.tsv) come from what is said at that meeting: the meeting a document
    reports in its first sentences owns the rest of it but for other meetings' sentences; any other
    meeting owns its triggers and the sentences that go on about its own counterpart ("I thanked him
