@@ -61,6 +61,14 @@ def endorsements(annotate, text):
     ("Chancellor of Austria Karl Nehammer came to Kyiv. "
      "Volodymyr Zelenskyy thanked him for the firm support for the territorial integrity of Ukraine.",
      {("AUT", "territorial_integrity")}),
+    # "European and Euro-Atlantic" names both memberships
+    ("Slovenia confirmed its support for Ukraine's European and Euro-Atlantic aspirations.",
+     {("SVN", "eu_membership"), ("SVN", "nato_membership")}),
+    # "In May" is a date, not the modal "may"
+    ("In May the Netherlands came out in support of a special tribunal.", {("NLD", "accountability")}),
+    # "the bloc" and "the Alliance" of news stand for the EU and NATO
+    ("The 27-member bloc adopted a further package of sanctions against Moscow.", {("EU", "sanctions")}),
+    ("The Alliance confirmed its backing for Ukraine's territorial integrity.", {("NATO", "territorial_integrity")}),
 ])
 def test_stated_support_for_a_goal(annotate, text, expected):
     assert endorsements(annotate, text) == expected

@@ -234,3 +234,56 @@ def test_the_place_a_visitor_is_greeted_in_beats_where_she_went_alone(annotate):
             "During the meeting, Mette Frederiksen said that she had visited Irpin earlier in the day.")
     (m,) = meetings(annotate, text)
     assert (m.place, m.region, m.country) == ("Lviv", "UA-46", "UKR")
+
+
+def test_talks_at_a_named_place_are_in_person_even_with_discussed(annotate):
+    (m,) = meetings(annotate, "During the talks in Lviv, President Volodymyr Zelenskyy and Prime Minister of Greece "
+                              "Kyriakos Mitsotakis discussed the export of grain.")
+    assert (m.mode, m.place, m.region, m.country) == ("in_person", "Lviv", "UA-46", "UKR")
+
+
+def test_the_first_person_subject_of_a_verb_before_and_is_the_author(nlp):
+    found = release(nlp, "We also worked and spoke with Prime Minister of Spain Pedro Sanchez, "
+                         "with President of Chile Gabriel Boric.")
+    assert sorted(tuple(sorted(surnames_of(m))) for m in found) == [("Boric", "Zelenskyy"), ("Sanchez", "Zelenskyy")]
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Chancellor Olaf Scholz met President Emmanuel Macron in Paris earlier this month.", "2023-06"),
+    ("In May, Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen.", "2023-05"),
+    ("Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen on June 2.", "2023-06-02"),
+    # a later sentence recalling another month does not date the meeting
+    ("Prime Minister Mark Rutte met Prime Minister Mette Frederiksen in Copenhagen. "
+     "During the meeting, they recalled the agreements reached during the visit of Mark Rutte to Denmark in March.",
+     "2023-06-15"),
+])
+def test_a_meeting_dated_only_by_its_month_gets_the_month(annotate, text, date):
+    (m,) = meetings(annotate, text)
+    assert m.date == date
+
+
+def test_a_planned_visit_elsewhere_in_the_text_does_not_place_the_meeting(annotate):
+    text = ("On the sidelines of the summit, President Volodymyr Zelenskyy met with Prime Minister of Spain Pedro Sanchez. "
+            "Volodymyr Zelenskyy invited Pedro Sanchez to pay a visit to Kyiv next month.")
+    (m,) = meetings(annotate, text)
+    assert (m.place, m.region, m.country) == (None, None, None)
+
+
+def test_a_month_that_opens_a_span_does_not_date_the_meeting(annotate):
+    (m,) = meetings(annotate, "Prime Minister Mark Rutte has met Prime Minister Mette Frederiksen twice since March.")
+    assert m.date == "2023-06-15"
+
+
+def test_one_person_who_spoke_with_a_list_had_a_call_with_each(annotate):
+    text = ("President Volodymyr Zelenskyy also spoke with Prime Minister of Norway Jonas Gahr Store, "
+            "Prime Minister of Belgium Alexander De Croo and President of Finland Sauli Niinisto.")
+    found = meetings(annotate, text)
+    assert sorted(tuple(sorted(p.split()[-1] for p in m.participants)) for m in found) == [
+        ("Croo", "Zelenskyy"), ("Niinisto", "Zelenskyy"), ("Store", "Zelenskyy")]
+
+
+def test_a_joint_call_with_a_list_stays_one_meeting(annotate):
+    text = ("President Joe Biden spoke with President Emmanuel Macron, Chancellor Olaf Scholz and "
+            "Prime Minister Boris Johnson in a joint call.")
+    (m,) = meetings(annotate, text)
+    assert len(m.participants) == 4

@@ -11,8 +11,12 @@ subject who is no actor ("the West"), met there means no ally holds it; a blocke
 hypothetical) means none. Sanctions named by their issuer ("EU sanctions", "the sanctions imposed
 by the European Union") are the issuer's; sanctions aimed at someone other than Russia are
 nobody's. "The parties", "the ministers", "a common vision" (data/endorsement_roles.tsv) stand
-for the document's partners; the verbless list items of a speech ("And assistance in the
-investigation of war crimes.") for the partner it thanked. One endorsement per actor and subject
+for the document's partners, but "EU leaders" for the EU; groups of countries ("the Baltic
+states") for each member; "the bloc" and "the Alliance" for the EU and NATO
+(data/endorsement_anaphors.tsv); the verbless list items of a speech ("And assistance in the
+investigation of war crimes.") for the partner it thanked. The aggressor held to account or hit
+by sanctions is their target, not a holder; an obligation laid on an ally ("The EU must ...") is a
+call on it, and a poll's majority of a people is not its government. One endorsement per actor and subject
 per document, with every sentence as evidence.
 """
 from __future__ import annotations
@@ -94,7 +98,7 @@ def _blocked(token: Token) -> bool:
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in blockers for c in child.children):
             return True  # "... impose on Russia if it invades"
         if child.dep_ == "prep" and child.lower_ == "in" and any(
-                c.dep_ == "pobj" and c.lower_ in blockers for c in child.children):
+                c.dep_ == "pobj" and c.lower_ in words("endorsement_conditions.txt") for c in child.children):
             return True  # "in the case of an invasion, sanctions will ..."
     return False
 
@@ -138,6 +142,9 @@ def _phrase_actors(doc: Doc, token: Token, cue: Span) -> list[str]:
     start, end = min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
     named = actors_in(doc, start, end) + _group_members(doc_text(doc), start, end)
     codes = [code for offset, code in sorted(named) if not cue.start_char <= offset < cue.end_char]
+    if not codes and token.lower_ in table("endorsement_anaphors.tsv") and not any(
+            c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" for c in token.children):
+        codes.append(table("endorsement_anaphors.tsv")[token.lower_])  # "the bloc", "the Alliance"
     spans = {(t.idx, t.idx + len(t.text)) for t in tokens if t.pos_ == "PRON"}
     for mention in doc._.person_mentions or ():
         if mention.how == "pronoun" and (mention.start, mention.end) in spans and mention.person.actor:

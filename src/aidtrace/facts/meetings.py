@@ -11,11 +11,14 @@
    (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
 3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
    person joins the meeting before when it refers back to it ("During the talks, ..."); any other
-   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" is one call each.
+   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" (or "Zelenskyy also
+   spoke with X, Y and Z") is one call each.
    The people listed as attending ("The event was attended by ...") and, for a meeting that is an
    event of its own (a council, a video conference), the people who speak at it take part too.
-4. Mode, place, region, country and date come from the trigger sentences; a press release that
-   gives no other date dates the meeting on its publication day.
+4. Mode, place, region, country and date come from the trigger sentences; the place is read first
+   from the first report and those naming two participants, then from where a participant is
+   greeted or arrives, then from the other reports. A press release that gives no other date dates
+   the meeting on its publication day; a first report naming only a month dates it by the month.
 5. Topics (data/meeting_topics.tsv) come from what is said at that meeting: the meeting a document
    reports in its first sentences owns the rest of it but for other meetings' sentences; any other
    meeting owns its triggers and the sentences that go on about its own counterpart ("I thanked him
@@ -338,6 +341,29 @@ def _author(doc: Doc, cache: dict[str, Person]) -> Person | None:
     return cache.setdefault(key, Person(name=name, surname=name.split()[-1], actor=actor))
 
 
+def _calls_each(doc: Doc, sent: Span, cue: re.Match[str], people: list[Person]) -> list[tuple[Person, Person]]:
+    """(caller, counterpart) for each of the people listed after "with" when one person is the
+    subject of a "spoke with"/"talked with" cue ("Zelenskyy also spoke with X, Y and Z"); nothing
+    for two callers ("Lavrov and Blinken spoke"), a joint call, fewer than two listed, or another cue."""
+    text = _sentence_text(sent)
+    if not _pattern("talked_with").match(text, cue.start()) or _pattern("joint").search(text):
+        return []
+    verb = next((t for t in sent if t.idx == sent.start_char + cue.start()), None)
+    if verb is None:
+        return []
+
+    def people_in(token: Token) -> list[Person]:
+        lo, hi = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+        found = {id(m.person): m.person for m in person_mentions_in(doc, lo, hi) if any(m.person is p for p in people)}
+        return list(found.values())
+
+    callers = [p for c in verb.children if c.dep_ == "nsubj" for p in people_in(c)]
+    listed = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in people_in(c)]
+    if len(callers) != 1 or len(listed) < 2:
+        return []
+    return [(callers[0], p) for p in listed if p is not callers[0]]
+
+
 def _first_person(sent: Span, cue: re.Match[str]) -> bool:
     """The author reports the meeting: "I" or "we" is the subject of the cue's verb ("I spoke with",
     "I held talks with"), outside quotations (there "I" is whoever is quoted). "I am grateful for
@@ -353,6 +379,8 @@ def _first_person(sent: Span, cue: re.Match[str]) -> bool:
         if token.dep_ in ("nsubj", "nsubjpass") and pronoun.match(token.text):
             if cue_token.i == token.head.i or (cue_token.head.i == token.head.i and cue_token.dep_ in ("dobj", "obj")):
                 return True
+            if cue_token.dep_ == "conj" and cue_token.head.i == token.head.i:
+                return True  # "We also worked and spoke with X": the subject of the first verb
     return False
 
 
@@ -395,13 +423,14 @@ def _place_sentences(doc: Doc, draft: _Draft, sentences: list[Span]) -> list[Spa
                     if any(m.person is p for p in draft.people)})
     first = [s for i, s in enumerate(draft.sentences) if i == 0 or named(s) >= 2]
     hosted = [s for s in sentences if named(s) >= 1 and _pattern("hosted").search(_sentence_text(s))
-              and all(s.start != f.start for f in first)]
+              and not _pattern("future").search(_sentence_text(s)) and all(s.start != f.start for f in first)]
     rest = [s for s in draft.sentences if all(s.start != t.start for t in first + hosted)]
     return first + hosted + rest
 
 
-def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str | None]:
-    """(place as written, region, country) of where the meeting happened."""
+def _place(doc: Doc, sentences: list[Span], reports: list[Span]) -> tuple[str | None, str | None, str | None]:
+    """(place as written, region, country) of where the meeting happened: a place named in the
+    ``sentences``, else Ukraine when one of its own ``reports`` speaks of a visit to Ukraine."""
     for sent in sentences:
         for place in doc._.places or ():
             if sent.start_char <= place.start < sent.end_char:
@@ -415,20 +444,34 @@ def _place(doc: Doc, sentences: list[Span]) -> tuple[str | None, str | None, str
                 before = doc_text(doc)[max(sent.start_char, actor.start - 4): actor.start].lower().split()  # "in Riga", "to Beijing"
                 if before and before[-1] in ("in", "to"):
                     return actor.text, None, actor.code
-    for sent in sentences:
+    for sent in reports:
         if _pattern("visit_ukraine").search(_sentence_text(sent)):
             return None, None, "UKR"
     return None, None, None
 
 
 def _date(doc: Doc, sentences: list[Span]) -> str | None:
+    """The day of the meeting; a month when its reports name only the month ("in March",
+    "earlier this month"); the publication day when they name neither; None when they say it
+    happened at some unstated earlier time ("recently")."""
+    published = doc._.published
+    month = None
     for sent in sentences:
-        if _pattern("vague_time").search(_sentence_text(sent)):
+        text = _sentence_text(sent)
+        if published and _pattern("this_month").search(text):
+            month = month or (published[:7] if sent is sentences[0] else None)
+            text = _pattern("this_month").sub(" ", text)  # "earlier this month" is not vague
+        if _pattern("vague_time").search(text):
             return None
         for mention in doc._.dates or ():
-            if sent.start_char <= mention.start < sent.end_char and len(mention.value) == 10:
-                return mention.value
-    return doc._.published
+            if sent.start_char <= mention.start < sent.end_char:
+                if len(mention.value) == 10:
+                    return mention.value
+                if len(mention.value) == 7 and sent is sentences[0] and (
+                        published is None or mention.value <= published[:7]) and not _pattern("span_start").search(
+                        doc_text(doc)[max(sent.start_char, mention.start - 12):mention.start]):
+                    month = month or mention.value  # only the first report's: later ones recall other times
+    return month or published
 
 
 def _mode(sentences: list[Span]) -> str:
@@ -563,6 +606,12 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
                 drafts.append(_Draft([author, counterpart], [sent], first_person=True))
             current = drafts[-1]
             continue
+        calls = None if first_person or len(people) < 3 or _mode([sent]) != "phone" else _calls_each(doc, sent, cue, people)
+        if calls:
+            # "Zelenskyy also spoke with X, Y and Z": as in a first-person report, a call each.
+            drafts.extend(_Draft(list(pair), [sent]) for pair in calls)
+            current = drafts[-1]
+            continue
         if first_person and len(people) < 2:
             current = None  # the author with no named counterpart ("we talked with students"): what
             continue        # follows about "the meeting" is about that one
@@ -589,7 +638,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
         mode = _mode(draft.sentences)
         place, region, country = (None, None, None) if mode == "phone" else _place(
-            doc, _place_sentences(doc, draft, sentences))
+            doc, _place_sentences(doc, draft, sentences), draft.sentences)
         meetings.append(Meeting(
             participants=[p.name for p in draft.people],
             mode=mode,
