@@ -401,6 +401,7 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("The European Union agrees to send more artillery shells to Ukraine.", "pledged"),
     ("Slovakia plans to hand over its MiG-29 jets to Ukraine.", "pledged"),
     ("Greece intends to deliver armoured vehicles to Ukraine.", "pledged"),
+    ("After weeks of pressure, Sweden finally relented to send its Archer howitzers.", "pledged"),
 ])
 def test_status_follows_the_predicate(annotate, text, status):
     (c,) = commitments(annotate, text)
