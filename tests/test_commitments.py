@@ -649,3 +649,13 @@ def test_a_scaled_count_is_the_quantity_and_a_recipient_is_no_part_of_the_item(a
 def test_an_apposition_placing_the_item_in_something_larger_is_no_part_of_it(annotate):
     (c,) = commitments(annotate, "Poland has delivered more tanks, part of a wave of European support for the offensive.")
     assert (c.donor, c.item) == ("POL", "more tanks")
+
+
+def test_money_shared_with_unnamed_other_countries_has_no_ukrainian_amount(annotate):
+    (c,) = commitments(annotate, "Norway said it would allocate an extra $300m of military aid to Ukraine and other Nordic nations.")
+    assert (c.donor, c.amount) == ("NOR", None)
+
+
+def test_a_figure_since_the_war_began_in_a_clause_is_a_running_total(annotate):
+    (c,) = commitments(annotate, "Belgium has provided €90m in military assistance since Russia launched its invasion.")
+    assert (c.donor, c.amount, c.cumulative) == ("BEL", 90_000_000, True)

@@ -987,6 +987,9 @@ def _receivers(phrases: list[Token]) -> list[str]:
                 # "sent these funds to a logistics startup": money paid to a firm, not aid to Ukraine.
                 codes.append("@company")
                 continue
+            if receiver.lower_ in _closed("member") and any(c.lower_ in _closed("others") for c in receiver.children):
+                codes.append("@others")  # "to Ukraine and other European nations": unnamed sharers
+                continue
             # The receiver's own words, not an apposition or clause after it.
             named = [code for _, code in actors_in(receiver.doc, receiver.left_edge.idx,
                                                    receiver.idx + len(receiver.text), people=False)]
@@ -1418,6 +1421,8 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
     dates = doc._.dates or ()
     for token in tokens:
         if token.lower_ == "since":
+            if token.dep_ == "mark" and token.head.lower_ in _closed("onset"):
+                return True  # "since Russia began its invasion"
             nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
             if nxt is None:
                 continue
