@@ -402,6 +402,8 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("Slovakia plans to hand over its MiG-29 jets to Ukraine.", "pledged"),
     ("Greece intends to deliver armoured vehicles to Ukraine.", "pledged"),
     ("After weeks of pressure, Sweden finally relented to send its Archer howitzers.", "pledged"),
+    ("Estonian ministers have agreed to step up and deliver more air defence systems.", "pledged"),
+    ("Romania agreed on the schedule and delivered the mortars to Ukraine.", "delivered"),
 ])
 def test_status_follows_the_predicate(annotate, text, status):
     (c,) = commitments(annotate, text)
@@ -659,3 +661,14 @@ def test_money_shared_with_unnamed_other_countries_has_no_ukrainian_amount(annot
 def test_a_figure_since_the_war_began_in_a_clause_is_a_running_total(annotate):
     (c,) = commitments(annotate, "Belgium has provided €90m in military assistance since Russia launched its invasion.")
     assert (c.donor, c.amount, c.cumulative) == ("BEL", 90_000_000, True)
+
+
+@pytest.mark.parametrize("text, item", [
+    ("Zelenskyy thanked Norway for valuable military assistance, especially the transfer of NASAMS systems.",
+     "military assistance"),
+    ("Prime Minister of Finland Sanna Marin visited Kyiv. "
+     "I am also grateful for the financial support - 500 million euros for artillery.", "financial support"),
+])
+def test_an_example_or_the_purchase_of_an_item_is_no_item_of_its_own(annotate, text, item):
+    (c,) = commitments(annotate, text)
+    assert c.item == item

@@ -514,6 +514,9 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if head.dep_ == "prep" and head.lower_ in ("for", "to", "with") and head.head.i in positions \
                 and anchor.given_by is None:
             continue  # "60 boats with offshore raiding craft and dive boats": part of the boats
+        if head.dep_ == "prep" and head.lower_ == "for" and _in_money(head.head) and anchor.given_by is None \
+                and any(a.i in positions for a in head.head.ancestors):
+            continue  # "the financial support - one billion euros for weapons": what that sum buys
         inside = any(
             other is not anchor and other.token.i != anchor.token.i and anchor.token in other.item_tokens
             and other.token in anchor.token.ancestors
@@ -587,10 +590,12 @@ def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool
 
 
 def _introduces_examples(token: Token) -> bool:
-    """"including", "such as", "like": what follows names examples of the item before."""
+    """"including", "such as", "like", ", especially ...": what follows names examples of the item before."""
     doc = token.doc
     if token.lower_ in _closed("example"):
         return True
+    if token.dep_ == "appos" and any(c.dep_ == "advmod" and c.lower_ in _closed("especially") for c in token.children):
+        return True  # "military assistance, especially the transfer of Harpoon missiles"
     return token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ == "such"
 
 
@@ -917,6 +922,11 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
             governor = governor.head
         if _predicate_kind(governor) == "thanks":
             break  # "would like to thank him for handing over two fire engines": a delivery thanked for
+        # "agreed to step up and provide": the second verb of an infinitive shares its "to"; but
+        # "agreed on the plan and sent tanks" sent them.
+        infinitive_pair = clause.dep_ == "conj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in governor.children)
+        if clause.dep_ == "conj" and not infinitive_pair:
+            break
         # "decided/agreed/plans/ready to provide", "the decision (made by Japan) to allocate": under
         # a pledging word, directly or through the clause that carries the infinitive.
         if _predicate_kind(governor) == "pledged" or lex.predicates.get(governor.lower_, ("",))[0] == "pledged":
@@ -926,7 +936,7 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
         if (clause.dep_ in ("xcomp", "pcomp") or (clause.dep_ == "advcl" and infinitive)) and pledging(governor):
             return "pledged"
-        if governor.pos_ != "VERB" or clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp"):
+        if governor.pos_ != "VERB" or (clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp") and not infinitive_pair):
             break
         governor, clause = governor.head, governor
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children)
