@@ -672,3 +672,9 @@ def test_a_figure_since_the_war_began_in_a_clause_is_a_running_total(annotate):
 def test_an_example_or_the_purchase_of_an_item_is_no_item_of_its_own(annotate, text, item):
     (c,) = commitments(annotate, text)
     assert c.item == item
+
+
+def test_a_container_given_as_the_means_of_a_purpose_takes_the_purposes_kind(annotate):
+    text = "Croatia is ready to join the rebuilding of Ukraine's schools, in particular by providing equipment."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("HRV", "reconstruction", "pledged")

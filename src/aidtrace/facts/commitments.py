@@ -549,6 +549,7 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
         if _unspecified_container(anchor):
             kinds = [o.category for o in anchors
                      if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
+            kinds = kinds or _purposes(anchor, anchors)
             if kinds:
                 anchor.category = kinds[0]
     dropped: set[int] = set()
@@ -580,6 +581,16 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
                                             key=lambda t: t.i)
         dropped.update(id(o) for o in examples)
     return [a for a in anchors if id(a) not in dropped]
+
+
+def _purposes(container: _Anchor, anchors: list[_Anchor]) -> list[str]:
+    """"to contribute to the reconstruction of Ukraine by providing equipment": the kinds of aid a
+    means ("by providing ...") serves, which a container with no kind of its own takes."""
+    verb = container.token.head
+    if verb.dep_ != "pcomp" or verb.head.lower_ != "by":
+        return []
+    served = verb.head.head
+    return [o.category for o in anchors if o.token in served.subtree and o.token not in verb.subtree]
 
 
 def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool:
