@@ -678,3 +678,9 @@ def test_a_container_given_as_the_means_of_a_purpose_takes_the_purposes_kind(ann
     text = "Croatia is ready to join the rebuilding of Ukraine's schools, in particular by providing equipment."
     (c,) = commitments(annotate, text)
     assert (c.donor, c.category, c.status) == ("HRV", "reconstruction", "pledged")
+
+
+def test_it_after_a_package_subject_is_the_package_not_a_new_giver(annotate):
+    text = ("The United States announced $3 billion in military aid for Ukraine. The package includes money for "
+            "training. It also delivers more mortars, part of a surge of American support.")
+    assert [c.item for c in commitments(annotate, text)] == ["military aid"]

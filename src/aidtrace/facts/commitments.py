@@ -1205,6 +1205,8 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         found = _donors_at(step, token, context, own_subject=step.i in subject_verbs)
         if found == STOP:
             return []
+        if found == "anaphor" and _package_before(token.sent):
+            return []  # "The assistance package includes ... It also delivers more weapons": its content
         if found == "anaphor":
             # "Germany had chosen not to make public the weapons it had sent": a subject further up
             # comes first; then the ally named last before the pronoun ("The Baltic states ...
@@ -1246,6 +1248,17 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         only = _sole_ally(doc)
         return [only] if only else []
     return []
+
+
+def _package_before(sent: Span) -> bool:
+    """Whether the sentence before one has an aid package or aid in general as its subject, which an
+    "it" in this one then stands for ("The assistance package includes ... It also delivers ...")."""
+    doc = sent.doc
+    if sent.start == 0:
+        return False
+    previous = doc[sent.start - 1].sent
+    package = _package_words() | _lexicon().generic
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in package for t in previous)
 
 
 def _has_agent_slot(predicate: Token) -> bool:
