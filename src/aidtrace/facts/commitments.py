@@ -48,7 +48,7 @@ not_given_nouns.txt, not_giving_particles.txt, undecided_modifiers.txt, possibil
 endorsing_verbs.txt, company_words.txt, aggressor_names.txt, cumulative_phrases.txt,
 donor_anaphors.txt, country_groups.tsv, donor_dollars.tsv, owned_by_the_sides.txt,
 shelter_verbs.txt, displaced_people.txt, beneficiaries.txt, item_synonyms.tsv,
-pledge_auxiliaries.txt.
+pledge_auxiliaries.txt, manner_modifiers.txt, dollar_outlets.txt, multipliers.tsv.
 """
 from __future__ import annotations
 
