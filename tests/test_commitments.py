@@ -684,3 +684,13 @@ def test_it_after_a_package_subject_is_the_package_not_a_new_giver(annotate):
     text = ("The United States announced $3 billion in military aid for Ukraine. The package includes money for "
             "training. It also delivers more mortars, part of a surge of American support.")
     assert [c.item for c in commitments(annotate, text)] == ["military aid"]
+
+
+@pytest.mark.parametrize("text", [
+    "The minister described the speed of a new process of fixing donated weapons in Poland and Slovakia.",
+    "The minister praised the pace of a new process of fixing weapons donated and damaged in combat - "
+    "in Hungary, Lithuania and soon in Latvia.",
+    "The general noted the work of a centre of servicing weapons donated and damaged in battle - in Hungary and Lithuania.",
+])
+def test_countries_where_given_weapons_are_repaired_are_no_givers(annotate, text):
+    assert commitments(annotate, text) == []

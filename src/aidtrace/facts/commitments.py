@@ -1122,6 +1122,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             token, kind, children = grateful[0], "thanks", list(grateful[0].children)
     if kind == "thanks":
         for child in children:
+            if anchor in child.subtree:
+                continue  # "praised the pace of fixing weapons donated ... in Hungary": what is praised
             if child.dep_ in ("dobj", "dative") or (child.dep_ == "prep" and child.lower_ == "to"):
                 found = _referent(list(child.subtree), context)
                 if found and found != STOP:
@@ -1159,7 +1161,9 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             return STOP
     if token.pos_ in ("NOUN", "PROPN"):
         for child in children:
-            if child.dep_ == "prep" and child.lower_ == "of":
+            if child.dep_ == "prep" and child.lower_ == "of" and anchor not in child.subtree:
+                # The owner, not a phrase holding the item itself: "a process of repairing weapons
+                # donated and damaged in combat - in Slovakia, Romania" names places, no giver.
                 allies = _allies(doc, list(child.subtree))
                 if allies:
                     return allies
