@@ -404,6 +404,8 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("After weeks of pressure, Sweden finally relented to send its Archer howitzers.", "pledged"),
     ("Estonian ministers have agreed to step up and deliver more air defence systems.", "pledged"),
     ("Romania agreed on the schedule and delivered the mortars to Ukraine.", "delivered"),
+    ("He also welcomed other recent pledges from Spain and Portugal as well as Italy's recent announced "
+     "delivery of a new SAMP/T air defence system.", "pledged"),
 ])
 def test_status_follows_the_predicate(annotate, text, status):
     (c,) = commitments(annotate, text)

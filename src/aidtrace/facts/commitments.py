@@ -921,6 +921,9 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
 
     if pledging(predicate):
         return "pledged"
+    if predicate.pos_ == "NOUN" and any(c.dep_ in ("amod", "compound") and _predicate_kind(c) == "pledged"
+                                        for c in predicate.children):
+        return "pledged"  # "Germany's recently announced delivery of a Patriot battery", "promised deliveries"
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and (
             predicate.dep_ == "ROOT" or any(c.dep_ == "auxpass" for c in predicate.children)):
         return "pledged"  # "Germany to send tanks", "another Patriot system to be sent to Ukraine"
