@@ -401,6 +401,11 @@ def test_it_in_a_relative_clause_is_the_subject_above_not_the_last_country_named
     ("The European Union agrees to send more artillery shells to Ukraine.", "pledged"),
     ("Slovakia plans to hand over its MiG-29 jets to Ukraine.", "pledged"),
     ("Greece intends to deliver armoured vehicles to Ukraine.", "pledged"),
+    ("After weeks of pressure, Sweden finally relented to send its Archer howitzers.", "pledged"),
+    ("Estonian ministers have agreed to step up and deliver more air defence systems.", "pledged"),
+    ("Romania agreed on the schedule and delivered the mortars to Ukraine.", "delivered"),
+    ("He also welcomed other recent pledges from Spain and Portugal as well as Italy's recent announced "
+     "delivery of a new SAMP/T air defence system.", "pledged"),
 ])
 def test_status_follows_the_predicate(annotate, text, status):
     (c,) = commitments(annotate, text)
@@ -648,3 +653,46 @@ def test_a_scaled_count_is_the_quantity_and_a_recipient_is_no_part_of_the_item(a
 def test_an_apposition_placing_the_item_in_something_larger_is_no_part_of_it(annotate):
     (c,) = commitments(annotate, "Poland has delivered more tanks, part of a wave of European support for the offensive.")
     assert (c.donor, c.item) == ("POL", "more tanks")
+
+
+def test_money_shared_with_unnamed_other_countries_has_no_ukrainian_amount(annotate):
+    (c,) = commitments(annotate, "Norway said it would allocate an extra $300m of military aid to Ukraine and other Nordic nations.")
+    assert (c.donor, c.amount) == ("NOR", None)
+
+
+def test_a_figure_since_the_war_began_in_a_clause_is_a_running_total(annotate):
+    (c,) = commitments(annotate, "Belgium has provided €90m in military assistance since Russia launched its invasion.")
+    assert (c.donor, c.amount, c.cumulative) == ("BEL", 90_000_000, True)
+
+
+@pytest.mark.parametrize("text, item", [
+    ("Zelenskyy thanked Norway for valuable military assistance, especially the transfer of NASAMS systems.",
+     "military assistance"),
+    ("Prime Minister of Finland Sanna Marin visited Kyiv. "
+     "I am also grateful for the financial support - 500 million euros for artillery.", "financial support"),
+])
+def test_an_example_or_the_purchase_of_an_item_is_no_item_of_its_own(annotate, text, item):
+    (c,) = commitments(annotate, text)
+    assert c.item == item
+
+
+def test_a_container_given_as_the_means_of_a_purpose_takes_the_purposes_kind(annotate):
+    text = "Croatia is ready to join the rebuilding of Ukraine's schools, in particular by providing equipment."
+    (c,) = commitments(annotate, text)
+    assert (c.donor, c.category, c.status) == ("HRV", "reconstruction", "pledged")
+
+
+def test_it_after_a_package_subject_is_the_package_not_a_new_giver(annotate):
+    text = ("The United States announced $3 billion in military aid for Ukraine. The package includes money for "
+            "training. It also delivers more mortars, part of a surge of American support.")
+    assert [c.item for c in commitments(annotate, text)] == ["military aid"]
+
+
+@pytest.mark.parametrize("text", [
+    "The minister described the speed of a new process of fixing donated weapons in Poland and Slovakia.",
+    "The minister praised the pace of a new process of fixing weapons donated and damaged in combat - "
+    "in Hungary, Lithuania and soon in Latvia.",
+    "The general noted the work of a centre of servicing weapons donated and damaged in battle - in Hungary and Lithuania.",
+])
+def test_countries_where_given_weapons_are_repaired_are_no_givers(annotate, text):
+    assert commitments(annotate, text) == []

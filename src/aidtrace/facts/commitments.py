@@ -48,7 +48,7 @@ not_given_nouns.txt, not_giving_particles.txt, undecided_modifiers.txt, possibil
 endorsing_verbs.txt, company_words.txt, aggressor_names.txt, cumulative_phrases.txt,
 donor_anaphors.txt, country_groups.tsv, donor_dollars.tsv, owned_by_the_sides.txt,
 shelter_verbs.txt, displaced_people.txt, beneficiaries.txt, item_synonyms.tsv,
-pledge_auxiliaries.txt.
+pledge_auxiliaries.txt, manner_modifiers.txt, dollar_outlets.txt, multipliers.tsv.
 """
 from __future__ import annotations
 
@@ -514,6 +514,9 @@ def _anchors(sent: Span) -> list[_Anchor]:
         if head.dep_ == "prep" and head.lower_ in ("for", "to", "with") and head.head.i in positions \
                 and anchor.given_by is None:
             continue  # "60 boats with offshore raiding craft and dive boats": part of the boats
+        if head.dep_ == "prep" and head.lower_ == "for" and _in_money(head.head) and anchor.given_by is None \
+                and any(a.i in positions for a in head.head.ancestors):
+            continue  # "the financial support - one billion euros for weapons": what that sum buys
         inside = any(
             other is not anchor and other.token.i != anchor.token.i and anchor.token in other.item_tokens
             and other.token in anchor.token.ancestors
@@ -546,6 +549,7 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
         if _unspecified_container(anchor):
             kinds = [o.category for o in anchors
                      if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
+            kinds = kinds or _purposes(anchor, anchors)
             if kinds:
                 anchor.category = kinds[0]
     dropped: set[int] = set()
@@ -579,6 +583,16 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
     return [a for a in anchors if id(a) not in dropped]
 
 
+def _purposes(container: _Anchor, anchors: list[_Anchor]) -> list[str]:
+    """"to contribute to the reconstruction of Ukraine by providing equipment": the kinds of aid a
+    means ("by providing ...") serves, which a container with no kind of its own takes."""
+    verb = container.token.head
+    if verb.dep_ != "pcomp" or verb.head.lower_ != "by":
+        return []
+    served = verb.head.head
+    return [o.category for o in anchors if o.token in served.subtree and o.token not in verb.subtree]
+
+
 def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool:
     """"certain weapons, including Javelin and Stinger missiles", "400 vehicles, including 160
     armoured vehicles": examples of the item they hang from, of its kind, are that item's parts and
@@ -587,10 +601,12 @@ def _parts_of(umbrella: _Anchor, marker: Token, examples: list[_Anchor]) -> bool
 
 
 def _introduces_examples(token: Token) -> bool:
-    """"including", "such as", "like": what follows names examples of the item before."""
+    """"including", "such as", "like", ", especially ...": what follows names examples of the item before."""
     doc = token.doc
     if token.lower_ in _closed("example"):
         return True
+    if token.dep_ == "appos" and any(c.dep_ == "advmod" and c.lower_ in _closed("especially") for c in token.children):
+        return True  # "military assistance, especially the transfer of Harpoon missiles"
     return token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ == "such"
 
 
@@ -905,6 +921,9 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
 
     if pledging(predicate):
         return "pledged"
+    if predicate.pos_ == "NOUN" and any(c.dep_ in ("amod", "compound") and _predicate_kind(c) == "pledged"
+                                        for c in predicate.children):
+        return "pledged"  # "Germany's recently announced delivery of a Patriot battery", "promised deliveries"
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and (
             predicate.dep_ == "ROOT" or any(c.dep_ == "auxpass" for c in predicate.children)):
         return "pledged"  # "Germany to send tanks", "another Patriot system to be sent to Ukraine"
@@ -917,6 +936,11 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
             governor = governor.head
         if _predicate_kind(governor) == "thanks":
             break  # "would like to thank him for handing over two fire engines": a delivery thanked for
+        # "agreed to step up and provide": the second verb of an infinitive shares its "to"; but
+        # "agreed on the plan and sent tanks" sent them.
+        infinitive_pair = clause.dep_ == "conj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in governor.children)
+        if clause.dep_ == "conj" and not infinitive_pair:
+            break
         # "decided/agreed/plans/ready to provide", "the decision (made by Japan) to allocate": under
         # a pledging word, directly or through the clause that carries the infinitive.
         if _predicate_kind(governor) == "pledged" or lex.predicates.get(governor.lower_, ("",))[0] == "pledged":
@@ -926,7 +950,7 @@ def _status(predicate: Token, kind: str, anchor: Token) -> str:
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
         if (clause.dep_ in ("xcomp", "pcomp") or (clause.dep_ == "advcl" and infinitive)) and pledging(governor):
             return "pledged"
-        if governor.pos_ != "VERB" or clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp"):
+        if governor.pos_ != "VERB" or (clause.dep_ not in ("xcomp", "advcl", "acl", "pcomp") and not infinitive_pair):
             break
         governor, clause = governor.head, governor
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children)
@@ -986,6 +1010,9 @@ def _receivers(phrases: list[Token]) -> list[str]:
             if receiver.lower_ in companies:
                 # "sent these funds to a logistics startup": money paid to a firm, not aid to Ukraine.
                 codes.append("@company")
+                continue
+            if receiver.lower_ in _closed("member") and any(c.lower_ in _closed("others") for c in receiver.children):
+                codes.append("@others")  # "to Ukraine and other European nations": unnamed sharers
                 continue
             # The receiver's own words, not an apposition or clause after it.
             named = [code for _, code in actors_in(receiver.doc, receiver.left_edge.idx,
@@ -1098,6 +1125,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             token, kind, children = grateful[0], "thanks", list(grateful[0].children)
     if kind == "thanks":
         for child in children:
+            if anchor in child.subtree:
+                continue  # "praised the pace of fixing weapons donated ... in Hungary": what is praised
             if child.dep_ in ("dobj", "dative") or (child.dep_ == "prep" and child.lower_ == "to"):
                 found = _referent(list(child.subtree), context)
                 if found and found != STOP:
@@ -1135,7 +1164,9 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             return STOP
     if token.pos_ in ("NOUN", "PROPN"):
         for child in children:
-            if child.dep_ == "prep" and child.lower_ == "of":
+            if child.dep_ == "prep" and child.lower_ == "of" and anchor not in child.subtree:
+                # The owner, not a phrase holding the item itself: "a process of repairing weapons
+                # donated and damaged in combat - in Slovakia, Romania" names places, no giver.
                 allies = _allies(doc, list(child.subtree))
                 if allies:
                     return allies
@@ -1181,6 +1212,8 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         found = _donors_at(step, token, context, own_subject=step.i in subject_verbs)
         if found == STOP:
             return []
+        if found == "anaphor" and _package_before(token.sent):
+            return []  # "The assistance package includes ... It also delivers more weapons": its content
         if found == "anaphor":
             # "Germany had chosen not to make public the weapons it had sent": a subject further up
             # comes first; then the ally named last before the pronoun ("The Baltic states ...
@@ -1222,6 +1255,17 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
         only = _sole_ally(doc)
         return [only] if only else []
     return []
+
+
+def _package_before(sent: Span) -> bool:
+    """Whether the sentence before one has an aid package or aid in general as its subject, which an
+    "it" in this one then stands for ("The assistance package includes ... It also delivers ...")."""
+    doc = sent.doc
+    if sent.start == 0:
+        return False
+    previous = doc[sent.start - 1].sent
+    package = _package_words() | _lexicon().generic
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in package for t in previous)
 
 
 def _has_agent_slot(predicate: Token) -> bool:
@@ -1418,6 +1462,8 @@ def _cumulative(doc: Doc, sent: Span, anchor: _Anchor, predicate: Token | None) 
     dates = doc._.dates or ()
     for token in tokens:
         if token.lower_ == "since":
+            if token.dep_ == "mark" and token.head.lower_ in _closed("onset"):
+                return True  # "since Russia began its invasion"
             nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
             if nxt is None:
                 continue
