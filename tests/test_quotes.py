@@ -335,6 +335,12 @@ def speakers(nlp, text):
     ('Taras Koval spoke about Olena Petrenko on Monday.\n\n'
      'Koval left the door open to working with the Petrenko team if asked. '
      '"I will help her, and help her gladly, because she can run this city."', ["Koval"]),
+    # A quote that ends its sentence is not attributed to the subject of the next sentence ("And Koval said ...").
+    ('Olena Petrenko declined to discuss the budget, replying that she is "not going to talk about the money '
+     'today." And Mayor Taras Koval said he had not seen the figures.', ["Petrenko"]),
+    # The speech verb of a "when" clause sets the scene; the main clause's subject speaks after the colon.
+    ('When Taras Koval suggested that the bridge could wait, Olena Petrenko answered sharply: '
+     '"If we wait another year, the whole district will be cut off."', ["Petrenko"]),
 ])
 def test_the_grammatical_subject_of_the_attribution_speaks(nlp, text, surnames):
     assert [speaker.split()[-1] for speaker, _ in quotes(nlp, text)] == surnames

@@ -230,6 +230,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if words and words[0].is_title and words[0].pos_ in ("CCONJ", "SCONJ") \
+            and re.search(r"[.!?…]\W*$", doc_text(doc)[quote.start: quote.end]):
+        return None  # `"... is doing." And Portman said ...`: the quote ended its sentence, a new one begins
     verbs = speech_verbs()
     for k, token in enumerate(span):
         if k > 20:
@@ -339,6 +343,9 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             return _cue_of(doc, *subject, "before")
         if word not in verbs or (token.pos_ not in ("VERB", "AUX") and not (token.is_sent_start and token.is_title)):
             continue
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children) \
+                and token.i < token.head.i and token.head.idx < quote.open_pos:
+            continue  # `When Trump suggested ..., Rubio fired back: "..."`: the speech of a subordinate clause
         subject = _subject_of_verb(doc, token, region_start)
         if subject is None:
             # Inverted order: `Said Ellis: "..."`, `..., said Kallas: "..."`.
@@ -459,6 +466,10 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
             cue = _cue_before(doc, quote, prev_start, spans)
     return cue
 
+
+# Conjunctions of a clause that sets the scene for another speaker ("When Trump suggested ..., Rubio fired back:"),
+# unlike "as" ("as Pollak observed, ...:"), which attributes.
+_SUBORDINATORS = frozenset(words("subordinators.txt"))
 
 # Words that may join two quoted pieces of one sentence by one speaker.
 _CONJUNCTIONS = frozenset({"and", "or", "but", "so"})
