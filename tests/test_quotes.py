@@ -341,6 +341,9 @@ def speakers(nlp, text):
     # The speech verb of a "when" clause sets the scene; the main clause's subject speaks after the colon.
     ('When Taras Koval suggested that the bridge could wait, Olena Petrenko answered sharply: '
      '"If we wait another year, the whole district will be cut off."', ["Petrenko"]),
+    # A second speech verb with its own subject between two quotes gives the second quote its own speaker.
+    ('"We have rebuilt the bridge twice already, and we will do it again," Taras Koval wrote after Olena Petrenko '
+     'claimed at the session that "the city never finishes anything it starts in the spring."', ["Koval", "Petrenko"]),
 ])
 def test_the_grammatical_subject_of_the_attribution_speaks(nlp, text, surnames):
     assert [speaker.split()[-1] for speaker, _ in quotes(nlp, text)] == surnames

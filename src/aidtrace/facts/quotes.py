@@ -476,6 +476,17 @@ _CONJUNCTIONS = frozenset({"and", "or", "but", "so"})
 _JOINERS = _CONJUNCTIONS | {"then", "also", "as", "well", "a", "an"}
 
 
+def _second_speech_verb(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc.text[start:end]``, the attribution of one quote running up to the next, holds a second speech
+    verb with a subject of its own (`"A," Axelrod tweeted after Clinton argued that "B."`): B is Clinton's."""
+    span = _tokens_between(doc, start, end)
+    if span is None:
+        return False
+    verbs = speech_verbs()
+    said = [t for t in span if t.lower_ in verbs and t.pos_ in ("VERB", "AUX")]
+    return len(said) >= 2 and any(c.dep_ in ("nsubj", "nsubjpass") for c in said[-1].children)
+
+
 class Attributed(NamedTuple):
     """A quoted span with its attribution, before the registry keeps only named people's words."""
 
@@ -507,7 +518,8 @@ def attributed_quotes(doc: Doc, named_only: bool = False) -> list[Attributed]:
         limit = spans[index + 1].open_pos if index + 1 < len(spans) else len(text)
         cue = _cue_after(doc, quote, limit)
         if cue is None and previous is not None and previous[1] is not None and previous[1].how == "after" \
-                and who(previous[1]) and not text[previous[2]: quote.open_pos].strip():
+                and who(previous[1]) and not text[previous[2]: quote.open_pos].strip() \
+                and not _second_speech_verb(doc, previous[0].close_pos + 1, quote.open_pos):
             # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
             cue = replace(previous[1], how="inherited")
         ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
