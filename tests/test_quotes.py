@@ -344,6 +344,9 @@ def speakers(nlp, text):
     # A second speech verb with its own subject between two quotes gives the second quote its own speaker.
     ('"We have rebuilt the bridge twice already, and we will do it again," Taras Koval wrote after Olena Petrenko '
      'claimed at the session that "the city never finishes anything it starts in the spring."', ["Koval", "Petrenko"]),
+    # An inverted attribution with a title first and the name in apposition: `said the mayor of Lviv, Name`.
+    ('The clinic opened on Monday. "We will keep every school open through the winter," said the mayor of '
+     'Lviv, Andrii Sadovyi.', ["Sadovyi"]),
 ])
 def test_the_grammatical_subject_of_the_attribution_speaks(nlp, text, surnames):
     assert [speaker.split()[-1] for speaker, _ in quotes(nlp, text)] == surnames

@@ -287,8 +287,20 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
         subject = _subject_after_verb(doc, token.i, region_end)
         if subject is None:
             return None
-        return _cue_of(doc, *subject, "after")
+        return _title_then_name(doc, _cue_of(doc, *subject, "after"), subject[1], region_end)
     return None
+
+
+def _title_then_name(doc: Doc, cue: _Cue, end: int, limit: int) -> _Cue:
+    """`said the mayor of Lviv, Andrii Sadovyi`: a title that names nobody, then the name in apposition."""
+    if cue.speaker is not None:
+        return cue
+    comma = re.match(r"\s*,\s*", doc_text(doc)[end:limit])
+    if comma is None:
+        return cue
+    start = end + comma.end()
+    person = next((m for m in doc._.person_mentions or () if m.start == start and m.how == "name"), None)
+    return _person_cue(person.person.name, cue.how) if person is not None else cue
 
 
 def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
