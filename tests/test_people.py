@@ -121,6 +121,13 @@ def test_pronoun_prefers_the_main_clause_subject(nlp):
     assert mention_person(doc, "He") is found["Andriy Melnyk"]
 
 
+def test_pronoun_prefers_the_subject_over_a_possessor_in_its_apposition(nlp):
+    text = ("Serhiy Nykyforov, Andriy Yermak's press secretary, confirmed a plan on Tuesday when he spoke "
+            "to journalists in Kyiv.")
+    doc, found = people(nlp, text)
+    assert mention_person(doc, "he", occurrence=1) is found["Serhiy Nykyforov"]  # the first "he" is in "when"
+
+
 def test_person_at_gives_the_person_of_a_span(nlp):
     doc, found = people(nlp, "Minister of Defence Oleksii Reznikov inspected tanks. Reznikov said they were ready.")
     start = doc.text.index("Reznikov said")

@@ -596,7 +596,8 @@ def _subject_rank(doc: Doc, mention: PersonMention) -> int:
     if span is None:
         return 0
     root = span.root
-    while root.dep_ in ("compound", "appos", "poss", "flat") and root.head is not root:
+    # A possessor is not the subject its phrase heads ("Peskov, Putin's press secretary, said ... when he").
+    while root.dep_ in ("compound", "appos", "flat") and root.head is not root:
         root = root.head
     if root.dep_ not in _SUBJECT_DEPS:
         return 0

@@ -89,6 +89,10 @@ class _Cue:
         return self.speaker if named_only else self.speaker or self.phrase
 
 
+# Entity types of words that never speak ("said Wednesday", "said last night").
+_NOT_SPEAKERS = frozenset({"DATE", "TIME"})
+
+
 def _names_someone(doc: Doc, start: int, end: int) -> bool:
     """Whether a subject phrase that names nobody still stands for a speaker ("the newspaper", "she"),
     rather than being a misread date, verb or stray mark ("Saturday", "giving", ".")."""
@@ -139,13 +143,23 @@ def _named_speaker(doc: Doc, start: int, end: int) -> tuple[str, bool] | None:
         head = person_at(doc, root.idx, root.idx + len(root.text))
         if head is not None:
             return head.name, True
-    person = person_at(doc, start, end)
+    # "A clerk close to Petrenko's office", "a spokesman for Koval": a person inside a phrase headed by a common
+    # noun is not the speaker (unless in an apposition: "the clerk, Olena Petrenko,"); an organisation may be
+    # ("a White House official").
+    inner = span is not None and span.root.pos_ == "NOUN" and span.root.lower_ not in vocab().title_words
+    if inner:
+        for child in span.root.children:
+            if child.dep_ == "appos":
+                person = person_at(doc, child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text))
+                if person is not None:
+                    return person.name, True
+    person = None if inner else person_at(doc, start, end)
     if person is not None:
         return person.name, True
     if span is None or span.root.pos_ == "PRON":
         return None
     for ent in doc.ents:
-        if ent.end_char <= start or ent.start_char >= end:
+        if ent.end_char <= start or ent.start_char >= end or (inner and ent.label_ == "PERSON"):
             continue
         if ent.label_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "WORK_OF_ART"):
             name = re.sub(r"(?:['’]s?|’)$", "", ent.text).strip()
@@ -155,7 +169,7 @@ def _named_speaker(doc: Doc, start: int, end: int) -> tuple[str, bool] | None:
                 return name, ent.label_ == "PERSON" and _may_be_a_person(name)
     # A proper-name head that NER missed ("WALLACE", "Caddell").
     root = span.root
-    if root.pos_ == "PROPN" and root.text[:1].isupper():
+    if root.pos_ == "PROPN" and root.text[:1].isupper() and root.ent_type_ not in _NOT_SPEAKERS:
         left = root
         while left.i > span.start and doc[left.i - 1].pos_ == "PROPN":
             left = doc[left.i - 1]
@@ -216,6 +230,10 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
     span = _tokens_between(doc, close + 1, region_end)
     if span is None:
         return None
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if words and words[0].is_title and words[0].pos_ in ("CCONJ", "SCONJ") \
+            and re.search(r"[.!?…]\W*$", doc_text(doc)[quote.start: quote.end]):
+        return None  # `"... is doing." And Portman said ...`: the quote ended its sentence, a new one begins
     verbs = speech_verbs()
     for k, token in enumerate(span):
         if k > 20:
@@ -264,15 +282,32 @@ def _cue_after(doc: Doc, quote: QuotedSpan, limit: int) -> _Cue | None:
             return None  # `", when Clinton blasted him`: a new clause, not the attribution
         if before:
             return _cue_of(doc, before[0].idx, before[-1].idx + len(before[-1].text), "after")
+        if token.tag_ == "VBG":
+            return None  # `"...," saying the city ...`: a participle of the clause before, its object follows
         subject = _subject_after_verb(doc, token.i, region_end)
         if subject is None:
             return None
-        return _cue_of(doc, *subject, "after")
+        return _title_then_name(doc, _cue_of(doc, *subject, "after"), subject[1], region_end)
     return None
 
 
+def _title_then_name(doc: Doc, cue: _Cue, end: int, limit: int) -> _Cue:
+    """`said the mayor of Lviv, Andrii Sadovyi`: a title that names nobody, then the name in apposition."""
+    if cue.speaker is not None:
+        return cue
+    comma = re.match(r"\s*,\s*", doc_text(doc)[end:limit])
+    if comma is None:
+        return cue
+    start = end + comma.end()
+    person = next((m for m in doc._.person_mentions or () if m.start == start and m.how == "name"), None)
+    return _person_cue(person.person.name, cue.how) if person is not None else cue
+
+
 def _subject_of_verb(doc: Doc, verb, region_start: int) -> tuple[int, int] | None:
-    for child in verb.children:
+    # Of two subjects the parser hangs on one verb ("in Berea, OH, ... Gov. John Kasich (R-OH) said"),
+    # the one nearest the verb is its subject; the other is a misparsed place or time before it.
+    children = sorted(verb.children, key=lambda c: abs(c.i - verb.i))
+    for child in children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= region_start and child.is_alpha:
             if child.dep_ == "nsubjpass" and verb.lower_ in speech_verbs():
                 # "This was stated by Yermak": the agent is the speaker (of a passive speech verb only:
@@ -320,6 +355,9 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             return _cue_of(doc, *subject, "before")
         if word not in verbs or (token.pos_ not in ("VERB", "AUX") and not (token.is_sent_start and token.is_title)):
             continue
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children) \
+                and token.i < token.head.i and token.head.idx < quote.open_pos:
+            continue  # `When Trump suggested ..., Rubio fired back: "..."`: the speech of a subordinate clause
         subject = _subject_of_verb(doc, token, region_start)
         if subject is None:
             # Inverted order: `Said Ellis: "..."`, `..., said Kallas: "..."`.
@@ -327,14 +365,23 @@ def _cue_before(doc: Doc, quote: QuotedSpan, region_start: int, quoted: list[Quo
             cue = _cue_of(doc, *after, "before") if after else None
             if cue is not None and cue.speaker:
                 return cue
-            # Otherwise the last person named earlier in the same sentence.
+            # Otherwise the subject of the sentence ("Bolton distanced himself ..., if asked."), when it names
+            # a person, else the last person named earlier in the same sentence.
+            root = token.sent.root
+            main = _subject_of_verb(doc, root, region_start) if root is not token and root.i < token.i else None
+            main_cue = _cue_of(doc, *main, "before") if main is not None else None
+            if main_cue is not None and main_cue.person and _heads_phrase(doc, main_cue.phrase, *main):
+                return main_cue
             clause_start = region_start
             for end in re.finditer(r"[.!?]\s", doc_text(doc)[region_start: token.idx]):
                 clause_start = region_start + end.end()
-            people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx]
+            # A possessor ("Sanders's team", "Trump's campaign") is not the speaker.
+            people = [m for m in doc._.person_mentions or () if clause_start <= m.start < token.idx
+                      and not re.match(r"['’]s?\b|’", doc_text(doc)[m.end: m.end + 2])]
             if people:
                 return _person_cue(people[-1].person.name, "before")
-            return None
+            # "an angry army of workers ... carrying signs saying, "...": the subject as written, named or not.
+            return main_cue if main_cue is not None and main_cue.phrase and not main_cue.speaker else None
         cue = _cue_of(doc, *subject, "before")
         if cue.speaker is None and (token.tag_ == "VBG" or token.dep_ in ("conj", "advcl", "xcomp")):
             # "..., saying, "..."": a participle mis-attached by the parser; the sentence's subject speaks.
@@ -366,18 +413,39 @@ def _previous_sentence_start(doc: Doc, pos: int) -> int:
     return _sentence_start(doc, j)
 
 
+def _heads_phrase(doc: Doc, phrase: str | None, start: int, end: int) -> bool:
+    """Whether the subject ``phrase`` (found in ``doc.text[start:end]``) has a name or a person as its head, not
+    only a person inside it ("McConnell, R-Ky.," is headed by McConnell; "The timing of Sanders' surge" by "timing")."""
+    at = doc_text(doc).find(phrase or "", start, end)
+    span = doc.char_span(at, at + len(phrase), alignment_mode="expand") if phrase and at >= 0 else None
+    if span is None:
+        return False
+    root = span.root
+    while root.dep_ in ("appos", "compound", "flat") and root.head is not root and span.start <= root.head.i < span.end:
+        root = root.head
+    return root.pos_ == "PROPN" or person_at(doc, root.idx, root.idx + len(root.text)) is not None
+
+
 def _colon_subject(doc: Doc, start: int, end: int) -> _Cue | None:
     """`Here's Clinton in December 1992: "..."`: a colon introduces the words of the clause's subject or last person."""
     span = _tokens_between(doc, start, end)
     if span is None or len(span) > 25:
         return None
     roots = [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
-    for root in roots:
-        subject = _subject_of_verb(doc, root, start)
-        if subject is not None:
-            cue = _cue_of(doc, *subject, "before")
-            if cue.speaker:
-                return cue
+    subjects = [cue for cue in (_cue_of(doc, *subject, "before") for subject in
+                                (_subject_of_verb(doc, root, start) for root in roots) if subject is not None)
+                if cue.speaker]
+    # A person heading the subject speaks (`McConnell delivered a blunt message to Trump: "..."`); else the person
+    # named right before the colon (`The timing ... doesn't surprise pollster Daron Shaw: "..."`).
+    for cue in subjects:
+        if cue.person and _heads_phrase(doc, cue.phrase, start, end):
+            return cue
+    colon = doc_text(doc).rfind(":", start, end)
+    named = [m for m in doc._.person_mentions or () if start <= m.start and m.end <= colon and m.how != "pronoun"]
+    if named and re.fullmatch(r"\s*(?:\([^()]*\))?\s*", doc_text(doc)[named[-1].end: colon]):
+        return _person_cue(named[-1].person.name, "before")
+    if subjects:
+        return subjects[0]
     people = [m for m in doc._.person_mentions or () if start <= m.start < end and m.how != "pronoun"]
     if people:
         return _person_cue(people[-1].person.name, "before")
@@ -411,9 +479,24 @@ def _before(doc: Doc, quote: QuotedSpan, previous, spans: list[QuotedSpan], look
     return cue
 
 
+# Conjunctions of a clause that sets the scene for another speaker ("When Trump suggested ..., Rubio fired back:"),
+# unlike "as" ("as Pollak observed, ...:"), which attributes.
+_SUBORDINATORS = frozenset(words("subordinators.txt"))
+
 # Words that may join two quoted pieces of one sentence by one speaker.
 _CONJUNCTIONS = frozenset({"and", "or", "but", "so"})
 _JOINERS = _CONJUNCTIONS | {"then", "also", "as", "well", "a", "an"}
+
+
+def _second_speech_verb(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc.text[start:end]``, the attribution of one quote running up to the next, holds a second speech
+    verb with a subject of its own (`"A," Axelrod tweeted after Clinton argued that "B."`): B is Clinton's."""
+    span = _tokens_between(doc, start, end)
+    if span is None:
+        return False
+    verbs = speech_verbs()
+    said = [t for t in span if t.lower_ in verbs and t.pos_ in ("VERB", "AUX")]
+    return len(said) >= 2 and any(c.dep_ in ("nsubj", "nsubjpass") for c in said[-1].children)
 
 
 class Attributed(NamedTuple):
@@ -447,7 +530,8 @@ def attributed_quotes(doc: Doc, named_only: bool = False) -> list[Attributed]:
         limit = spans[index + 1].open_pos if index + 1 < len(spans) else len(text)
         cue = _cue_after(doc, quote, limit)
         if cue is None and previous is not None and previous[1] is not None and previous[1].how == "after" \
-                and who(previous[1]) and not text[previous[2]: quote.open_pos].strip():
+                and who(previous[1]) and not text[previous[2]: quote.open_pos].strip() \
+                and not _second_speech_verb(doc, previous[0].close_pos + 1, quote.open_pos):
             # `"A," said X, head of Y. "B."`: B continues right after A's attribution.
             cue = replace(previous[1], how="inherited")
         ends_sentence = bool(re.search(r"[.!?…]\W*$", text[quote.start: quote.end]))
