@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
@@ -308,12 +308,16 @@ def lock_registry(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(REGISTRY_LOCK)))
 
 
-def find_document(session: Session, url: str | None, text_hash: str) -> DocumentRow | None:
-    """The stored document with this url or this content hash, if any."""
-    condition = DocumentRow.content_hash == text_hash
-    if url:
-        condition = or_(condition, DocumentRow.url == url)
-    return session.scalars(select(DocumentRow).where(condition).order_by(DocumentRow.id).limit(1)).first()
+# Built once: the duplicate check runs twice per ingested document (before extraction and in
+# its storing transaction), and a statement built per call costs twice the query itself.
+_STORED_DOCUMENT = (select(DocumentRow.id)
+                    .where(or_(DocumentRow.content_hash == bindparam("text_hash"), DocumentRow.url == bindparam("url")))
+                    .order_by(DocumentRow.id).limit(1))
+
+
+def stored_document_id(session: Session, url: str | None, text_hash: str) -> int | None:
+    """The id of the stored document with this url or this content hash, if any."""
+    return session.scalar(_STORED_DOCUMENT, {"text_hash": text_hash, "url": url or None})  # url = NULL matches nothing
 
 
 def attach_facts(session: Session, row: DocumentRow, facts: DocumentFacts, extractor_version: str = EXTRACTOR_VERSION,
@@ -362,9 +366,9 @@ def store_document(
     """
     lock_registry(session)
     text_hash = content_hash(document.text)
-    existing = find_document(session, document.url, text_hash)
+    existing = stored_document_id(session, document.url, text_hash)
     if existing is not None:
-        return StoreResult(existing.id, added=False)
+        return StoreResult(existing, added=False)
     url = document.url or None
     if url and len(url) > URL_MAX:
         url = None  # longer than any real article URL; the content hash still deduplicates it
@@ -421,6 +425,6 @@ def stored_document_model(row: DocumentRow) -> Document:
     return Document(id=row.doc_id, text=row.text, title=row.title, url=row.url, published=row.published, source=row.source)
 
 
-__all__ = ["EXTRACTOR_VERSION", "StoreResult", "attach_facts", "content_hash", "fact_values", "find_document",
+__all__ = ["EXTRACTOR_VERSION", "StoreResult", "attach_facts", "content_hash", "fact_values",
            "lock_registry", "normalise_text", "recompute", "replace_facts", "store_document",
-           "stored_document_model"]
+           "stored_document_id", "stored_document_model"]
