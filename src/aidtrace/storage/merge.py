@@ -22,9 +22,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
@@ -107,6 +108,27 @@ def _bookkeeping(row: FactMixin, items: list[_Item]) -> None:
     row.confidence = max((item.confidence for item in items), default=0.0)
 
 
+# ---------------------------------------------------------------------------- statements
+
+# Built once per kind, not per mention: building and caching a statement costs about as much
+# as running it, and storing a document runs several per kind.
+
+
+@lru_cache(maxsize=None)
+def _facts_of_key(kind: str) -> Select:
+    """A kind's facts with the merge key bound as ``key``, oldest first."""
+    table = FACT_TABLES[kind]
+    return select(table).where(table.merge_key == bindparam("key")).order_by(table.id)
+
+
+@lru_cache(maxsize=None)
+def _mentions_of_facts(kind: str) -> Select:
+    """A kind's mentions of the facts bound as ``ids``, with their document's day and hash."""
+    return (select(Mention, DocumentRow.published, DocumentRow.content_hash)
+            .join(DocumentRow, DocumentRow.id == Mention.document_id)
+            .where(Mention.kind == kind, Mention.fact_id.in_(bindparam("ids", expanding=True))))
+
+
 # ---------------------------------------------------------------------------- keyed kinds
 
 
@@ -114,7 +136,7 @@ def _fold_keyed(session: Session, kind: FactKind, item: _Item) -> tuple[FactMixi
     """Fold a mention into the fact of its key (created when there is none)."""
     table = FACT_TABLES[kind.name]
     key = kind.merge_key(item.fields, item.seen)
-    row = session.scalars(select(table).where(table.merge_key == key).order_by(table.id).limit(1)).first()
+    row = session.scalars(_facts_of_key(kind.name), {"key": key}).first()
     fresh = row is None
     if row is None:
         row = table(review_state=MACHINE, merge_key=key, mention_count=0, confidence=0.0)
@@ -150,11 +172,7 @@ def _stored_items(session: Session, kind: FactKind, fact_ids: list[int]) -> list
     """The stored mentions of some facts of a kind, as items."""
     if not fact_ids:
         return []
-    rows = session.execute(
-        select(Mention, DocumentRow.published, DocumentRow.content_hash)
-        .join(DocumentRow, DocumentRow.id == Mention.document_id)
-        .where(Mention.kind == kind.name, Mention.fact_id.in_(fact_ids))
-    ).all()
+    rows = session.execute(_mentions_of_facts(kind.name), {"ids": list(fact_ids)}).all()
     items = []
     for mention, published, text_hash in rows:
         seen = kind.seen(mention.fields, published)
@@ -167,7 +185,7 @@ def _recluster(session: Session, kind: FactKind, key: str, new: list[_Item]) -> 
     """Cluster every mention of one bucket again (with ``new`` ones) and write the facts back;
     returns how many facts were created."""
     table = FACT_TABLES[kind.name]
-    rows = session.scalars(select(table).where(table.merge_key == key).order_by(table.id)).all()
+    rows = session.scalars(_facts_of_key(kind.name), {"key": key}).all()
     pinned = [row for row in rows if row.review_state != MACHINE]
     machine = [row for row in rows if row.review_state == MACHINE]
     stored = _stored_items(session, kind, [row.id for row in rows])
