@@ -8,7 +8,9 @@ In one run, on the same documents, each into a fresh SQLite registry:
 - ``cluster1`` / ``cluster2``: a LocalCluster of 1 / 2 worker processes (one thread each) is
   started here, then ``aidtrace ingest --cluster tcp://...`` runs against it. The worker
   processes are started before the clock starts (a team's ``dask worker`` runs for days), but
-  they load the pipeline inside the timed run, as the plain ingest does.
+  they load the pipeline inside the timed run, as the plain ingest does. The cluster runs with
+  ``aidtrace.ingest.cluster.DASK_SETTINGS`` (Dask's housekeeping less often), as the README
+  recommends for a team's ``dask scheduler`` and ``dask worker``.
 
 Printed as one JSON object: documents/s of each (``docs_per_s`` over the whole command;
 ``steady_docs_per_s`` over the time the ingest itself reports, after start-up — for the cluster
@@ -17,7 +19,10 @@ both rates; the goal, >= 1.6 on two free cores, is checked on the steady one, as
 the same for any number of workers), ``overhead`` (cluster1 time / plain time, goal <= 1.15), the
 peak resident memory of each worker and of the plain ingest, and the registry's bytes per
 document; and CPU seconds (client + scheduler + workers for the cluster runs), which stay
-meaningful when other work shares the machine and wall times do not. With ``--pg URL`` (a PostgreSQL server where that user may create databases) the
+meaningful when other work shares the machine and wall times do not: ``steady`` of a cluster run
+is CPU per document of the client, the scheduler's process and the workers after the first 32
+documents, and ``cpu_speedup_ceiling_2_cores`` the speedup they allow on two cores (2 × one
+worker's CPU per document / everyone's with two workers). With ``--pg URL`` (a PostgreSQL server where that user may create databases) the
 2-worker run is repeated into a scratch PostgreSQL database, measuring its bytes per document
 and documents written per second. Best of ``--rounds`` per configuration. Exits 1 when a goal is
 missed. The default corpus is ../shared/corpora/president-releases.jsonl (all 980 documents;

@@ -97,6 +97,22 @@ def test_unique_constraints_hold_in_the_database(engine):
             session.add(ApiToken(name="ci", token_sha256="b" * 64))
 
 
+def test_a_document_is_already_stored_by_its_url_or_its_text_never_by_a_missing_url(engine):
+    first = Document("a", "Latvia sends two more field hospitals.", url="https://example.org/a")
+    no_url = Document("b", "Lithuania trains Ukrainian deminers.")
+    with session_scope(engine) as session:
+        stored = [merge.store_document(session, document, None) for document in (first, no_url)]
+    with session_scope(engine) as session:
+        found = lambda url, text: merge.stored_document_id(session, url, merge.content_hash(text))  # noqa: E731
+        assert found("https://example.org/a", "Another text entirely.") == stored[0].document_id
+        assert found("https://example.org/other", "  Latvia sends two more\nfield hospitals. ") == stored[0].document_id
+        assert found(None, "Lithuania trains Ukrainian deminers.") == stored[1].document_id
+        assert found(None, "Poland repairs Ukrainian tanks.") is None  # two documents without url are not one
+        assert found("", "Poland repairs Ukrainian tanks.") is None
+        again = merge.store_document(session, Document("c", "Poland repairs Ukrainian tanks."), None)
+    assert again.added and again.document_id not in {result.document_id for result in stored}
+
+
 def test_deleting_a_document_deletes_its_mentions(engine):
     text = "Estonia supports sanctions against Russia."
     with session_scope(engine) as session:

@@ -230,14 +230,14 @@ def ingest(
         for item in iter_sources(sources, fetcher, fetched_at, known_url, stdin):
             existing = None
             if isinstance(item, Document):
-                row = merge.find_document(lookup, item.url, merge.content_hash(item.text))
+                found = merge.stored_document_id(lookup, item.url, merge.content_hash(item.text))
                 lookup.rollback()  # end the read transaction: never hold a snapshot across documents
-                if row is not None:
+                if found is not None:
                     if not reextract:
                         skipped[0] += 1
                         bar.update(1)  # counted in the total, though never extracted
                         continue
-                    existing = row.id
+                    existing = found
             pending.push(item, existing)
             yield item
 

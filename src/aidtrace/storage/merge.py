@@ -22,9 +22,10 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import __version__
@@ -107,6 +108,27 @@ def _bookkeeping(row: FactMixin, items: list[_Item]) -> None:
     row.confidence = max((item.confidence for item in items), default=0.0)
 
 
+# ---------------------------------------------------------------------------- statements
+
+# Built once per kind, not per mention: building and caching a statement costs about as much
+# as running it, and storing a document runs several per kind.
+
+
+@lru_cache(maxsize=None)
+def _facts_of_key(kind: str) -> Select:
+    """A kind's facts with the merge key bound as ``key``, oldest first."""
+    table = FACT_TABLES[kind]
+    return select(table).where(table.merge_key == bindparam("key")).order_by(table.id)
+
+
+@lru_cache(maxsize=None)
+def _mentions_of_facts(kind: str) -> Select:
+    """A kind's mentions of the facts bound as ``ids``, with their document's day and hash."""
+    return (select(Mention, DocumentRow.published, DocumentRow.content_hash)
+            .join(DocumentRow, DocumentRow.id == Mention.document_id)
+            .where(Mention.kind == kind, Mention.fact_id.in_(bindparam("ids", expanding=True))))
+
+
 # ---------------------------------------------------------------------------- keyed kinds
 
 
@@ -114,7 +136,7 @@ def _fold_keyed(session: Session, kind: FactKind, item: _Item) -> tuple[FactMixi
     """Fold a mention into the fact of its key (created when there is none)."""
     table = FACT_TABLES[kind.name]
     key = kind.merge_key(item.fields, item.seen)
-    row = session.scalars(select(table).where(table.merge_key == key).order_by(table.id).limit(1)).first()
+    row = session.scalars(_facts_of_key(kind.name), {"key": key}).first()
     fresh = row is None
     if row is None:
         row = table(review_state=MACHINE, merge_key=key, mention_count=0, confidence=0.0)
@@ -150,11 +172,7 @@ def _stored_items(session: Session, kind: FactKind, fact_ids: list[int]) -> list
     """The stored mentions of some facts of a kind, as items."""
     if not fact_ids:
         return []
-    rows = session.execute(
-        select(Mention, DocumentRow.published, DocumentRow.content_hash)
-        .join(DocumentRow, DocumentRow.id == Mention.document_id)
-        .where(Mention.kind == kind.name, Mention.fact_id.in_(fact_ids))
-    ).all()
+    rows = session.execute(_mentions_of_facts(kind.name), {"ids": list(fact_ids)}).all()
     items = []
     for mention, published, text_hash in rows:
         seen = kind.seen(mention.fields, published)
@@ -167,7 +185,7 @@ def _recluster(session: Session, kind: FactKind, key: str, new: list[_Item]) -> 
     """Cluster every mention of one bucket again (with ``new`` ones) and write the facts back;
     returns how many facts were created."""
     table = FACT_TABLES[kind.name]
-    rows = session.scalars(select(table).where(table.merge_key == key).order_by(table.id)).all()
+    rows = session.scalars(_facts_of_key(kind.name), {"key": key}).all()
     pinned = [row for row in rows if row.review_state != MACHINE]
     machine = [row for row in rows if row.review_state == MACHINE]
     stored = _stored_items(session, kind, [row.id for row in rows])
@@ -308,12 +326,16 @@ def lock_registry(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(REGISTRY_LOCK)))
 
 
-def find_document(session: Session, url: str | None, text_hash: str) -> DocumentRow | None:
-    """The stored document with this url or this content hash, if any."""
-    condition = DocumentRow.content_hash == text_hash
-    if url:
-        condition = or_(condition, DocumentRow.url == url)
-    return session.scalars(select(DocumentRow).where(condition).order_by(DocumentRow.id).limit(1)).first()
+# Built once: the duplicate check runs twice per ingested document (before extraction and in
+# its storing transaction), and a statement built per call costs twice the query itself.
+_STORED_DOCUMENT = (select(DocumentRow.id)
+                    .where(or_(DocumentRow.content_hash == bindparam("text_hash"), DocumentRow.url == bindparam("url")))
+                    .order_by(DocumentRow.id).limit(1))
+
+
+def stored_document_id(session: Session, url: str | None, text_hash: str) -> int | None:
+    """The id of the stored document with this url or this content hash, if any."""
+    return session.scalar(_STORED_DOCUMENT, {"text_hash": text_hash, "url": url or None})  # url = NULL matches nothing
 
 
 def attach_facts(session: Session, row: DocumentRow, facts: DocumentFacts, extractor_version: str = EXTRACTOR_VERSION,
@@ -362,9 +384,9 @@ def store_document(
     """
     lock_registry(session)
     text_hash = content_hash(document.text)
-    existing = find_document(session, document.url, text_hash)
+    existing = stored_document_id(session, document.url, text_hash)
     if existing is not None:
-        return StoreResult(existing.id, added=False)
+        return StoreResult(existing, added=False)
     url = document.url or None
     if url and len(url) > URL_MAX:
         url = None  # longer than any real article URL; the content hash still deduplicates it
@@ -421,6 +443,6 @@ def stored_document_model(row: DocumentRow) -> Document:
     return Document(id=row.doc_id, text=row.text, title=row.title, url=row.url, published=row.published, source=row.source)
 
 
-__all__ = ["EXTRACTOR_VERSION", "StoreResult", "attach_facts", "content_hash", "fact_values", "find_document",
+__all__ = ["EXTRACTOR_VERSION", "StoreResult", "attach_facts", "content_hash", "fact_values",
            "lock_registry", "normalise_text", "recompute", "replace_facts", "store_document",
-           "stored_document_model"]
+           "stored_document_id", "stored_document_model"]
