@@ -696,3 +696,19 @@ def test_it_after_a_package_subject_is_the_package_not_a_new_giver(annotate):
 ])
 def test_countries_where_given_weapons_are_repaired_are_no_givers(annotate, text):
     assert commitments(annotate, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The President addressed the Seimas of Lithuania. Will you finally send us the tanks that our soldiers need?",
+    "Kyiv would like to receive more help from the Kingdom of Norway in artillery and air defence systems.",
+    "Minister Kallas of Estonia met the delegation. She stressed the importance of providing Ukraine with more "
+    "armoured vehicles before winter.",
+    "The Polish delegation visited the city. Mothers give birth to children in the maternity hospitals of Kharkiv.",
+])
+def test_questions_wishes_calls_and_idioms_give_nothing(annotate, text):
+    assert commitments(annotate, text) == []
+
+
+def test_thanks_in_the_conditional_still_thank_for_what_was_sent(annotate):
+    (c,) = commitments(annotate, "We would like to thank Denmark for the howitzers it sent.")
+    assert (c.donor, c.status) == ("DNK", "delivered")

@@ -200,3 +200,22 @@ def test_undated_reports_of_an_event_are_one_event_only_when_close_in_time(engin
     with session_scope(engine) as session:
         facts = session.scalars(select(FACT_TABLES["events"]).order_by(FACT_TABLES["events"].first_seen)).all()
         assert [(f.first_seen, f.mention_count) for f in facts] == [("2021-12-24", 2), ("2022-06-06", 1)]
+
+
+def test_generic_reports_of_a_donors_aid_of_one_kind_are_one_fact(engine):
+    text = ("The President thanked Portugal for its defensive assistance. "
+            "The Prime Minister of Portugal said his country had already sent military aid.")
+    generic = [Commitment(donor="PRT", category="military", item="defensive assistance", status="delivered"),
+               Commitment(donor="PRT", category="military", item="military aid", status="delivered")]
+    store(engine, "g", "2022-05-21", text, commitments=generic)
+    store(engine, "h", "2022-05-30", "Portugal sent military assistance.", commitments=[
+        Commitment(donor="PRT", category="military", item="military assistance", status="delivered")])
+    # A named item, or a generic report with its own amount, stays a fact of its own.
+    store(engine, "i", "2022-05-30", "Portugal sent 10 armoured vehicles and €5 million in military aid.", commitments=[
+        Commitment(donor="PRT", category="military", item="armoured vehicles", status="delivered", quantity=10),
+        Commitment(donor="PRT", category="military", item="military aid", status="delivered", amount=5e6,
+                   currency="EUR")])
+    with session_scope(engine) as session:
+        facts = session.scalars(select(FACT_TABLES["commitments"]).order_by(FACT_TABLES["commitments"].id)).all()
+        assert sorted((f.item, f.amount, f.mention_count) for f in facts) == [
+            ("armoured vehicles", None, 1), ("defensive assistance", None, 3), ("military aid", 5e6, 1)]

@@ -44,7 +44,7 @@ Sentence by sentence over the dependency parse:
 
 Word lists (data/): aid_items.tsv, aid_generic.txt, aid_heads.txt, aid_modifiers.tsv,
 giving_predicates.tsv, request_words.txt, commitment_blockers.txt, commitment_words.tsv,
-not_given_nouns.txt, not_giving_particles.txt, undecided_modifiers.txt, possibility_modals.txt,
+not_given_nouns.txt, not_giving_particles.txt, idiom_objects.txt, undecided_modifiers.txt, possibility_modals.txt,
 endorsing_verbs.txt, company_words.txt, aggressor_names.txt, cumulative_phrases.txt,
 donor_anaphors.txt, country_groups.tsv, donor_dollars.tsv, owned_by_the_sides.txt,
 shelter_verbs.txt, displaced_people.txt, beneficiaries.txt, item_synonyms.tsv,
@@ -781,8 +781,10 @@ def _governing_predicate(anchor: _Anchor) -> tuple[Token, str] | None:
 
 
 def _gives_away(verb: Token) -> bool:
-    """"gave away", "gave up": a particle that turns giving into giving something up."""
-    return any(c.dep_ == "prt" and c.lower_ in words("not_giving_particles.txt") for c in verb.children)
+    """"gave away", "gave up": a particle that turns giving into giving something up; "give birth",
+    "gave rise to": an object that makes the verb an idiom (data/idiom_objects.txt)."""
+    return any((c.dep_ == "prt" and c.lower_ in words("not_giving_particles.txt"))
+               or (c.dep_ == "dobj" and c.lower_ in words("idiom_objects.txt")) for c in verb.children)
 
 
 def _reduced_relative(token: Token) -> tuple[Token, list[str]] | None:
@@ -824,6 +826,10 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
         return True  # "his hesitation in providing military aid", whatever the parser hung "in" on
     if _imperative(predicate):
         return True  # "Send American tanks so Ukraine can win": an appeal
+    if _asked(predicate):
+        return True  # "Will you finally give us the weapons?": a question asks, it gives nothing
+    if _wished(predicate):
+        return True  # "Ukraine would like to receive more armaments from Israel": a wish
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in predicate.children) and predicate.dep_ in ("advcl", "xcomp") \
             and any(c.dep_ == "dobj" and c.lower_ in blockers for c in predicate.head.children):
         return True  # "he supported a proposal from the speaker to provide $61 billion": the parser hangs the
@@ -844,6 +850,28 @@ def _blocked(predicate: Token, anchor: Token) -> bool:
             return True
     if predicate.pos_ == "NOUN" and predicate.dep_ == "dobj" and predicate.head.lower_ in words("endorsing_verbs.txt"):
         return True  # "I firmly support the delivery of tanks": a position, not a delivery
+    return False
+
+
+def _asked(predicate: Token) -> bool:
+    """Whether the predicate's sentence is a question. The sentence ends at the end of the
+    predicate's line: the parser sometimes runs a sentence on into the next paragraph's question."""
+    sent, text = predicate.sent, predicate.doc.text
+    line_end = text.find("\n", predicate.idx, sent.end_char)
+    clause = text[sent.start_char: line_end if line_end >= 0 else sent.end_char]
+    return clause.rstrip(" \"'”’").endswith("?")
+
+
+def _wished(predicate: Token) -> bool:
+    """"would like to receive", "would love to get": a wish in the conditional above the predicate
+    (commitment_words.tsv ``wish``), unless thanks come first ("we would like to thank Denmark for
+    the howitzers it sent" thanks for what was sent)."""
+    for token in [predicate, *predicate.ancestors]:
+        if _predicate_kind(token) == "thanks":
+            return False
+        if token.lower_ in _closed("wish") and any(c.dep_ == "aux" and c.lower_ in ("would", "'d")
+                                                    for c in token.children):
+            return True
     return False
 
 
@@ -2060,8 +2088,14 @@ class CommitmentKind(FactKind):
         one_amount = (fields.get("amount") is None) != (fact.amount is None)
         if one_amount and not delivery and names_a_package(unpriced):
             return (0, overlap, -(gap or 0))
-        if not mine and not theirs and fold(fields.get("item") or "").strip() == fold(fact.item or "").strip():
-            return (0, 1.0, -(gap or 0))  # items made only of generic words: the same wording
+        if not mine and not theirs:
+            # Items made only of generic words ("military aid", "defensive assistance"): the same
+            # wording is one fact; without amounts, two of them name no package that could tell
+            # them apart, so one donor's category within the window is one fact, not a double.
+            if fold(fields.get("item") or "").strip() == fold(fact.item or "").strip():
+                return (0, 1.0, -(gap or 0))
+            if fields.get("amount") is None and fact.amount is None:
+                return (0, 0.5, -(gap or 0))
         return None
 
     def fold(self, fact: Any, fields: Mapping[str, Any], seen: str | None, fresh: bool) -> None:
