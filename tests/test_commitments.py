@@ -712,3 +712,11 @@ def test_questions_wishes_calls_and_idioms_give_nothing(annotate, text):
 def test_thanks_in_the_conditional_still_thank_for_what_was_sent(annotate):
     (c,) = commitments(annotate, "We would like to thank Denmark for the howitzers it sent.")
     assert (c.donor, c.status) == ("DNK", "delivered")
+
+
+@pytest.mark.parametrize("text", [
+    "The deputy head of the Office thanked the EU countries for the important humanitarian aid.",
+    "Zelensky thanked the NATO member states for the weapons.",
+])
+def test_thanks_to_an_organisations_members_name_no_donor(annotate, text):
+    assert commitments(annotate, text) == []

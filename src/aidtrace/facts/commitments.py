@@ -1156,6 +1156,8 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             if anchor in child.subtree:
                 continue  # "praised the pace of fixing weapons donated ... in Hungary": what is praised
             if child.dep_ in ("dobj", "dative") or (child.dep_ == "prep" and child.lower_ == "to"):
+                if _members_of_an_organisation(doc, child):
+                    return STOP  # "thanked the EU countries for the aid": its members together, not the EU
                 found = _referent(list(child.subtree), context)
                 if found and found != STOP:
                     return found
@@ -1172,8 +1174,7 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
             continue
         if child.lower_ in words("company_words.txt"):
             return STOP  # "Chinese state-owned military contractors supplied drones": trade, not a state
-        if child.lower_ in _closed("member") and _allies(doc, list(child.subtree)) \
-                and all(is_organisation(code) for code in _allies(doc, list(child.subtree))):
+        if _members_of_an_organisation(doc, child):
             return STOP  # "some other NATO countries providing weapons": members, not the alliance
         if child.lower_ in _closed("relative") and token.dep_ == "relcl":
             # "the United Kingdom, which is bringing ...": the noun the clause describes.
@@ -1206,6 +1207,15 @@ def _donors_at(token: Token, anchor: Token, context: _Context, own_subject: bool
                         if allies:
                             return allies
     return None
+
+
+def _members_of_an_organisation(doc: Doc, token: Token) -> bool:
+    """"NATO countries", "the EU member states": an organisation's members (commitment_words.tsv
+    ``member``), who give each on their own, not the organisation."""
+    if token.lower_ not in _closed("member"):
+        return False
+    allies = _allies(doc, list(token.subtree))
+    return bool(allies) and all(is_organisation(code) for code in allies)
 
 
 def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> list[str]:
