@@ -720,3 +720,9 @@ def test_thanks_in_the_conditional_still_thank_for_what_was_sent(annotate):
 ])
 def test_thanks_to_an_organisations_members_name_no_donor(annotate, text):
     assert commitments(annotate, text) == []
+
+
+def test_other_equipment_after_a_list_is_more_of_the_listed_kind(annotate):
+    found = commitments(annotate, "Austria has delivered fire engines, rescue vehicles and other equipment to Ukraine.")
+    assert {c.category for c in found} == {"humanitarian"}
+    assert {c.item for c in found} >= {"fire engines", "rescue vehicles"}

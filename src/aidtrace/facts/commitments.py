@@ -538,6 +538,15 @@ def _unspecified_container(anchor: _Anchor) -> bool:
         and not (token.i > 0 and token.doc[token.i - 1] in anchor.item_tokens[:1] and token.doc[token.i - 1].lower_ in lex.single)
 
 
+def _kind_of_the_others(anchor: _Anchor, anchors: list[_Anchor]) -> list[str]:
+    """"fire engines, rescue vehicles and other equipment": "other" makes a container more of the
+    kind listed before it, when the items before it are of one kind."""
+    if not any(c.dep_ == "amod" and c.lower_ in _closed("others") for c in anchor.token.children):
+        return []
+    kinds = {o.category for o in anchors if o.token in anchor.token.conjuncts and o.token.i < anchor.token.i}
+    return list(kinds) if len(kinds) == 1 else []
+
+
 def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
     """A container noun with no kind of its own takes one from its list or its example: "humanitarian
     aid and equipment" (humanitarian equipment); "equipment, including fire engines for the SES"
@@ -549,7 +558,7 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
         if _unspecified_container(anchor):
             kinds = [o.category for o in anchors
                      if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
-            kinds = kinds or _purposes(anchor, anchors)
+            kinds = kinds or _kind_of_the_others(anchor, anchors) or _purposes(anchor, anchors)
             if kinds:
                 anchor.category = kinds[0]
     dropped: set[int] = set()
