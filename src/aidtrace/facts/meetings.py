@@ -228,6 +228,39 @@ def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> li
     return people
 
 
+# Dependency labels of a clause that may have a subject of its own.
+CLAUSE_DEPS = ("advcl", "ccomp", "conj", "parataxis", "relcl", "acl", "csubj", "xcomp")
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+def _clause(token: Token) -> Token:
+    """The head of the innermost clause with a subject of its own that holds the token; a relative
+    clause ("X, who met Y, said") counts as part of the clause of the noun it describes."""
+    for head in [token, *token.ancestors]:
+        if head.dep_ == "ROOT" or head.head is head:
+            return head
+        if head.dep_ in CLAUSE_DEPS and head.dep_ not in ("relcl", "acl") and head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in SUBJECT_DEPS for c in head.children):
+            return head
+    return token.sent.root
+
+
+def _apart(sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the mentions named in another clause than any meeting report of the sentence:
+    "The meeting comes a week after X and Y signed a statement", "X flew to Kyiv a day after Y met Z
+    in Moscow" (X is apart), "she tweeted alongside pictures of X's arrival" ("the visit" was quoted)."""
+    cues = {_clause(t).i for m in _cue_matches(sent) for t in sent
+            if sent.start_char + m.start() <= t.idx < sent.start_char + m.end()}
+    if not cues:
+        return []
+    apart = []
+    for mention in person_mentions_in(sent.doc, sent.start_char, sent.end_char):
+        token = next((t for t in sent if t.idx <= mention.start < t.idx + len(t.text)), None)
+        if token is not None and _clause(token).i not in cues:
+            apart.append((mention.start, mention.end))
+    return apart
+
+
 def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
     """Character ranges of the adverbial clauses of the cue's verb: the people there do something
     else ("Lavrov and Blinken spoke by phone as Biden prepared to call Putin")."""
@@ -238,12 +271,13 @@ def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
     return [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children if c.dep_ == "advcl"]
 
 
-def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
-    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ...")."""
+def _subject_people(doc: Doc, sent: Span, cue: re.Match[str], aside: list[tuple[int, int]] = ()) -> list[Person]:
+    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ..."), but for
+    one in the ``aside`` character ranges."""
     start = sent.start_char + cue.start()
     found: list[Person] = []
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
-        if mention.how != "pronoun":
+        if mention.how != "pronoun" or any(lo <= mention.start < hi for lo, hi in aside):
             continue
         token = next((t for t in sent if t.idx == mention.start), None)
         if token is not None and token.dep_ in ("nsubj", "nsubjpass"):
@@ -590,8 +624,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             continue
         if _planned(doc, sent):
             continue
-        aside = _side_clauses(sent, cue)
-        people = _subject_people(doc, sent, cue) + _named_people(doc, sent, aside)
+        aside = _side_clauses(sent, cue) + _apart(sent)
+        people = _subject_people(doc, sent, cue, aside) + _named_people(doc, sent, aside)
         people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
