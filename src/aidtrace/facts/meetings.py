@@ -203,9 +203,19 @@ def _planned(doc: Doc, sent: Span) -> bool:
     future = _pattern("future")
     for match in _cue_matches(sent):
         window = _sentence_text(sent)[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
-        if not future.search(window):
+        if not (future.search(window) or _clause_is_future(sent, match)):
             return False
     return True
+
+
+def _clause_is_future(sent: Span, match: re.Match[str]) -> bool:
+    """The verb of the clause that holds the cue is a future word, however far from the cue: "X's
+    telephone conversation with Y is scheduled", "talks between X and Y are expected"."""
+    token = next((t for t in sent if t.idx == sent.start_char + match.start()), None)
+    if token is None:
+        return False
+    head = _clause(token)
+    return head.i != token.i and bool(_pattern("future").fullmatch(head.text))
 
 
 @lru_cache(maxsize=1)
@@ -223,6 +233,8 @@ def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> li
             continue
         if mention.how == "title" and _pattern("institution_of").search(text[max(0, mention.start - 40): mention.start]):
             continue  # "the Office of the President" is a body, not the President
+        if _pattern("award_of").search(text[max(0, mention.start - 40): mention.start]):
+            continue  # "the Order of Prince Yaroslav the Wise" is an award, not a person
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
@@ -235,12 +247,14 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
 
 def _clause(token: Token) -> Token:
     """The head of the innermost clause with a subject of its own that holds the token; a relative
-    clause ("X, who met Y, said") counts as part of the clause of the noun it describes."""
+    clause whose subject is the relative pronoun ("X, who met Y, said") counts as part of the clause of
+    the noun it describes, one with a subject of its own ("the summit, which Y attended") does not."""
     for head in [token, *token.ancestors]:
         if head.dep_ == "ROOT" or head.head is head:
             return head
-        if head.dep_ in CLAUSE_DEPS and head.dep_ not in ("relcl", "acl") and head.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in SUBJECT_DEPS for c in head.children):
+        if head.dep_ in CLAUSE_DEPS and head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in SUBJECT_DEPS and not (head.dep_ in ("relcl", "acl") and c.tag_ in ("WDT", "WP", "WP$"))
+                for c in head.children):
             return head
     return token.sent.root
 
@@ -249,16 +263,30 @@ def _apart(sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the mentions named in another clause than any meeting report of the sentence:
     "The meeting comes a week after X and Y signed a statement", "X flew to Kyiv a day after Y met Z
     in Moscow" (X is apart), "she tweeted alongside pictures of X's arrival" ("the visit" was quoted)."""
-    cues = {_clause(t).i for m in _cue_matches(sent) for t in sent
+    matches = _cue_matches(sent)
+    # "At the meeting, X recalled that Y held talks with Z": the meeting referred back to is not
+    # the one reported, when the sentence reports another.
+    back = [(m.start(), m.end()) for m in _pattern("same_meeting").finditer(_sentence_text(sent))]
+    reported = [m for m in matches if not any(lo <= m.start() < hi for lo, hi in back)]
+    cues = {_clause(t).i for m in reported or matches for t in sent
             if sent.start_char + m.start() <= t.idx < sent.start_char + m.end()}
     if not cues:
         return []
     apart = []
     for mention in person_mentions_in(sent.doc, sent.start_char, sent.end_char):
         token = next((t for t in sent if t.idx <= mention.start < t.idx + len(t.text)), None)
-        if token is not None and _clause(token).i not in cues:
+        if token is not None and (_clause(token).i not in cues or _in_description(token)):
             apart.append((mention.start, mention.end))
     return apart
+
+
+def _in_description(token: Token) -> bool:
+    """The token is named in a description set beside another name ("X – a close ally of Y – met Z",
+    "X, an adviser to Y, met Z"): Y is who X is, not one who takes part."""
+    for child, head in zip([token, *token.ancestors], token.ancestors):
+        if child.dep_ == "pobj" and head.lower_ in ("of", "to") and head.head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            return True
+    return False
 
 
 def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
@@ -661,10 +689,13 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
                 continue
             target = _Draft(first_person=first_person)
             drafts.append(target)
+        fresh = not target.sentences
         target.add(people)
         target.sentences.append(sent)
         current = target
-        target.event = target.event or event
+        # Only the report that starts a meeting makes it an event of its own: a later sentence's
+        # summit or council ("since the summit last year, which X also attended") is another one.
+        target.event = target.event or (event and fresh)
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
     drafts = _fold_same_people([d for d in drafts if len(d.people) >= 2])
