@@ -327,3 +327,9 @@ def test_an_earlier_summit_does_not_make_a_meeting_an_event_of_its_own(annotate)
             "Later, Joe Biden said that he would call Scholz.")
     (m,) = meetings(annotate, text)
     assert {p.split()[-1] for p in m.participants} == {"Scholz", "Macron"}
+
+
+def test_a_host_keeps_a_visit_reported_in_a_clause_of_its_own(annotate):
+    (m,) = meetings(annotate, "President Volodymyr Zelenskyy welcomed Petr Fiala to Kyiv and noted that this was the "
+                              "first visit of the Czech Prime Minister to Ukraine this year.")
+    assert {p.split()[-1] for p in m.participants} == {"Zelenskyy", "Fiala"}

@@ -262,20 +262,30 @@ def _clause(token: Token) -> Token:
 def _apart(sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the mentions named in another clause than any meeting report of the sentence:
     "The meeting comes a week after X and Y signed a statement", "X flew to Kyiv a day after Y met Z
-    in Moscow" (X is apart), "she tweeted alongside pictures of X's arrival" ("the visit" was quoted)."""
+    in Moscow" (X is apart). A clause that holds the report keeps its people when the report names
+    fewer than two and is not quoted ("X welcomed Y and noted that this was the Prime Minister's first
+    visit"), but not when it is ("she tweeted alongside pictures of X's arrival" after "the visit")."""
     matches = _cue_matches(sent)
     # "At the meeting, X recalled that Y held talks with Z": the meeting referred back to is not
     # the one reported, when the sentence reports another.
     back = [(m.start(), m.end()) for m in _pattern("same_meeting").finditer(_sentence_text(sent))]
-    reported = [m for m in matches if not any(lo <= m.start() < hi for lo, hi in back)]
-    cues = {_clause(t).i for m in reported or matches for t in sent
-            if sent.start_char + m.start() <= t.idx < sent.start_char + m.end()}
+    reported = [m for m in matches if not any(lo <= m.start() < hi for lo, hi in back)] or matches
+    cue_tokens = [t for m in reported for t in sent if sent.start_char + m.start() <= t.idx < sent.start_char + m.end()]
+    cues = {_clause(t).i for t in cue_tokens}
     if not cues:
         return []
-    apart = []
+    quoted = any(q.start <= t.idx < q.end for t in cue_tokens for q in _quotes(sent.doc))
+    placed = []
     for mention in person_mentions_in(sent.doc, sent.start_char, sent.end_char):
         token = next((t for t in sent if t.idx <= mention.start < t.idx + len(t.text)), None)
-        if token is not None and (_clause(token).i not in cues or _in_description(token)):
+        if token is not None:
+            placed.append((mention, token, _clause(token)))
+    reported_people = {id(m.person) for m, _, clause in placed if clause.i in cues and m.how != "pronoun"}
+    keep_outer = len(reported_people) < 2 and not quoted
+    apart = []
+    for mention, token, clause in placed:
+        outer = any(sent.doc[i] in clause.subtree for i in cues)
+        if _in_description(token) or (clause.i not in cues and not (outer and keep_outer)):
             apart.append((mention.start, mention.end))
     return apart
 
