@@ -316,6 +316,7 @@ def test_people_named_beside_a_meeting_take_no_part(annotate, text, expected):
 @pytest.mark.parametrize("text", [
     "On Friday, the telephone conversation of Joe Biden with Emmanuel Macron was scheduled for the next weekend.",
     "Olaf Scholz said he wanted to see real negotiations between Emmanuel Macron and Joe Biden.",
+    "Diplomats made preparations for the meeting of Olaf Scholz and Emmanuel Macron in Paris.",
 ])
 def test_scheduled_or_wished_for_meetings_are_not_meetings(annotate, text):
     assert meetings(annotate, text) == []
@@ -333,3 +334,11 @@ def test_a_host_keeps_a_visit_reported_in_a_clause_of_its_own(annotate):
     (m,) = meetings(annotate, "President Volodymyr Zelenskyy welcomed Petr Fiala to Kyiv and noted that this was the "
                               "first visit of the Czech Prime Minister to Ukraine this year.")
     assert {p.split()[-1] for p in m.participants} == {"Zelenskyy", "Fiala"}
+
+
+def test_a_lone_surname_spelled_like_a_participants_is_that_participant(annotate):
+    # a person is not in a meeting with himself, however the text spells him
+    assert meetings(annotate, "President Wolodymyr Zelanski at a meeting with European leaders asked for weapons, "
+                              "said President Zełnski on Thursday.") == []
+    (m,) = meetings(annotate, "Olena Zelenska met Volodymyr Zelensky and Petr Fiala in Kyiv.")
+    assert len(m.participants) == 3  # people with given names of their own stay apart

@@ -28,6 +28,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -628,6 +630,29 @@ def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> l
     return result
 
 
+# How alike two spellings of a surname must be to be one name ("Zelanski", "Zełnski").
+VARIANT_SIMILARITY = 0.8
+
+
+def _without_variants(people: list[Person]) -> list[Person]:
+    """The people but for one named by a lone surname that is another spelling of another's surname
+    ("President Wolodymyr Zelanski ... said Zełnski"): a person is not in a meeting with himself.
+    People with given names of their own ("Volodymyr Zelensky", "Olena Zelenska") stay apart."""
+    def spelling(name: str) -> str:
+        letters = unicodedata.normalize("NFKD", name.lower().replace("ł", "l"))
+        return "".join(c for c in letters if c.isalpha())
+
+    kept: list[Person] = []
+    for person in people:
+        key = spelling(person.surname)
+        if len(person.name.split()) == 1 and key and any(
+                SequenceMatcher(None, key, spelling(other.surname)).ratio() >= VARIANT_SIMILARITY
+                for other in people if other is not person and len(other.name.split()) > 1):
+            continue
+        kept.append(person)
+    return kept
+
+
 def _name_words(person: Person) -> set[str]:
     return {key for key in (surname_key(word) for word in person.name.split()) if key}
 
@@ -708,6 +733,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         target.event = target.event or (event and fresh)
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
+    for draft in drafts:
+        draft.people = _without_variants(draft.people)
     drafts = _fold_same_people([d for d in drafts if len(d.people) >= 2])
     meetings = []
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
