@@ -342,3 +342,31 @@ def test_a_lone_surname_spelled_like_a_participants_is_that_participant(annotate
                               "said President Zełnski on Thursday.") == []
     (m,) = meetings(annotate, "Olena Zelenska met Volodymyr Zelensky and Petr Fiala in Kyiv.")
     assert len(m.participants) == 3  # people with given names of their own stay apart
+
+
+def test_a_conversation_that_opens_a_first_person_clause_is_the_authors_call(nlp):
+    text = ("In a conversation with Prime Minister Petr Fiala, we coordinated our positions on the eve of the session "
+            "of the European Council. In a conversation with Prime Minister Mette Frederiksen I noted that our "
+            "cooperation would grow.")
+    found = release(nlp, text)
+    assert sorted(sorted(surnames_of(m)) for m in found) == [["Fiala", "Zelenskyy"], ["Frederiksen", "Zelenskyy"]]
+
+
+def test_the_source_of_a_report_takes_no_part(annotate):
+    assert meetings(annotate, "According to Minister Dmytro Kuleba, Prime Minister Petr Fiala saw the damage "
+                              "during his visit to Irpin.") == []
+
+
+def test_a_person_only_discussed_at_a_meeting_takes_no_part(annotate):
+    text = ("Deputy Minister Oleh Pavlenko met with Ambassador of Norway Helene Sand Andresen. "
+            "During the meeting, the parties discussed the participation of President Volodymyr Zelenskyy in "
+            "the summit in Madrid.")
+    (m,) = meetings(annotate, text)
+    assert {p.split()[-1] for p in m.participants} == {"Pavlenko", "Andresen"}
+
+
+def test_the_same_meeting_told_again_with_more_of_its_people_is_one(annotate):
+    text = ("Prime Minister Petr Fiala spoke at a news conference alongside Volodymyr Zelenskyy after their talks in Kyiv. "
+            "Petr Fiala, Mette Frederiksen and Volodymyr Zelenskyy attend a news conference during their meeting in Kyiv.")
+    (m,) = meetings(annotate, text)
+    assert {p.split()[-1] for p in m.participants} == {"Fiala", "Frederiksen", "Zelenskyy"}

@@ -6,12 +6,17 @@
    Planned, wished-for or possible meetings ("will meet", "hopes to meet", "a possible meeting",
    a meeting dated after publication) are skipped.
 2. Everyone named in a trigger takes part, but for people in an adverbial clause of its verb ("as
-   Biden prepared to call Putin"); so does a pronoun subject ("he had discussed it with ...") and,
+   Biden prepared to call Putin"), in another clause than any report of the sentence ("a day after
+   X met Y", "the meeting came after X and Y signed"), in a description of another ("an ally of X"),
+   in an award's name ("the Order of Prince Yaroslav"), the report's source ("According to X") and a
+   lone surname spelled like another participant's; so does a pronoun subject ("he had discussed it with ...") and,
    in a first-person report ("I spoke with ..."), the author of the document's source
    (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
 3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
    person joins the meeting before when it refers back to it ("During the talks, ..."); any other
-   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" (or "Zelenskyy also
+   trigger with two people starts a meeting of its own, unless it names all the people of one before
+   (the meeting told again with more of its people). A lone person joins a meeting referred back to
+   ("During the meeting, ...") only as the subject of a verb, not as what was discussed. "I spoke with X, Y and Z" (or "Zelenskyy also
    spoke with X, Y and Z") is one call each.
    The people listed as attending ("The event was attended by ...") and, for a meeting that is an
    event of its own (a council, a video conference), the people who speak at it take part too.
@@ -266,7 +271,9 @@ def _apart(sent: Span) -> list[tuple[int, int]]:
     "The meeting comes a week after X and Y signed a statement", "X flew to Kyiv a day after Y met Z
     in Moscow" (X is apart). A clause that holds the report keeps its people when the report names
     fewer than two and is not quoted ("X welcomed Y and noted that this was the Prime Minister's first
-    visit"), but not when it is ("she tweeted alongside pictures of X's arrival" after "the visit")."""
+    visit"), but not when it is ("she tweeted alongside pictures of X's arrival" after "the visit").
+    The one the report is told by ("According to X, ...") and one named in a description of another
+    ("X, an ally of Y, met Z") are apart wherever they stand."""
     matches = _cue_matches(sent)
     # "At the meeting, X recalled that Y held talks with Z": the meeting referred back to is not
     # the one reported, when the sentence reports another.
@@ -282,6 +289,11 @@ def _apart(sent: Span) -> list[tuple[int, int]]:
         token = next((t for t in sent if t.idx <= mention.start < t.idx + len(t.text)), None)
         if token is not None:
             placed.append((mention, token, _clause(token)))
+    text = doc_text(sent.doc)
+    # "According to X, ...": the one who tells of the meeting, not one who takes part in it
+    told = {id(m) for m, _, _ in placed if _pattern("source_of").search(text[max(sent.start_char, m.start - 60):m.start])}
+    sources = [(m.start, m.end) for m, _, _ in placed if id(m) in told]
+    placed = [entry for entry in placed if id(entry[0]) not in told]
     reported_people = {id(m.person) for m, _, clause in placed if clause.i in cues and m.how != "pronoun"}
     keep_outer = len(reported_people) < 2 and not quoted
     apart = []
@@ -289,7 +301,7 @@ def _apart(sent: Span) -> list[tuple[int, int]]:
         outer = any(sent.doc[i] in clause.subtree for i in cues)
         if _in_description(token) or (clause.i not in cues and not (outer and keep_outer)):
             apart.append((mention.start, mention.end))
-    return apart
+    return apart + sources
 
 
 def _in_description(token: Token) -> bool:
@@ -455,6 +467,9 @@ def _first_person(sent: Span, cue: re.Match[str]) -> bool:
                 return True
             if cue_token.dep_ == "conj" and cue_token.head.i == token.head.i:
                 return True  # "We also worked and spoke with X": the subject of the first verb
+            if (cue_token.dep_ == "pobj" and cue_token.head.dep_ == "prep" and cue_token.head.head.i == token.head.i
+                    and cue_token.head.i < token.i):
+                return True  # "In a conversation with X, we coordinated ...": the cue opens the clause
     return False
 
 
@@ -464,6 +479,32 @@ def _quotes(doc: Doc) -> list[QuotedSpan]:
     if found is None:
         found = doc.user_data["aidtrace_meeting_quotes"] = quoted_spans(doc_text(doc))
     return found
+
+
+# How far (in characters) an event word may stand from the report it makes an event of its own.
+EVENT_REACH = 20
+
+
+def _is_event(sent: Span) -> bool:
+    """The sentence reports a meeting that is an event of its own ("took part in a meeting of the
+    Council", "held a video conference"): the event word stands at one of its reports, not in another
+    phrase ("In a conversation with X, we coordinated positions on the eve of the session of the Council")."""
+    text = _sentence_text(sent)
+    cues = _cue_matches(sent)
+    return any(cue.start() - EVENT_REACH <= event.start() <= cue.end() + EVENT_REACH
+               for event in _pattern("event").finditer(text) for cue in cues)
+
+
+def _acts(doc: Doc, sent: Span, person: Person) -> bool:
+    """The person is named as the subject or agent of a verb of the sentence ("During the talks, X
+    thanked ..."), not only in what was discussed ("the parties discussed X's trip to the summit")."""
+    for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if mention.person is not person:
+            continue
+        for token in (t for t in sent if mention.start <= t.idx < mention.end):
+            if token.dep_ in SUBJECT_DEPS or (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+                return True
+    return False
 
 
 def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
@@ -696,7 +737,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         first_person = author is not None and _first_person(sent, cue)
         if first_person and all(p is not author for p in people):
             people.insert(0, author)
-        event = bool(_pattern("event").search(_sentence_text(sent)))
+        event = _is_event(sent)
         if first_person and _mode([sent]) == "phone" and len(people) > 2:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
@@ -713,8 +754,13 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             current = None  # the author with no named counterpart ("we talked with students"): what
             continue        # follows about "the meeting" is about that one
         target = next((d for d in drafts if d.holds(people)), None)
+        if target is None and not first_person and len(people) >= 2:
+            # the meeting told of again with more of its people ("X said alongside Y ... after their
+            # talks", then "X, Y, Z and W attend a news conference during their meeting")
+            target = next((d for d in drafts if not d.first_person and len(d.people) >= 2 and _Draft(people).holds(d.people)), None)
         if target is None and len(people) < 2 and current is not None and (
-                _refers_to(doc, sent, current) or _pattern("same_meeting").search(_sentence_text(sent))):
+                _refers_to(doc, sent, current) or (_pattern("same_meeting").search(_sentence_text(sent))
+                                                   and all(_acts(doc, sent, p) for p in people))):
             target = current
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
