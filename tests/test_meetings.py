@@ -361,3 +361,11 @@ def test_a_conversation_that_opens_a_first_person_clause_is_the_authors_call(nlp
 def test_the_source_of_a_report_takes_no_part(annotate):
     assert meetings(annotate, "According to Minister Dmytro Kuleba, Prime Minister Petr Fiala saw the damage "
                               "during his visit to Irpin.") == []
+
+
+def test_a_council_named_further_on_in_a_story_does_not_gather_its_speakers(annotate):
+    text = ("Olaf Scholz spoke about energy prices in Berlin. He later toured a factory in Leipzig. "
+            "Scholz noted that the meeting of the Security Council was a critical step. "
+            "Foreign Minister Dmytro Kuleba said that Ukraine needs more air defence. "
+            "Sergei Lavrov said that Russia would not withdraw.")
+    assert meetings(annotate, text) == []

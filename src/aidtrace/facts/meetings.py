@@ -776,7 +776,9 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         current = target
         # Only the report that starts a meeting makes it an event of its own: a later sentence's
         # summit or council ("since the summit last year, which X also attended") is another one.
-        target.event = target.event or (event and fresh)
+        # and only in the document's lead: a council met further on in a news story ("noting that
+        # Monday's meeting of the Security Council is ...") is not what the story is about.
+        target.event = target.event or (event and fresh and index < LEAD_SENTENCES)
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
     for draft in drafts:
