@@ -16,10 +16,12 @@
    person joins the meeting before when it refers back to it ("During the talks, ..."); any other
    trigger with two people starts a meeting of its own, unless it names all the people of one before
    (the meeting told again with more of its people). A lone person joins a meeting referred back to
-   ("During the meeting, ...") only as the subject of a verb, not as what was discussed. "I spoke with X, Y and Z" (or "Zelenskyy also
-   spoke with X, Y and Z") is one call each.
+   ("During the meeting, ...") only as the subject of a verb, not as what was discussed. "I spoke
+   with X, Y and Z", "In a conversation with X, we ..." (or "Zelenskyy also spoke with X, Y and Z")
+   is one call each.
    The people listed as attending ("The event was attended by ...") and, for a meeting that is an
-   event of its own (a council, a video conference), the people who speak at it take part too.
+   event of its own (a council, a video conference: the event word at the report that starts it,
+   in the document's lead), the people who speak at it take part too.
 4. Mode, place, region, country and date come from the trigger sentences; the place is read first
    from the first report and those naming two participants, then from where a participant is
    greeted or arrives, then from the other reports. A press release that gives no other date dates
