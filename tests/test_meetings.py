@@ -287,3 +287,85 @@ def test_a_joint_call_with_a_list_stays_one_meeting(annotate):
             "Prime Minister Boris Johnson in a joint call.")
     (m,) = meetings(annotate, text)
     assert len(m.participants) == 4
+
+
+# --- precision: people who take no part, and meetings that did not happen --------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # people in a clause without a meeting report
+    ("The meeting of Olaf Scholz and Emmanuel Macron came a week after Joe Biden and Justin Trudeau signed a "
+     "declaration on energy.", {"Scholz", "Macron"}),
+    # a meeting in a side clause is the only one reported
+    ("Prime Minister Mette Frederiksen arrived in Kyiv on a surprise trip to see Volodymyr Zelenskyy, a day after "
+     "Olaf Scholz met Emmanuel Macron in Paris.", {"Scholz", "Macron"}),
+    # a meeting referred back to does not bring its speaker into the recalled one
+    ("At the meeting, Minister Oleh Pavlenko recalled that in May President Volodymyr Zelenskyy held talks with "
+     "Federal Chancellor Olaf Scholz.", {"Zelenskyy", "Scholz"}),
+    # a person named in a description of a participant
+    ("Prime Minister Denys Shmyhal, a close friend of Boris Johnson, met with Olaf Scholz in Berlin on June 12.",
+     {"Shmyhal", "Scholz"}),
+    # the person an award is named after
+    ("After the meeting, President Volodymyr Zelenskyy presented Olaf Scholz with the Order of Prince Yaroslav the "
+     "Wise.", {"Zelenskyy", "Scholz"}),
+    # a person only discussed at a meeting referred back to
+    ("Deputy Minister Oleh Pavlenko met with Ambassador of Norway Helene Sand Andresen. During the meeting, the "
+     "parties discussed the participation of President Volodymyr Zelenskyy in the summit in Madrid.",
+     {"Pavlenko", "Andresen"}),
+    # a host keeps a visit reported in a clause of its own
+    ("President Volodymyr Zelenskyy welcomed Petr Fiala to Kyiv and noted that this was the first visit of the "
+     "Czech Prime Minister to Ukraine this year.", {"Zelenskyy", "Fiala"}),
+    # the same meeting told again with more of its people is one
+    ("Prime Minister Petr Fiala spoke at a news conference alongside Volodymyr Zelenskyy after their talks in Kyiv. "
+     "Petr Fiala, Mette Frederiksen and Volodymyr Zelenskyy attend a news conference during their meeting in Kyiv.",
+     {"Fiala", "Frederiksen", "Zelenskyy"}),
+])
+def test_people_named_beside_a_meeting_take_no_part(annotate, text, expected):
+    (m,) = meetings(annotate, text)
+    assert {p.split()[-1] for p in m.participants} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "On Friday, the telephone conversation of Joe Biden with Emmanuel Macron was scheduled for the next weekend.",
+    "Olaf Scholz said he wanted to see real negotiations between Emmanuel Macron and Joe Biden.",
+    "Diplomats made preparations for the meeting of Olaf Scholz and Emmanuel Macron in Paris.",
+])
+def test_scheduled_or_wished_for_meetings_are_not_meetings(annotate, text):
+    assert meetings(annotate, text) == []
+
+
+def test_an_earlier_summit_does_not_make_a_meeting_an_event_of_its_own(annotate):
+    text = ("Olaf Scholz met Emmanuel Macron in Paris on June 12. "
+            "The meeting was their first since the summit in Vilnius, which Joe Biden also attended. "
+            "Later, Joe Biden said that he would call Scholz.")
+    (m,) = meetings(annotate, text)
+    assert {p.split()[-1] for p in m.participants} == {"Scholz", "Macron"}
+
+
+
+def test_a_lone_surname_spelled_like_a_participants_is_that_participant(annotate):
+    # a person is not in a meeting with himself, however the text spells him
+    assert meetings(annotate, "President Wolodymyr Zelanski at a meeting with European leaders asked for weapons, "
+                              "said President Zełnski on Thursday.") == []
+    (m,) = meetings(annotate, "Olena Zelenska met Volodymyr Zelensky and Petr Fiala in Kyiv.")
+    assert len(m.participants) == 3  # people with given names of their own stay apart
+
+
+def test_a_conversation_that_opens_a_first_person_clause_is_the_authors_call(nlp):
+    text = ("In a conversation with Prime Minister Petr Fiala, we coordinated our positions on the eve of the session "
+            "of the European Council. In a conversation with Prime Minister Mette Frederiksen I noted that our "
+            "cooperation would grow.")
+    found = release(nlp, text)
+    assert sorted(sorted(surnames_of(m)) for m in found) == [["Fiala", "Zelenskyy"], ["Frederiksen", "Zelenskyy"]]
+
+
+def test_the_source_of_a_report_takes_no_part(annotate):
+    assert meetings(annotate, "According to Minister Dmytro Kuleba, Prime Minister Petr Fiala saw the damage "
+                              "during his visit to Irpin.") == []
+
+
+def test_a_council_named_further_on_in_a_story_does_not_gather_its_speakers(annotate):
+    text = ("Olaf Scholz spoke about energy prices in Berlin. He later toured a factory in Leipzig. "
+            "Scholz noted that the meeting of the Security Council was a critical step. "
+            "Foreign Minister Dmytro Kuleba said that Ukraine needs more air defence. "
+            "Sergei Lavrov said that Russia would not withdraw.")
+    assert meetings(annotate, text) == []

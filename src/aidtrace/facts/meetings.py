@@ -6,15 +6,22 @@
    Planned, wished-for or possible meetings ("will meet", "hopes to meet", "a possible meeting",
    a meeting dated after publication) are skipped.
 2. Everyone named in a trigger takes part, but for people in an adverbial clause of its verb ("as
-   Biden prepared to call Putin"); so does a pronoun subject ("he had discussed it with ...") and,
+   Biden prepared to call Putin"), in another clause than any report of the sentence ("a day after
+   X met Y", "the meeting came after X and Y signed"), in a description of another ("an ally of X"),
+   in an award's name ("the Order of Prince Yaroslav"), the report's source ("According to X") and a
+   lone surname spelled like another participant's; so does a pronoun subject ("he had discussed it with ...") and,
    in a first-person report ("I spoke with ..."), the author of the document's source
    (data/meeting_authors.tsv, from ``doc._.source`` or the url's host).
 3. A trigger whose people all take part in a meeting already belongs to it; one naming a single
    person joins the meeting before when it refers back to it ("During the talks, ..."); any other
-   trigger with two people starts a meeting of its own. "I spoke with X, Y and Z" (or "Zelenskyy also
-   spoke with X, Y and Z") is one call each.
+   trigger with two people starts a meeting of its own, unless it names all the people of one before
+   (the meeting told again with more of its people). A lone person joins a meeting referred back to
+   ("During the meeting, ...") only as the subject of a verb, not as what was discussed. "I spoke
+   with X, Y and Z", "In a conversation with X, we ..." (or "Zelenskyy also spoke with X, Y and Z")
+   is one call each.
    The people listed as attending ("The event was attended by ...") and, for a meeting that is an
-   event of its own (a council, a video conference), the people who speak at it take part too.
+   event of its own (a council, a video conference: the event word at the report that starts it,
+   in the document's lead), the people who speak at it take part too.
 4. Mode, place, region, country and date come from the trigger sentences; the place is read first
    from the first report and those naming two participants, then from where a participant is
    greeted or arrives, then from the other reports. A press release that gives no other date dates
@@ -28,6 +35,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -203,9 +212,19 @@ def _planned(doc: Doc, sent: Span) -> bool:
     future = _pattern("future")
     for match in _cue_matches(sent):
         window = _sentence_text(sent)[max(0, match.start() - 40): match.start() + len(match.group(0).split()[0]) + 25]
-        if not future.search(window):
+        if not (future.search(window) or _clause_is_future(sent, match)):
             return False
     return True
+
+
+def _clause_is_future(sent: Span, match: re.Match[str]) -> bool:
+    """The verb of the clause that holds the cue is a future word, however far from the cue: "X's
+    telephone conversation with Y is scheduled", "talks between X and Y are expected"."""
+    token = next((t for t in sent if t.idx == sent.start_char + match.start()), None)
+    if token is None:
+        return False
+    head = _clause(token)
+    return head.i != token.i and bool(_pattern("future").fullmatch(head.text))
 
 
 @lru_cache(maxsize=1)
@@ -223,9 +242,77 @@ def _named_people(doc: Doc, sent: Span, aside: list[tuple[int, int]] = ()) -> li
             continue
         if mention.how == "title" and _pattern("institution_of").search(text[max(0, mention.start - 40): mention.start]):
             continue  # "the Office of the President" is a body, not the President
+        if _pattern("award_of").search(text[max(0, mention.start - 40): mention.start]):
+            continue  # "the Order of Prince Yaroslav the Wise" is an award, not a person
         if mention.how != "pronoun" and all(mention.person is not p for p in people):
             people.append(mention.person)
     return people
+
+
+# Dependency labels of a clause that may have a subject of its own.
+CLAUSE_DEPS = ("advcl", "ccomp", "conj", "parataxis", "relcl", "acl", "csubj", "xcomp")
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+def _clause(token: Token) -> Token:
+    """The head of the innermost clause with a subject of its own that holds the token; a relative
+    clause whose subject is the relative pronoun ("X, who met Y, said") counts as part of the clause of
+    the noun it describes, one with a subject of its own ("the summit, which Y attended") does not."""
+    for head in [token, *token.ancestors]:
+        if head.dep_ == "ROOT" or head.head is head:
+            return head
+        if head.dep_ in CLAUSE_DEPS and head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in SUBJECT_DEPS and not (head.dep_ in ("relcl", "acl") and c.tag_ in ("WDT", "WP", "WP$"))
+                for c in head.children):
+            return head
+    return token.sent.root
+
+
+def _apart(sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the mentions named in another clause than any meeting report of the sentence:
+    "The meeting comes a week after X and Y signed a statement", "X flew to Kyiv a day after Y met Z
+    in Moscow" (X is apart). A clause that holds the report keeps its people when the report names
+    fewer than two and is not quoted ("X welcomed Y and noted that this was the Prime Minister's first
+    visit"), but not when it is ("she tweeted alongside pictures of X's arrival" after "the visit").
+    The one the report is told by ("According to X, ...") and one named in a description of another
+    ("X, an ally of Y, met Z") are apart wherever they stand."""
+    matches = _cue_matches(sent)
+    # "At the meeting, X recalled that Y held talks with Z": the meeting referred back to is not
+    # the one reported, when the sentence reports another.
+    back = [(m.start(), m.end()) for m in _pattern("same_meeting").finditer(_sentence_text(sent))]
+    reported = [m for m in matches if not any(lo <= m.start() < hi for lo, hi in back)] or matches
+    cue_tokens = [t for m in reported for t in sent if sent.start_char + m.start() <= t.idx < sent.start_char + m.end()]
+    cues = {_clause(t).i for t in cue_tokens}
+    if not cues:
+        return []
+    quoted = any(q.start <= t.idx < q.end for t in cue_tokens for q in _quotes(sent.doc))
+    placed = []
+    for mention in person_mentions_in(sent.doc, sent.start_char, sent.end_char):
+        token = next((t for t in sent if t.idx <= mention.start < t.idx + len(t.text)), None)
+        if token is not None:
+            placed.append((mention, token, _clause(token)))
+    text = doc_text(sent.doc)
+    # "According to X, ...": the one who tells of the meeting, not one who takes part in it
+    told = {id(m) for m, _, _ in placed if _pattern("source_of").search(text[max(sent.start_char, m.start - 60):m.start])}
+    sources = [(m.start, m.end) for m, _, _ in placed if id(m) in told]
+    placed = [entry for entry in placed if id(entry[0]) not in told]
+    reported_people = {id(m.person) for m, _, clause in placed if clause.i in cues and m.how != "pronoun"}
+    keep_outer = len(reported_people) < 2 and not quoted
+    apart = []
+    for mention, token, clause in placed:
+        outer = any(sent.doc[i] in clause.subtree for i in cues)
+        if _in_description(token) or (clause.i not in cues and not (outer and keep_outer)):
+            apart.append((mention.start, mention.end))
+    return apart + sources
+
+
+def _in_description(token: Token) -> bool:
+    """The token is named in a description set beside another name ("X – a close ally of Y – met Z",
+    "X, an adviser to Y, met Z"): Y is who X is, not one who takes part."""
+    for child, head in zip([token, *token.ancestors], token.ancestors):
+        if child.dep_ == "pobj" and head.lower_ in ("of", "to") and head.head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            return True
+    return False
 
 
 def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
@@ -238,12 +325,13 @@ def _side_clauses(sent: Span, cue: re.Match[str]) -> list[tuple[int, int]]:
     return [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in verb.children if c.dep_ == "advcl"]
 
 
-def _subject_people(doc: Doc, sent: Span, cue: re.Match[str]) -> list[Person]:
-    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ...")."""
+def _subject_people(doc: Doc, sent: Span, cue: re.Match[str], aside: list[tuple[int, int]] = ()) -> list[Person]:
+    """The person a pronoun subject of the cue's verb stands for ("he had discussed it with ..."), but for
+    one in the ``aside`` character ranges."""
     start = sent.start_char + cue.start()
     found: list[Person] = []
     for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
-        if mention.how != "pronoun":
+        if mention.how != "pronoun" or any(lo <= mention.start < hi for lo, hi in aside):
             continue
         token = next((t for t in sent if t.idx == mention.start), None)
         if token is not None and token.dep_ in ("nsubj", "nsubjpass"):
@@ -381,6 +469,9 @@ def _first_person(sent: Span, cue: re.Match[str]) -> bool:
                 return True
             if cue_token.dep_ == "conj" and cue_token.head.i == token.head.i:
                 return True  # "We also worked and spoke with X": the subject of the first verb
+            if (cue_token.dep_ == "pobj" and cue_token.head.dep_ == "prep" and cue_token.head.head.i == token.head.i
+                    and cue_token.head.i < token.i):
+                return True  # "In a conversation with X, we coordinated ...": the cue opens the clause
     return False
 
 
@@ -390,6 +481,32 @@ def _quotes(doc: Doc) -> list[QuotedSpan]:
     if found is None:
         found = doc.user_data["aidtrace_meeting_quotes"] = quoted_spans(doc_text(doc))
     return found
+
+
+# How far (in characters) an event word may stand from the report it makes an event of its own.
+EVENT_REACH = 20
+
+
+def _is_event(sent: Span) -> bool:
+    """The sentence reports a meeting that is an event of its own ("took part in a meeting of the
+    Council", "held a video conference"): the event word stands at one of its reports, not in another
+    phrase ("In a conversation with X, we coordinated positions on the eve of the session of the Council")."""
+    text = _sentence_text(sent)
+    cues = _cue_matches(sent)
+    return any(cue.start() - EVENT_REACH <= event.start() <= cue.end() + EVENT_REACH
+               for event in _pattern("event").finditer(text) for cue in cues)
+
+
+def _acts(doc: Doc, sent: Span, person: Person) -> bool:
+    """The person is named as the subject or agent of a verb of the sentence ("During the talks, X
+    thanked ..."), not only in what was discussed ("the parties discussed X's trip to the summit")."""
+    for mention in person_mentions_in(doc, sent.start_char, sent.end_char):
+        if mention.person is not person:
+            continue
+        for token in (t for t in sent if mention.start <= t.idx < mention.end):
+            if token.dep_ in SUBJECT_DEPS or (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+                return True
+    return False
 
 
 def _refers_to(doc: Doc, sent: Span, draft: _Draft) -> bool:
@@ -556,6 +673,29 @@ def _topic_sentences(doc: Doc, sentences: list[Span], drafts: list[_Draft]) -> l
     return result
 
 
+# How alike two spellings of a surname must be to be one name ("Zelanski", "Zełnski").
+VARIANT_SIMILARITY = 0.8
+
+
+def _without_variants(people: list[Person]) -> list[Person]:
+    """The people but for one named by a lone surname that is another spelling of another's surname
+    ("President Wolodymyr Zelanski ... said Zełnski"): a person is not in a meeting with himself.
+    People with given names of their own ("Volodymyr Zelensky", "Olena Zelenska") stay apart."""
+    def spelling(name: str) -> str:
+        letters = unicodedata.normalize("NFKD", name.lower().replace("ł", "l"))
+        return "".join(c for c in letters if c.isalpha())
+
+    kept: list[Person] = []
+    for person in people:
+        key = spelling(person.surname)
+        if len(person.name.split()) == 1 and key and any(
+                SequenceMatcher(None, key, spelling(other.surname)).ratio() >= VARIANT_SIMILARITY
+                for other in people if other is not person and len(other.name.split()) > 1):
+            continue
+        kept.append(person)
+    return kept
+
+
 def _name_words(person: Person) -> set[str]:
     return {key for key in (surname_key(word) for word in person.name.split()) if key}
 
@@ -590,8 +730,8 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             continue
         if _planned(doc, sent):
             continue
-        aside = _side_clauses(sent, cue)
-        people = _subject_people(doc, sent, cue) + _named_people(doc, sent, aside)
+        aside = _side_clauses(sent, cue) + _apart(sent)
+        people = _subject_people(doc, sent, cue, aside) + _named_people(doc, sent, aside)
         people = [p for i, p in enumerate(people) if all(p is not q for q in people[:i])]
         for extra in _honorific_people(doc, sent, made) + _missed_names(doc, sent, made):
             if all(extra is not known for known in people):
@@ -599,7 +739,7 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
         first_person = author is not None and _first_person(sent, cue)
         if first_person and all(p is not author for p in people):
             people.insert(0, author)
-        event = bool(_pattern("event").search(_sentence_text(sent)))
+        event = _is_event(sent)
         if first_person and _mode([sent]) == "phone" and len(people) > 2:
             # "I spoke with X, Y and Z": each is a call of its own.
             for counterpart in people[1:]:
@@ -616,8 +756,13 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
             current = None  # the author with no named counterpart ("we talked with students"): what
             continue        # follows about "the meeting" is about that one
         target = next((d for d in drafts if d.holds(people)), None)
+        if target is None and not first_person and len(people) >= 2:
+            # the meeting told of again with more of its people ("X said alongside Y ... after their
+            # talks", then "X, Y, Z and W attend a news conference during their meeting")
+            target = next((d for d in drafts if not d.first_person and len(d.people) >= 2 and _Draft(people).holds(d.people)), None)
         if target is None and len(people) < 2 and current is not None and (
-                _refers_to(doc, sent, current) or _pattern("same_meeting").search(_sentence_text(sent))):
+                _refers_to(doc, sent, current) or (_pattern("same_meeting").search(_sentence_text(sent))
+                                                   and all(_acts(doc, sent, p) for p in people))):
             target = current
         if target is None and not first_person:
             # more people who take part in a conference or council ("the Congress ... Kälin said")
@@ -627,12 +772,19 @@ def extract_meetings(doc: Doc) -> list[Meeting]:
                 continue
             target = _Draft(first_person=first_person)
             drafts.append(target)
+        fresh = not target.sentences
         target.add(people)
         target.sentences.append(sent)
         current = target
-        target.event = target.event or event
+        # Only the report that starts a meeting makes it an event of its own: a later sentence's
+        # summit or council ("since the summit last year, which X also attended") is another one.
+        # and only in the document's lead: a council met further on in a news story ("noting that
+        # Monday's meeting of the Security Council is ...") is not what the story is about.
+        target.event = target.event or (event and fresh and index < LEAD_SENTENCES)
         if target.event:
             target.add(_speakers(doc, sentences[index + 1:]))
+    for draft in drafts:
+        draft.people = _without_variants(draft.people)
     drafts = _fold_same_people([d for d in drafts if len(d.people) >= 2])
     meetings = []
     for draft, said in zip(drafts, _topic_sentences(doc, sentences, drafts)):
