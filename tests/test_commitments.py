@@ -726,3 +726,11 @@ def test_other_equipment_after_a_list_is_more_of_the_listed_kind(annotate):
     found = commitments(annotate, "Austria has delivered fire engines, rescue vehicles and other equipment to Ukraine.")
     assert {c.category for c in found} == {"humanitarian"}
     assert {c.item for c in found} >= {"fire engines", "rescue vehicles"}
+
+
+@pytest.mark.parametrize("text", [
+    "I am sure that Luxembourg will join the reconstruction of Ukraine after the war.",
+    "We are confident that Germany will send more tanks to Ukraine.",
+])
+def test_a_belief_about_what_others_will_give_is_no_pledge(annotate, text):
+    assert commitments(annotate, text) == []

@@ -219,3 +219,15 @@ def test_generic_reports_of_a_donors_aid_of_one_kind_are_one_fact(engine):
         facts = session.scalars(select(FACT_TABLES["commitments"]).order_by(FACT_TABLES["commitments"].id)).all()
         assert sorted((f.item, f.amount, f.mention_count) for f in facts) == [
             ("armoured vehicles", None, 1), ("defensive assistance", None, 3), ("military aid", 5e6, 1)]
+
+
+def test_a_delivery_told_again_within_a_year_without_figures_is_the_one_delivery(engine):
+    def himars(**extra) -> Commitment:
+        return Commitment(donor="USA", category="military", item="HIMARS launchers", status="delivered", **extra)
+    store(engine, "h1", "2022-06-20", "The US has sent HIMARS launchers.", commitments=[himars()])
+    store(engine, "h2", "2022-11-02", "Ukraine relies on the US-supplied HIMARS launchers.", commitments=[himars()])
+    # With a count, a later delivery is a tranche of its own.
+    store(engine, "h3", "2023-01-15", "The US delivered 4 more HIMARS launchers.", commitments=[himars(quantity=4)])
+    with session_scope(engine) as session:
+        facts = session.scalars(select(FACT_TABLES["commitments"])).all()
+        assert sorted((f.quantity or 0, f.mention_count) for f in facts) == [(0, 2), (4, 1)]

@@ -2004,6 +2004,16 @@ def _later_delivery(fact: Any, fields: Mapping[str, Any], seen: str | None) -> b
             and (seen or "") >= pledged and late is not None and late <= DELIVERY_WINDOW_DAYS)
 
 
+def _delivered_again(fact: Any, fields: Mapping[str, Any], seen: str | None) -> bool:
+    """A delivery told again within a year with no amount or count on either side ("the U.S.-supplied
+    HIMARS" in a later report): nothing tells it from the delivery already counted."""
+    gap = _gap(fact, seen)
+    return (fields.get("status") == "delivered" and fact.status == "delivered"
+            and fields.get("amount") is None and fact.amount is None
+            and fields.get("quantity") is None and fact.quantity is None
+            and gap is not None and gap <= DELIVERY_WINDOW_DAYS)
+
+
 class CommitmentKind(FactKind):
     """What a commitment is, not how it is worded. Mentions of one donor are one commitment when:
 
@@ -2014,7 +2024,8 @@ class CommitmentKind(FactKind):
     - neither has an amount, and category, item words, quantity and region agree within the window;
 
     and a delivery reported up to DELIVERY_WINDOW_DAYS after the pledge of the same thing joins
-    it, so the fact keeps both dates. Cumulative figures ("in total") only merge with each other.
+    it, so the fact keeps both dates; so does a delivery told again in that time with no amount or
+    count on either side. Cumulative figures ("in total") only merge with each other.
     """
 
     name = "commitments"
@@ -2086,7 +2097,7 @@ class CommitmentKind(FactKind):
             return None
         gap = _gap(fact, seen)
         in_window = gap is None or gap <= ANNOUNCEMENT_WINDOW_DAYS
-        delivery = not in_window and _later_delivery(fact, fields, seen)
+        delivery = not in_window and (_later_delivery(fact, fields, seen) or _delivered_again(fact, fields, seen))
         if not (in_window or delivery):
             return None
         mine, theirs = item_words(fields.get("item")), item_words(fact.item)
