@@ -458,8 +458,11 @@ def _only_searched(flt: FactFilter) -> bool:
 
 def _add_snippets(connection: Connection, kind: str, items: list[dict[str, Any]], q: str) -> None:
     """Give each searched row a ``snippet``: where the query matched, with the matched words'
-    offsets (``aidtrace.storage.search.snippets``)."""
-    found = search.snippets(connection, kind, [item["id"] for item in items], q)
+    offsets (``aidtrace.storage.search.snippets``). A page's snippets are remembered per registry
+    version like its count: marking them copies each row's text through a scratch FTS5 table, the
+    larger part of a search request."""
+    ids = [item["id"] for item in items]
+    found = cached(connection, ("snippets", kind, q, tuple(ids)), lambda: search.snippets(connection, kind, ids, q))
     for item in items:
         item["snippet"] = found.get(item["id"])
 
