@@ -734,3 +734,8 @@ def test_other_equipment_after_a_list_is_more_of_the_listed_kind(annotate):
 ])
 def test_a_belief_about_what_others_will_give_is_no_pledge(annotate, text):
     assert commitments(annotate, text) == []
+
+
+def test_a_non_prefix_stays_in_the_item(annotate):
+    (c,) = commitments(annotate, "Britain will give £100 million of non-military aid to Ukraine.")
+    assert c.item == "non-military aid" and c.category != "military"

@@ -1536,7 +1536,10 @@ def _clauses_with_other_figures(doc: Doc, scope: Token, item: Token) -> list[Tok
 def _item_text(doc: Doc, tokens: list[Token]) -> str:
     if not tokens:
         return ""
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    first = tokens[0]
+    if first.i >= 2 and doc[first.i - 1].text == "-" and doc[first.i - 2].lower_ == "non":
+        first = doc[first.i - 2]  # "non-military support" is three tokens: keep its "non-"
+    start, end = first.idx, tokens[-1].idx + len(tokens[-1].text)
     return _clip(doc_text(doc)[start:end])
 
 
