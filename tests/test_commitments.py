@@ -722,6 +722,11 @@ def test_thanks_to_an_organisations_members_name_no_donor(annotate, text):
     assert commitments(annotate, text) == []
 
 
+def test_a_container_listed_with_medicines_is_medical(annotate):
+    found = commitments(annotate, "The WHO has delivered equipment, machinery and medicines to Ukraine.")
+    assert {c.category for c in found} == {"medical"}
+
+
 def test_other_equipment_after_a_list_is_more_of_the_listed_kind(annotate):
     found = commitments(annotate, "Austria has delivered fire engines, rescue vehicles and other equipment to Ukraine.")
     assert {c.category for c in found} == {"humanitarian"}

@@ -539,11 +539,9 @@ def _unspecified_container(anchor: _Anchor) -> bool:
 
 
 def _kind_of_the_others(anchor: _Anchor, anchors: list[_Anchor]) -> list[str]:
-    """"fire engines, rescue vehicles and other equipment": "other" makes a container more of the
-    kind listed before it, when the items before it are of one kind."""
-    if not any(c.dep_ == "amod" and c.lower_ in _closed("others") for c in anchor.token.children):
-        return []
-    kinds = {o.category for o in anchors if o.token in anchor.token.conjuncts and o.token.i < anchor.token.i}
+    """"fire engines, rescue vehicles and other equipment", "equipment, machinery and medicines": a
+    container listed with items of one kind is of that kind."""
+    kinds = {o.category for o in anchors if o.token in anchor.token.conjuncts and o is not anchor}
     return list(kinds) if len(kinds) == 1 else []
 
 
@@ -558,7 +556,7 @@ def _specify_containers(anchors: list[_Anchor]) -> list[_Anchor]:
         if _unspecified_container(anchor):
             kinds = [o.category for o in anchors
                      if o.token in anchor.token.conjuncts and o.token.lower_ in generic and o.token.i < anchor.token.i]
-            kinds = kinds or _kind_of_the_others(anchor, anchors) or _purposes(anchor, anchors)
+            kinds = kinds or _purposes(anchor, anchors) or _kind_of_the_others(anchor, anchors)
             if kinds:
                 anchor.category = kinds[0]
     dropped: set[int] = set()
