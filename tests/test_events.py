@@ -109,6 +109,10 @@ def test_a_wish_about_what_happens_at_the_next_summit_leaves_the_summit(annotate
     # a wish
     "Zelenskyy hopes to hold a Global Peace Summit with the leaders of Africa one day.",
     "We would like to organise a donors' conference for Kharkiv.",
+    "We are working on the date of the next round, where, I hope, there will be an agreement on a "
+    "summit of the leaders of the Weimar Triangle.",
+    # held in the past, whatever year the sentence names
+    "In May 2022 the minister held talks with the organisers of the 2026 Games in Milan.",
     # a hypothetical
     "If Russia withdraws its troops, a peace conference could be held in Geneva next month.",
     "The minister spoke of the possibility of negotiations with the aggressor.",

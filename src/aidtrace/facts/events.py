@@ -482,8 +482,13 @@ def _behind_or_unreal(doc: Doc, token: Token, verb: Token | None, date: str | No
                 return True
             if child.dep_ == "mark" and _cue(child.lower_, "condition"):
                 return True
+            if child.dep_ == "parataxis" and _cue(child.text, "wish_verb"):
+                return True  # "where, I hope, there will be an agreement on a meeting": a wish aside
             if child.dep_ == "advmod" and _cue(child.lower_, "past_mod"):
                 return True
+    if chain and chain[0].tag_ == "VBD" and _cue(chain[0].text, "host_verb") and token.head.i == chain[0].i \
+            and not any(_cue(child.lower_, "future_mod") for child in token.children):
+        return True  # "in September 2021 he held talks with ...": held, whatever year the sentence names
     # Past tense or perfect ("took place", "was held", "has been held"); not "is considered".
     if not future and chain and (chain[0].tag_ == "VBD" or chain[0].tag_ == "VBN" and any(
             c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lower_ in ("has", "have", "had"))
