@@ -744,3 +744,11 @@ def test_a_belief_about_what_others_will_give_is_no_pledge(annotate, text):
 def test_a_non_prefix_stays_in_the_item(annotate):
     (c,) = commitments(annotate, "Britain will give £100 million of non-military aid to Ukraine.")
     assert c.item == "non-military aid" and c.category != "military"
+
+
+def test_it_after_a_thing_as_subject_stands_for_the_thing_not_the_last_country(annotate):
+    text = ("Queen Mathilde of Belgium visited Kyiv. The programme is meant to strengthen the public sector. "
+            "It provides training for mental health professionals.")
+    assert commitments(annotate, text) == []
+    (c,) = commitments(annotate, "Poland is a close partner of Ukraine. It provides 100 tanks.")
+    assert (c.donor, c.quantity) == ("POL", 100)

@@ -1303,14 +1303,31 @@ def _donors(anchor: _Anchor, predicate: Token, kind: str, context: _Context) -> 
 
 
 def _package_before(sent: Span) -> bool:
-    """Whether the sentence before one has an aid package or aid in general as its subject, which an
-    "it" in this one then stands for ("The assistance package includes ... It also delivers ...")."""
+    """Whether the sentence before one has a thing as its subject, which an "it" in this one then
+    stands for: an aid package or aid in general ("The assistance package includes ... It also
+    delivers ..."), or any common noun that names no ally and points back to none ("The program is
+    to strengthen the public sector ... It provides training": the programme, not the last country
+    named; but "This state is under threat. It provides ..." is the state named before)."""
     doc = sent.doc
     if sent.start == 0:
         return False
     previous = doc[sent.start - 1].sent
     package = _package_words() | _lexicon().generic
-    return any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and t.lower_ in package for t in previous)
+    for subject in (t for t in previous if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"):
+        if subject.lower_ in package:
+            return True
+        pointing = any(c.dep_ == "det" and c.lower_ in _closed("this") for c in subject.children)
+        if subject.pos_ == "NOUN" and subject.lower_ not in words("donor_anaphors.txt") and not pointing \
+                and not _allies(doc, list(subject.subtree)) and not _people_in(subject) \
+                and any(t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" for t in sent):
+            return True
+    return False
+
+
+def _people_in(token: Token) -> bool:
+    """Whether a phrase names a person ("the Prime Minister", "the minister"), who may stand for an ally."""
+    return any(m.person.actor for m in token.doc._.person_mentions or ()
+               if token.left_edge.idx <= m.start < token.right_edge.idx + len(token.right_edge.text))
 
 
 def _has_agent_slot(predicate: Token) -> bool:
