@@ -24,7 +24,6 @@ README.md, "Why rules"). Exits 0 with a note when ``../shared`` is absent.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -37,14 +36,10 @@ THRESHOLDS = (0.05, 0.1, 0.2, 0.5)
 
 
 def load(split: str) -> tuple[list[dict], dict[str, dict]]:
-    docs = [json.loads(line) for line in (EVAL / f"{split}.docs.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    gold = {}
-    for line in (EVAL / f"{split}.gold.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            gold[row["doc_id"]] = row
-    return docs, gold
+    from aidtrace.evaluate import load_jsonl_facts
+
+    docs = list(load_jsonl_facts(EVAL / f"{split}.docs.jsonl").values())
+    return docs, load_jsonl_facts(EVAL / f"{split}.gold.jsonl")
 
 
 def annotate(nlp, rows: list[dict]) -> list[tuple[dict, object, dict]]:
@@ -127,9 +122,9 @@ def train_classifier(sentences, epochs: int, seed: int):
 
 
 def prf(tp: int, predicted: int, gold: int) -> str:
-    p = tp / predicted if predicted else 0.0
-    r = tp / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    from aidtrace.evaluate import precision_recall_f1
+
+    p, r, f = precision_recall_f1(tp, predicted, gold)
     return f"P {p:.3f} R {r:.3f} F1 {f:.3f}"
 
 
