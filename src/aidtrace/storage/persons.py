@@ -108,14 +108,13 @@ def transliteration_key(surname: str) -> str:
     return surname
 
 
+@lru_cache(maxsize=65536)
 def surname_stem(name: str) -> str:
     """A surname without the vowel its romanisations write differently: Zelenskyy, Zelensky,
     Zelenskiy and the bare "Zelensk" all give "zelensk" (the common forms of
     ``data/surname_endings.tsv`` end in that vowel); Zelenska keeps her "a", a surname of its own."""
     key = transliteration_key(surname_key(name))
-    if any(key.endswith(common) for common in set(table("surname_endings.tsv").values())):
-        return key[:-1]
-    return key
+    return key[:-1] if key.endswith(tuple(table("surname_endings.tsv").values())) else key
 
 
 def _named_by(query: str, aliases: Iterable[str]) -> bool:
